@@ -1,0 +1,132 @@
+using System.Collections;
+
+namespace AlloyOrleans.Grains.Abstractions;
+
+/// <summary>
+/// An immutable set of labels sorted by name (ordinal), with unique names and no empty values.
+/// This is the identity of a target and of a series; remote_write and the ring rely on the ordering.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
+{
+    public static readonly LabelSet Empty = new([]);
+
+    [Id(0)] private readonly Label[] _labels;
+
+    private LabelSet(Label[] sortedUnique) => _labels = sortedUnique;
+
+    /// <summary>Builds a set from labels in any order. A later label with the same name wins; empty values are dropped.</summary>
+    public static LabelSet From(IEnumerable<Label> labels)
+    {
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var label in labels)
+        {
+            byName[label.Name] = label.Value;
+        }
+        return FromDictionary(byName);
+    }
+
+    public static LabelSet From(params ReadOnlySpan<(string Name, string Value)> labels)
+    {
+        var byName = new Dictionary<string, string>(labels.Length, StringComparer.Ordinal);
+        foreach (var (name, value) in labels)
+        {
+            byName[name] = value;
+        }
+        return FromDictionary(byName);
+    }
+
+    public static LabelSet FromDictionary(IReadOnlyDictionary<string, string> labels)
+    {
+        var array = new Label[labels.Count];
+        var count = 0;
+        foreach (var (name, value) in labels)
+        {
+            if (value.Length > 0)
+            {
+                array[count++] = new Label(name, value);
+            }
+        }
+        if (count != array.Length)
+        {
+            Array.Resize(ref array, count);
+        }
+        Array.Sort(array, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return new LabelSet(array);
+    }
+
+    /// <summary>Wraps an array the caller guarantees is sorted by name, unique and without empty values.</summary>
+    public static LabelSet FromSortedUnique(Label[] sortedUnique) => new(sortedUnique);
+
+    public int Count => _labels.Length;
+
+    public Label this[int index] => _labels[index];
+
+    public ReadOnlySpan<Label> AsSpan() => _labels;
+
+    /// <summary>The value of <paramref name="name"/>, or the empty string when absent (Prometheus' convention).</summary>
+    public string Get(string name)
+    {
+        var index = IndexOf(name);
+        return index >= 0 ? _labels[index].Value : string.Empty;
+    }
+
+    public bool Contains(string name) => IndexOf(name) >= 0;
+
+    private int IndexOf(string name)
+    {
+        int lo = 0, hi = _labels.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var cmp = string.CompareOrdinal(_labels[mid].Name, name);
+            if (cmp == 0)
+            {
+                return mid;
+            }
+            if (cmp < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    public Dictionary<string, string> ToDictionary()
+    {
+        var dictionary = new Dictionary<string, string>(_labels.Length, StringComparer.Ordinal);
+        foreach (var label in _labels)
+        {
+            dictionary[label.Name] = label.Value;
+        }
+        return dictionary;
+    }
+
+    public IEnumerator<Label> GetEnumerator() => ((IEnumerable<Label>)_labels).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool Equals(LabelSet? other) =>
+        other is not null && (ReferenceEquals(this, other) || _labels.AsSpan().SequenceEqual(other._labels));
+
+    public override bool Equals(object? obj) => Equals(obj as LabelSet);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var label in _labels)
+        {
+            hash.Add(label.Name);
+            hash.Add(label.Value);
+        }
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Prometheus' notation: <c>{a="1", b="2"}</c>.</summary>
+    public override string ToString() =>
+        "{" + string.Join(", ", _labels.Select(l => $"{l.Name}=\"{l.Value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n")}\"")) + "}";
+}

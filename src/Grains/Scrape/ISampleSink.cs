@@ -1,0 +1,16 @@
+using AlloyOrleans.Grains.Abstractions;
+
+namespace AlloyOrleans.Grains.Scrape;
+
+/// <summary>
+/// A receiver of samples (Alloy's <c>receiver</c> export): <c>prometheus.remote_write</c>, <c>prometheus.relabel</c>,
+/// or a test recorder. Samples never cross silos: the worker that scraped them appends them to a local sink.
+/// </summary>
+public interface ISampleSink
+{
+    /// <summary>
+    /// Appends one scrape's samples. Completes once the sink has taken responsibility for them
+    /// (written to its WAL or handed on); it may wait when the sink is full, which is back-pressure, not loss.
+    /// </summary>
+    ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken);
+}
