@@ -217,7 +217,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     /// <summary>Scraped labels plus target labels (renaming clashes to <c>exported_*</c> unless honor_labels), then metric relabelling.</summary>
     private static LabelSet? ResolveLabels(ScrapeJob job, ScrapeTarget target, ref ExpositionReader reader)
     {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["__name__"] = reader.MetricNameString };
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["__name__"] = Encoding.UTF8.GetString(reader.MetricName) };
         foreach (var label in reader.Labels)
         {
             labels[label.GetName()] = label.GetValue();
