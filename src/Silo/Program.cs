@@ -1,2 +1,23 @@
-// The command dispatcher is completed when the run command lands; until then the silo builds as a library host.
-return 1;
+using AlloyOrleans.Silo.Commands;
+using AlloyOrleans.Silo.Hosting;
+
+// alloy-orleans: Alloy's command line (run, fmt, validate) plus the operator tools of a clustered deployment.
+return args switch
+{
+    ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Error),
+    ["fmt", .. var rest] => FmtCommand.Run(rest, Console.Out, Console.Error),
+    ["validate", .. var rest] => ValidateCommand.Run(rest, Console.Out, Console.Error),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: alloy-orleans <command> [flags] ...
+
+          run [flags] CONFIG_PATH   start a silo on the configuration
+          fmt [--write] FILE        print (or rewrite) the file in canonical Alloy formatting
+          validate FILE             check a configuration without starting anything
+        """);
+    return 1;
+}
