@@ -31,8 +31,14 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             var samples = new List<Sample>();
             string? error = null;
             int scraped = 0, kept = 0, added = 0;
-            state.ScrapeNumber++;
+            if (state.Job is { } previousJob && (previousJob.HonorLabels != job.HonorLabels || previousJob.JobName != job.JobName
+                || !ReferenceEquals(previousJob.MetricRelabel, job.MetricRelabel)))
+            {
+                // Settings that shape series labels changed (a configuration reload): resolve every series afresh.
+                state.Series.Clear();
+            }
             state.Job = job;
+            state.ScrapeNumber++;
             try
             {
                 var (body, length, contentType) = await FetchAsync(job, target, cancellationToken);

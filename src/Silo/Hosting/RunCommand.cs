@@ -5,6 +5,7 @@ using AlloyOrleans.Silo.Configuration;
 using AlloyOrleans.Silo.Http;
 using AlloyOrleans.Silo.Syntax;
 using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
 
 namespace AlloyOrleans.Silo.Hosting;
 

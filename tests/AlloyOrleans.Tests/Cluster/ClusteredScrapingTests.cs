@@ -75,6 +75,28 @@ public sealed class ClusteredScrapingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_malformed_exposition_sets_up_to_zero_for_that_target_and_nothing_else_changes()
+    {
+        await using var cluster = await ScrapeTestCluster.StartAsync(3, TargetCount, Interval);
+        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.FromSeconds(30)), "ownership did not settle");
+        const int broken = 7;
+        cluster.Server.ServeMalformed(broken);
+        var from = Now() + 500;
+        await Task.Delay(Interval * 3);
+        var to = Now() - 1000;
+
+        var latestUp = cluster.Sink.Samples
+            .Where(s => s.Labels.Get("__name__") == "up" && s.TimestampMs >= from && s.TimestampMs < to)
+            .GroupBy(s => s.Labels.Get("target"))
+            .ToDictionary(g => int.Parse(g.Key), g => g.Select(s => s.Value).Distinct().ToList());
+        Assert.Equal(TargetCount, latestUp.Count);
+        Assert.Equal([0.0], latestUp[broken]);
+        Assert.All(latestUp.Where(p => p.Key != broken), p => Assert.Equal([1.0], p.Value));
+        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.Zero + TimeSpan.FromSeconds(1)), "ownership changed");
+        AssertExactlyOncePerSlot(cluster, from, to, minimumSlots: 2);
+    }
+
+    [Fact]
     public async Task With_wait_for_size_three_two_silos_scrape_nothing_until_the_third_joins()
     {
         await using var cluster = await ScrapeTestCluster.StartAsync(2, 60, Interval, waitForSize: 3);

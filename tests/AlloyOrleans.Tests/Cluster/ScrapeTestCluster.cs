@@ -17,8 +17,9 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
 {
     public const string ComponentId = "prometheus.scrape.test";
 
-    private ScrapeTestCluster(TestCluster cluster, ScrapeTargetServer server, ScrapeJob job, IReadOnlyList<LabelSet> targets)
+    private ScrapeTestCluster(TestCluster cluster, ScrapeTargetServer server, ScrapeJob job, IReadOnlyList<LabelSet> targets, RecordingSink sink)
     {
+        Sink = sink;
         Cluster = cluster;
         Server = server;
         Job = job;
@@ -33,7 +34,7 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
 
     public IReadOnlyList<LabelSet> Targets { get; }
 
-    public RecordingSink Sink { get; } = new();
+    public RecordingSink Sink { get; }
 
     public static async Task<ScrapeTestCluster> StartAsync(int silos, int targetCount, TimeSpan interval, int waitForSize = 0, TimeSpan waitTimeout = default)
     {
@@ -48,7 +49,7 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
         var targets = Enumerable.Range(0, targetCount)
             .Select(i => LabelSet.From(("__address__", server.Address), ("__metrics_path__", $"/t/{i}"), ("target", i.ToString())))
             .ToList();
-        var result = new ScrapeTestCluster(cluster, server, null!, targets);
+        var sink = new RecordingSink();
         var job = new ScrapeJob
         {
             ComponentId = ComponentId,
@@ -56,9 +57,9 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
             Interval = interval,
             Timeout = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds / 2, 5000)),
             ClusteringEnabled = true,
-            ForwardTo = [result.Sink],
+            ForwardTo = [sink],
         };
-        result = new ScrapeTestCluster(cluster, server, job, targets);
+        var result = new ScrapeTestCluster(cluster, server, job, targets, sink);
         foreach (var silo in cluster.Silos)
         {
             result.ApplyJob(silo);
