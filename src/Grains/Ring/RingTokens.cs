@@ -25,12 +25,4 @@ public static class RingTokens
             destination[t] = digest.GetCurrentHashAsUInt64();
         }
     }
-
-    /// <summary>The <see cref="PerNode"/> tokens of node <paramref name="name"/>, in generation order.</summary>
-    public static ulong[] For(string name)
-    {
-        var tokens = new ulong[PerNode];
-        Generate(System.Text.Encoding.UTF8.GetBytes(name), tokens);
-        return tokens;
-    }
 }

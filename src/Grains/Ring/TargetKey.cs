@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 
@@ -17,34 +18,37 @@ public static class TargetKey
     private const byte Separator = 0xFF;
 
     // Most targets are a few hundred bytes; larger ones borrow a pooled buffer so hashing never allocates.
-    private const int StackLimit = 1024;
+    private const int StackBytes = 1024;
 
+    // The buffer is written before it is read, so skip zeroing it on every call.
+    [SkipLocalsInit]
     public static ulong Compute(LabelSet labels)
     {
-        var span = labels.AsSpan();
-        var bound = 0;
-        foreach (var label in span)
-        {
-            if (!IsMeta(label.Name))
-            {
-                bound += Encoding.UTF8.GetMaxByteCount(label.Name.Length + label.Value.Length) + 2;
-            }
-        }
-
+        Span<byte> buffer = stackalloc byte[StackBytes];
         byte[]? rented = null;
-        var buffer = bound <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(bound));
         try
         {
             var length = 0;
-            foreach (var label in span)
+            foreach (var label in labels.AsSpan())
             {
                 if (IsMeta(label.Name))
                 {
                     continue;
                 }
-                length += Encoding.UTF8.GetBytes(label.Name, buffer[length..]);
+                var needed = Encoding.UTF8.GetMaxByteCount(label.Name.Length + label.Value.Length) + 2;
+                if (buffer.Length - length < needed)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + needed));
+                    buffer[..length].CopyTo(larger);
+                    if (rented is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
+                    buffer = rented = larger;
+                }
+                length += WriteUtf8(label.Name, buffer[length..]);
                 buffer[length++] = Separator;
-                length += Encoding.UTF8.GetBytes(label.Value, buffer[length..]);
+                length += WriteUtf8(label.Value, buffer[length..]);
                 buffer[length++] = Separator;
             }
             return XxHash64.HashToUInt64(buffer[..length]);
@@ -59,4 +63,10 @@ public static class TargetKey
     }
 
     public static bool IsMeta(string labelName) => labelName.StartsWith(MetaLabelPrefix, StringComparison.Ordinal);
+
+    /// <summary>Label names and most values are ASCII; the direct ASCII narrowing is much cheaper than the general encoder.</summary>
+    private static int WriteUtf8(string text, Span<byte> destination) =>
+        Ascii.FromUtf16(text, destination, out var written) == OperationStatus.Done
+            ? written
+            : Encoding.UTF8.GetBytes(text, destination);
 }

@@ -121,15 +121,41 @@ public class HashRingTests
     [Fact]
     public void Owner_is_the_node_of_the_first_token_at_or_after_the_key_wrapping_at_the_end()
     {
-        var ring = HashRing.FromNodeTokens([("low", [10UL, 1000UL]), ("mid", [500UL]), ("top", [ulong.MaxValue - 1])]);
+        var ring = HashRing.FromNodeTokens([("low", [10UL, 1000UL]), ("mid", [500UL, 700UL]), ("top", [ulong.MaxValue - 1, 5000UL])]);
 
         Assert.Equal("low", ring.Owner(0));
         Assert.Equal("low", ring.Owner(10));
         Assert.Equal("mid", ring.Owner(11));
         Assert.Equal("mid", ring.Owner(500));
-        Assert.Equal("low", ring.Owner(501));
+        Assert.Equal("mid", ring.Owner(501));
+        Assert.Equal("low", ring.Owner(701));
         Assert.Equal("top", ring.Owner(1001));
+        Assert.Equal("top", ring.Owner(5001));
         Assert.Equal("low", ring.Owner(ulong.MaxValue));
+    }
+
+    [Fact]
+    public void Lookups_agree_with_a_plain_scan_of_every_token()
+    {
+        var names = Enumerable.Range(0, 37).Select(i => $"silo-{i}").ToArray();
+        var ring = HashRing.Build(names);
+        var all = names
+            .SelectMany(name =>
+            {
+                var tokens = new ulong[RingTokens.PerNode];
+                RingTokens.Generate(System.Text.Encoding.UTF8.GetBytes(name), tokens);
+                return tokens.Select(token => (Token: token, Name: name));
+            })
+            .OrderBy(t => t.Token).ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToArray();
+
+        var keys = RandomKeys(20_000, seed: 11).Concat([0UL, ulong.MaxValue, all[0].Token, all[^1].Token, all[^1].Token + 1])
+            .Concat(all.Where((_, i) => i % 37 == 0).Select(t => t.Token)).Concat(all.Where((_, i) => i % 37 == 0).Select(t => t.Token - 1));
+        foreach (var key in keys)
+        {
+            var expected = all.FirstOrDefault(t => t.Token >= key, all[0]).Name;
+            Assert.Equal(expected, ring.Owner(key));
+        }
     }
 
     [Fact]

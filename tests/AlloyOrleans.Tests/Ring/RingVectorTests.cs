@@ -19,7 +19,8 @@ public class RingVectorTests
         Assert.NotEmpty(vectors);
         foreach (var (node, first, last) in vectors)
         {
-            var tokens = RingTokens.For(node);
+            var tokens = new ulong[RingTokens.PerNode];
+            RingTokens.Generate(System.Text.Encoding.UTF8.GetBytes(node), tokens);
             Assert.Equal(first, tokens[..first.Length]);
             Assert.Equal(last, tokens[^1]);
         }

@@ -37,10 +37,11 @@ public class TargetKeyTests
     public void Long_label_sets_hash_the_same_as_they_would_in_one_piece()
     {
         // Past the stack buffer the key is computed in a pooled buffer; it must still be the plain digest.
-        var value = new string('v', 5_000) + "\u00eb";
-        var labels = LabelSet.From(("__address__", "h:1"), ("x", value));
+        // Several large labels, so the pooled buffer has to grow more than once; one value is not ASCII.
+        string[] parts = ["__address__", "h:1", "a", new string('a', 900), "x", new string('v', 5_000) + "\u00eb", "y", new string('y', 20_000)];
+        var labels = LabelSet.From(Enumerable.Range(0, parts.Length / 2).Select(i => new Label(parts[2 * i], parts[2 * i + 1])));
         var bytes = new List<byte>();
-        foreach (var part in new[] { "__address__", "h:1", "x", value })
+        foreach (var part in parts)
         {
             bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(part));
             bytes.Add(0xFF);
