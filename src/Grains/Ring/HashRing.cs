@@ -6,8 +6,8 @@ namespace AlloyOrleans.Grains.Ring;
 /// <summary>
 /// An immutable consistent-hash ring over a set of node names, bit-compatible with Alloy's (ckit's) ring: each node
 /// holds <see cref="RingTokens.PerNode"/> tokens, a key belongs to the node of the first token at or after it
-/// (wrapping), and equal tokens go to the node whose name sorts first. A new membership means a new ring; readers
-/// swap the reference, so lookups need no lock and allocate nothing.
+/// (wrapping), and equal tokens go to the node whose name sorts first. A new membership means a new ring, published
+/// by swapping one reference, so lookups need no lock and allocate nothing.
 /// </summary>
 /// <remarks>
 /// Memory is a sorted <c>ulong</c> token array, a parallel <c>ushort</c> owner index and a small prefix index
