@@ -134,27 +134,49 @@ public class HashRingTests
         Assert.Equal("low", ring.Owner(ulong.MaxValue));
     }
 
+    /// <summary>Every token with its node, by token and then name (ordinal): the ring by definition.</summary>
+    private static (ulong Token, string Name)[] AllTokens(IEnumerable<(string Name, ulong[] Tokens)> perNode) =>
+        perNode.SelectMany(n => n.Tokens.Select(token => (Token: token, n.Name)))
+            .OrderBy(t => t.Token).ThenBy(t => t.Name, StringComparer.Ordinal).ToArray();
+
+    /// <summary>The owner by definition: the first token >= key, wrapping.</summary>
+    private static string NaiveOwner((ulong Token, string Name)[] all, ulong key) => all.FirstOrDefault(t => t.Token >= key, all[0]).Name;
+
     [Fact]
     public void Lookups_agree_with_a_plain_scan_of_every_token()
     {
-        var names = Enumerable.Range(0, 37).Select(i => $"silo-{i}").ToArray();
-        var ring = HashRing.Build(names);
-        var all = names
-            .SelectMany(name =>
-            {
-                var tokens = new ulong[RingTokens.PerNode];
-                RingTokens.Generate(System.Text.Encoding.UTF8.GetBytes(name), tokens);
-                return tokens.Select(token => (Token: token, Name: name));
-            })
-            .OrderBy(t => t.Token).ThenBy(t => t.Name, StringComparer.Ordinal)
-            .ToArray();
+        var perNode = Enumerable.Range(0, 37).Select(i => $"silo-{i}").Select(name =>
+        {
+            var tokens = new ulong[RingTokens.PerNode];
+            RingTokens.Generate(System.Text.Encoding.UTF8.GetBytes(name), tokens);
+            return (Name: name, Tokens: tokens);
+        }).ToArray();
+        var ring = HashRing.Build(perNode.Select(n => n.Name));
+        var all = AllTokens(perNode);
+        var sorted = all.Select(t => t.Token).ToArray();
 
-        var keys = RandomKeys(20_000, seed: 11).Concat([0UL, ulong.MaxValue, all[0].Token, all[^1].Token, all[^1].Token + 1])
-            .Concat(all.Where((_, i) => i % 37 == 0).Select(t => t.Token)).Concat(all.Where((_, i) => i % 37 == 0).Select(t => t.Token - 1));
+        var keys = RandomKeys(5_000, seed: 11).Concat([0UL, ulong.MaxValue, sorted[0], sorted[^1], sorted[^1] + 1])
+            .Concat(sorted.Where((_, i) => i % 37 == 0)).Concat(sorted.Where((_, i) => i % 37 == 0).Select(t => t - 1));
         foreach (var key in keys)
         {
-            var expected = all.FirstOrDefault(t => t.Token >= key, all[0]).Name;
-            Assert.Equal(expected, ring.Owner(key));
+            Assert.Equal(NaiveOwner(all, key), ring.Owner(key));
+        }
+    }
+
+    [Fact]
+    public void A_crowded_bucket_with_equal_tokens_still_orders_ties_by_name()
+    {
+        // Thousands of tokens packed into a tiny range, many shared between nodes: one bucket holds them all.
+        var random = new Random(13);
+        var perNode = new[] { "node-c", "node-a", "node-d", "node-b" }
+            .Select(name => (Name: name, Tokens: Enumerable.Range(0, 1000).Select(_ => (ulong)random.Next(3000)).ToArray()))
+            .ToArray();
+        var ring = HashRing.FromNodeTokens(perNode);
+        var all = AllTokens(perNode);
+
+        for (ulong key = 0; key < 3005; key++)
+        {
+            Assert.Equal(NaiveOwner(all, key), ring.Owner(key));
         }
     }
 
