@@ -67,6 +67,9 @@ public ref partial struct ExpositionReader
     /// <summary>The metric name of a series, or the family name of HELP, TYPE and UNIT.</summary>
     public readonly ReadOnlySpan<byte> MetricName => _body[_nameStart.._nameEnd];
 
+    /// <summary><see cref="MetricName"/> as a string (allocates).</summary>
+    public readonly string MetricNameString => Encoding.ASCII.GetString(MetricName);
+
     /// <summary>
     /// The bytes that identify a series in this exposition: the metric name and its label text, as written.
     /// Equal bytes mean the same series, so a scrape loop can cache label sets by them across scrapes.
@@ -129,7 +132,7 @@ public ref partial struct ExpositionReader
             }
         }
         var labels = new Label[count];
-        labels[0] = new Label(MetricNameLabel, Encoding.ASCII.GetString(MetricName));
+        labels[0] = new Label(MetricNameLabel, MetricNameString);
         var index = 1;
         foreach (var label in Labels)
         {
