@@ -167,6 +167,12 @@ public ref partial struct ExpositionReader
     private int SkipExemplar(int position)
     {
         var body = _body;
+        // Prometheus 2.42 accepts exemplars only on counters' _total and histograms' _bucket series.
+        var name = MetricName;
+        if (!name.EndsWith("_total"u8) && !name.EndsWith("_bucket"u8))
+        {
+            throw Error(position, $"metric name {MetricNameString} does not support exemplars");
+        }
         position = ReadOpenMetricsLabels(position, exemplar: true);
         var valueEnd = ReadSpaceToken(position);
         if (valueEnd < 0)

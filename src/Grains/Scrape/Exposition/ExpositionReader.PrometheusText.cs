@@ -13,7 +13,9 @@ public ref partial struct ExpositionReader
         var position = _position;
         while (true)
         {
-            // Blanks are insignificant between tokens, also at the start of a line; blank lines are skipped.
+            // Blanks may precede a comment and fill a blank line, but not precede a metric name: Prometheus then
+            // takes them into the name and rejects it.
+            var lineStart = position;
             position = SkipBlanks(position);
             if (position >= body.Length || body[position] == 0)
             {
@@ -34,6 +36,10 @@ public ref partial struct ExpositionReader
             }
             if (IsMetricNameStart(c))
             {
+                if (position != lineStart)
+                {
+                    throw Error(position, $"invalid metric name {Quote(lineStart, ScanName(position, MetricNameChars))}");
+                }
                 ReadTextSeries(position);
                 return true;
             }

@@ -46,7 +46,8 @@ public static class ExpositionCases
             "# TYPE s summary\ns{quantile=\"0.5\"} 0.2\ns{quantile=\"0.99\"} NaN\ns_sum 1\ns_count 4\n",
             "h_bucket{le=\"0.1\"} 1", "h_bucket{le=\"+Inf\"} 2", "h_sum 0.3", "h_count 2",
             "s{quantile=\"0.5\"} 0.2", "s{quantile=\"0.99\"} NaN", "s_sum 1", "s_count 4"),
-        Text("text/leading-blanks-before-name", "  foo 1\n", "foo 1"),
+        Text("text/leading-blanks-before-comment", "  # comment\nfoo 1\n", "foo 1"),
+        Text("text/blank-only-line", "foo 1\n   \nbar 2\n", "foo 1", "bar 2"),
 
         // ---- Prometheus text format 0.0.4: rejected ----
         TextRejected("text/negative-timestamp", "foo 1 -1000\n", "expected timestamp or new record"),
@@ -77,6 +78,9 @@ public static class ExpositionCases
         TextRejected("text/extra-field", "foo 1 2 3\n", "expected next entry after timestamp"),
         TextRejected("text/backslash-newline-in-label-value", "foo{a=\"x\\\ny\"} 1\n", "expected label value"),
         TextRejected("text/unterminated-label-value", "foo{a=\"x} 1\n", "expected label value"),
+        TextRejected("text/leading-blanks-before-name", "  foo 1\n", "invalid metric name"),
+        TextRejected("text/leading-tab-before-name", "\tfoo 1\n", "invalid metric name"),
+        TextRejected("text/leading-blank-second-line", "foo 1\n bar 2\n", "invalid metric name"),
         TextRejected("text/invalid-line-after-valid", "foo 1\nbar\n", "expected value after metric"),
 
         // ---- OpenMetrics 1.0: accepted ----
@@ -90,13 +94,16 @@ public static class ExpositionCases
         OpenMetrics("om/empty-unit", "# UNIT foo \nfoo 1\n# EOF\n", "foo 1"),
         OpenMetrics("om/float-timestamp", "foo{a=\"1\"} 2 1700000000.123\n# EOF\n", "foo{a=\"1\"} 2 @1700000000123"),
         OpenMetrics("om/negative-timestamp", "foo 2 -1.5\n# EOF\n", "foo 2 @-1500"),
+        OpenMetrics("om/exemplar-empty-labels", "foo_bucket{le=\"+Inf\"} 4 # {} 2\n# EOF\n", "foo_bucket{le=\"+Inf\"} 4"),
+        OpenMetrics("om/exemplar-with-timestamp", "foo_bucket{le=\"0.5\"} 3 # {trace_id=\"abc\"} 0.3 1700000000.1\n# EOF\n", "foo_bucket{le=\"0.5\"} 3"),
+        OpenMetrics("om/exemplar-after-timestamp", "foo_total 4 1700000000 # {trace_id=\"def\",span=\"1\"} 7\n# EOF\n", "foo_total 4 @1700000000000"),
         OpenMetrics("om/exemplars",
             "# TYPE foo histogram\n" +
             "foo_bucket{le=\"0.5\"} 3 # {trace_id=\"abc\"} 0.3 1700000000.1\n" +
             "foo_bucket{le=\"+Inf\"} 4 # {} 2\n" +
-            "foo_count 4 1700000000 # {trace_id=\"def\",span=\"1\"} 7\n" +
-            "foo_sum 5\n# EOF\n",
-            "foo_bucket{le=\"0.5\"} 3", "foo_bucket{le=\"+Inf\"} 4", "foo_count 4 @1700000000000", "foo_sum 5"),
+            "foo_count 4 1700000000\n" +
+            "foo_sum 5\n# TYPE bar counter\nbar_total 7 # {trace_id=\"def\"} 1\n# EOF\n",
+            "foo_bucket{le=\"0.5\"} 3", "foo_bucket{le=\"+Inf\"} 4", "foo_count 4 @1700000000000", "foo_sum 5", "bar_total 7"),
         OpenMetrics("om/all-types",
             "# TYPE a gauge\na 1\n# TYPE b info\nb_info{v=\"1\"} 1\n# TYPE c stateset\nc{c=\"x\"} 1\nc{c=\"y\"} 0\n" +
             "# TYPE d gaugehistogram\nd_bucket{le=\"+Inf\"} 1\nd_gcount 1\nd_gsum 1\n# TYPE e summary\ne{quantile=\"0.5\"} 1\ne_sum 1\ne_count 1\n" +
@@ -123,7 +130,9 @@ public static class ExpositionCases
         OpenMetricsRejected("om/type-untyped", "# TYPE foo untyped\nfoo 1\n# EOF\n", "invalid metric type"),
         OpenMetricsRejected("om/nan-timestamp", "foo 1 NaN\n# EOF\n", "invalid timestamp"),
         OpenMetricsRejected("om/raw-newline-in-label-value", "foo{a=\"x\ny\"} 1\n# EOF\n", "expected label value"),
-        OpenMetricsRejected("om/exemplar-without-value", "foo 1 # {a=\"b\"}\n# EOF\n", "expected value after exemplar labels"),
+        OpenMetricsRejected("om/exemplar-without-value", "foo_total 1 # {a=\"b\"}\n# EOF\n", "expected value after exemplar labels"),
+        OpenMetricsRejected("om/exemplar-on-count", "# TYPE foo histogram\nfoo_count 4 # {a=\"b\"} 1\n# EOF\n", "does not support exemplars"),
+        OpenMetricsRejected("om/exemplar-on-gauge", "foo 4 # {a=\"b\"} 1\n# EOF\n", "does not support exemplars"),
         OpenMetricsRejected("om/help-without-space", "# HELP foo\nfoo 1\n# EOF\n", "expected text in HELP"),
         OpenMetricsRejected("om/repeated-label", "foo{a=\"1\",a=\"2\"} 1\n# EOF\n", "not unique"),
         OpenMetricsRejected("om/crlf", "foo 1\r\n# EOF\n", "invalid syntax"),

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using AlloyOrleans.Grains.Scrape.Exposition;
+using Xunit;
+
+namespace AlloyOrleans.Tests.Scrape.Exposition;
+
+/// <summary>
+/// Checks the expectations of <see cref="ExpositionCases"/> against a real Prometheus 2.42 (<c>/usr/bin/prometheus</c>):
+/// every case is served as its own target on loopback; Prometheus scrapes them all once, and its <c>up</c>,
+/// <c>scrape_samples_scraped</c> and stored samples must match what the case says. Samples carrying an explicit
+/// (old) timestamp are counted by Prometheus but not stored (out of bounds), so only their count is compared.
+/// </summary>
+public sealed class PrometheusOracleTests
+{
+    private const string PrometheusPath = "/usr/bin/prometheus";
+
+    [Fact]
+    public async Task Every_case_matches_prometheus_2_42()
+    {
+        Assert.True(File.Exists(PrometheusPath), $"{PrometheusPath} is required (Debian package prometheus 2.42)");
+        var cases = ExpositionCases.All;
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = cancellation.Token;
+
+        var targetPort = FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{targetPort}/");
+        listener.Start();
+        var serving = ServeCasesAsync(listener, cases, ct);
+
+        var directory = Directory.CreateTempSubdirectory("prometheus-oracle-");
+        var prometheusPort = FreePort();
+        var config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: oracle\n    static_configs:\n");
+        for (var i = 0; i < cases.Length; i++)
+        {
+            config.Append($"      - targets: ['127.0.0.1:{targetPort}']\n        labels: {{__metrics_path__: '/case/{i}', case: '{i}'}}\n");
+        }
+        var configPath = Path.Combine(directory.FullName, "prometheus.yml");
+        await File.WriteAllTextAsync(configPath, config.ToString(), ct);
+
+        using var prometheus = Process.Start(new ProcessStartInfo(PrometheusPath)
+        {
+            ArgumentList =
+            {
+                $"--config.file={configPath}",
+                $"--storage.tsdb.path={Path.Combine(directory.FullName, "data")}",
+                $"--web.listen-address=127.0.0.1:{prometheusPort}",
+            },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        prometheus.ErrorDataReceived += static (_, _) => { };
+        prometheus.OutputDataReceived += static (_, _) => { };
+        prometheus.BeginErrorReadLine();
+        prometheus.BeginOutputReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{prometheusPort}/"), Timeout = TimeSpan.FromSeconds(5) };
+            Dictionary<string, List<(Dictionary<string, string> Labels, string Value)>> scraped;
+            while (true)
+            {
+                await Task.Delay(500, ct);
+                try
+                {
+                    scraped = await QueryByCaseAsync(http, "scrape_samples_scraped{job=\"oracle\"}", ct);
+                }
+                catch (HttpRequestException)
+                {
+                    continue; // not up yet
+                }
+                if (scraped.Count == cases.Length)
+                {
+                    break;
+                }
+            }
+            var up = await QueryByCaseAsync(http, "up{job=\"oracle\"}", ct);
+            var stored = await QueryByCaseAsync(http, "{job=\"oracle\",__name__!~\"up|scrape_.+\"}", ct);
+            var errors = await TargetErrorsAsync(http, ct);
+
+            var mismatches = new List<string>();
+            for (var i = 0; i < cases.Length; i++)
+            {
+                var @case = cases[i];
+                var key = i.ToString(CultureInfo.InvariantCulture);
+                var accepted = up[key].Single().Value == "1";
+                if (accepted != @case.Accepted)
+                {
+                    mismatches.Add($"{@case.Name}: Prometheus {(accepted ? "accepts" : "rejects")} it {errors.GetValueOrDefault(key)}");
+                    continue;
+                }
+                if (!accepted)
+                {
+                    continue;
+                }
+                var count = int.Parse(scraped[key].Single().Value, CultureInfo.InvariantCulture);
+                if (count != @case.Samples!.Length)
+                {
+                    mismatches.Add($"{@case.Name}: Prometheus scraped {count} samples, the case says {@case.Samples.Length}");
+                }
+                var expected = ExpectedStored(@case.Samples);
+                var actual = stored.GetValueOrDefault(key, [])
+                    .Select(s => SampleText.Render(
+                        s.Labels.Where(l => l.Key is not ("job" or "instance" or "case")).Select(l => (l.Key, l.Value)),
+                        ParsePrometheusValue(s.Value), null))
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                if (!expected.SequenceEqual(actual))
+                {
+                    mismatches.Add($"{@case.Name}: Prometheus stored [{string.Join(" | ", actual)}], the case says [{string.Join(" | ", expected)}]");
+                }
+            }
+            Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+        }
+        finally
+        {
+            prometheus.Kill();
+            await prometheus.WaitForExitAsync(CancellationToken.None);
+            listener.Stop();
+            await cancellation.CancelAsync();
+            await serving;
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>What Prometheus keeps of the expected samples: no explicit timestamps (too old), first of duplicates.</summary>
+    private static List<string> ExpectedStored(string[] samples) =>
+        samples
+            .Where(s => !s.Contains(" @", StringComparison.Ordinal))
+            .GroupBy(s => s[..s.LastIndexOf(' ')])
+            .Select(g => g.First())
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    private static double ParsePrometheusValue(string value) => value switch
+    {
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        "NaN" => double.NaN,
+        _ => double.Parse(value, CultureInfo.InvariantCulture),
+    };
+
+    private static async Task<Dictionary<string, List<(Dictionary<string, string> Labels, string Value)>>> QueryByCaseAsync(
+        HttpClient http, string query, CancellationToken ct)
+    {
+        var json = await http.GetStringAsync("api/v1/query?query=" + Uri.EscapeDataString(query), ct);
+        using var document = JsonDocument.Parse(json);
+        var result = new Dictionary<string, List<(Dictionary<string, string>, string)>>();
+        foreach (var series in document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
+        {
+            var labels = series.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+            var value = series.GetProperty("value")[1].GetString()!;
+            var key = labels["case"];
+            if (!result.TryGetValue(key, out var list))
+            {
+                result[key] = list = [];
+            }
+            list.Add((labels, value));
+        }
+        return result;
+    }
+
+    /// <summary>Each case's last scrape error as Prometheus reports it, for diagnosing a mismatch.</summary>
+    private static async Task<Dictionary<string, string>> TargetErrorsAsync(HttpClient http, CancellationToken ct)
+    {
+        var json = await http.GetStringAsync("api/v1/targets", ct);
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("labels").GetProperty("case").GetString()!, t => t.GetProperty("lastError").GetString()!);
+    }
+
+    private static async Task ServeCasesAsync(HttpListener listener, ExpositionCase[] cases, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync().WaitAsync(ct);
+            }
+            catch (Exception) when (ct.IsCancellationRequested || !listener.IsListening)
+            {
+                return;
+            }
+            var index = int.Parse(context.Request.Url!.AbsolutePath["/case/".Length..], CultureInfo.InvariantCulture);
+            var @case = cases[index];
+            context.Response.ContentType = @case.Format == ExpositionFormat.OpenMetrics
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                : "text/plain; version=0.0.4; charset=utf-8";
+            context.Response.ContentLength64 = @case.Body.Length;
+            await context.Response.OutputStream.WriteAsync(@case.Body, ct);
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
