@@ -56,6 +56,7 @@ public ref partial struct ExpositionReader
         if (position < body.Length && body[position] == '{')
         {
             position = ReadTextLabels(position + 1);
+            CheckRepeatedLabelNames();
             _seriesEnd = position;
             position = SkipBlanks(position);
         }

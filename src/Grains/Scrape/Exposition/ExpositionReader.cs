@@ -51,6 +51,7 @@ public ref partial struct ExpositionReader
     private MetricType _type;
 
     private int _labelCount;
+    private bool _hasRepeatedLabelName;
     private LabelNameOffsets _labelNames;
 
     public ExpositionReader(ReadOnlySpan<byte> body, ExpositionFormat format)
@@ -90,7 +91,10 @@ public ref partial struct ExpositionReader
     /// </summary>
     public readonly ReadOnlySpan<byte> RawText => _body[_textStart.._textEnd];
 
-    /// <summary>The labels of the current series, without the metric name.</summary>
+    /// <summary>
+    /// The labels of the current series as written, without the metric name; empty values included
+    /// (<see cref="CreateLabelSet"/> applies Prometheus' dropping rules).
+    /// </summary>
     public readonly ExpositionLabelEnumerator Labels =>
         new(_labelsStart < 0 ? default : _body[_labelsStart.._labelsEnd]);
 
@@ -118,15 +122,16 @@ public ref partial struct ExpositionReader
         ExpositionEscapes.UnescapeToString(RawText, quoteEscape: _format == ExpositionFormat.OpenMetrics);
 
     /// <summary>
-    /// The current series' labels including <c>__name__</c>, sorted by name, without empty values — the
-    /// allocation point for a series the caller has not seen before.
+    /// The current series' labels as Prometheus stores them: including <c>__name__</c>, sorted by name, without
+    /// empty values (and without a repeated name that has an empty occurrence) — the allocation point for a
+    /// series the caller has not seen before.
     /// </summary>
     public readonly LabelSet CreateLabelSet()
     {
         var count = 1;
         foreach (var label in Labels)
         {
-            if (!label.RawValue.IsEmpty)
+            if (IsKept(label))
             {
                 count++;
             }
@@ -136,7 +141,7 @@ public ref partial struct ExpositionReader
         var index = 1;
         foreach (var label in Labels)
         {
-            if (!label.RawValue.IsEmpty)
+            if (IsKept(label))
             {
                 labels[index++] = new Label(label.GetName(), label.GetValue());
             }
@@ -155,6 +160,7 @@ public ref partial struct ExpositionReader
         _labelsStart = -1;
         _labelsEnd = -1;
         _labelCount = 0;
+        _hasRepeatedLabelName = false;
         _hasTimestamp = false;
     }
 
@@ -166,7 +172,11 @@ public ref partial struct ExpositionReader
         _labelsEnd = -1;
     }
 
-    /// <summary>Rejects a label name already used in this series (Prometheus fails such a scrape).</summary>
+    /// <summary>
+    /// Notes a label name of the current series. <c>__name__</c> inside the braces always fails the scrape in
+    /// Prometheus (a second name, or no name once an empty one is dropped); other repeated names are settled by
+    /// <see cref="CheckRepeatedLabelNames"/> once the labels are read.
+    /// </summary>
     private void AddLabelName(int start, int end)
     {
         var name = _body[start..end];
@@ -179,7 +189,7 @@ public ref partial struct ExpositionReader
         {
             if (_body[_labelNames[2 * i].._labelNames[2 * i + 1]].SequenceEqual(name))
             {
-                throw Error(start, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
+                _hasRepeatedLabelName = true;
             }
         }
         if (_labelCount >= TrackedLabelNames)
@@ -190,7 +200,7 @@ public ref partial struct ExpositionReader
             {
                 if (seen++ >= TrackedLabelNames && label.Name.SequenceEqual(name))
                 {
-                    throw Error(start, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
+                    _hasRepeatedLabelName = true;
                 }
             }
         }
@@ -201,6 +211,53 @@ public ref partial struct ExpositionReader
         }
         _labelCount++;
     }
+
+    /// <summary>
+    /// A repeated label name fails the scrape (Prometheus' appender rejects the series) — unless one of its
+    /// occurrences has an empty value: Prometheus' label builder then drops every label of that name.
+    /// </summary>
+    private readonly void CheckRepeatedLabelNames()
+    {
+        if (!_hasRepeatedLabelName)
+        {
+            return;
+        }
+        var outer = Labels;
+        while (outer.MoveNext())
+        {
+            var name = outer.Current.Name;
+            var occurrences = 0;
+            foreach (var label in Labels)
+            {
+                if (label.Name.SequenceEqual(name))
+                {
+                    occurrences++;
+                }
+            }
+            if (occurrences > 1 && !HasEmptyOccurrence(name))
+            {
+                throw Error(_labelsStart, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
+            }
+        }
+    }
+
+    /// <summary>Whether a label of this name has an empty value, which makes Prometheus drop the name.</summary>
+    private readonly bool HasEmptyOccurrence(ReadOnlySpan<byte> name)
+    {
+        foreach (var label in Labels)
+        {
+            if (label.RawValue.IsEmpty && label.Name.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether Prometheus keeps this label of the current series: empty values and names repeated
+    /// with an empty occurrence are dropped.</summary>
+    private readonly bool IsKept(in ExpositionLabel label) =>
+        !label.RawValue.IsEmpty && (!_hasRepeatedLabelName || !HasEmptyOccurrence(label.Name));
 
     private readonly double ParseValue(int start, int end)
     {

@@ -23,5 +23,9 @@ public sealed record ExpositionCase(string Name, ExpositionFormat Format, byte[]
     public static ExpositionCase OpenMetricsRejected(string name, string body, string error) =>
         new(name, ExpositionFormat.OpenMetrics, Encoding.UTF8.GetBytes(body), null, error);
 
+    /// <summary>A case whose body is not valid UTF-8: <paramref name="body"/> is taken as Latin-1 bytes.</summary>
+    public static ExpositionCase Latin1(string name, ExpositionFormat format, string body, string error) =>
+        new(name, format, Encoding.Latin1.GetBytes(body), null, error);
+
     public override string ToString() => Name;
 }

@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Scrape.Exposition;
 using Xunit;
 using static AlloyOrleans.Tests.Scrape.Exposition.ExpositionCase;
 
@@ -46,6 +47,14 @@ public static class ExpositionCases
             "# TYPE s summary\ns{quantile=\"0.5\"} 0.2\ns{quantile=\"0.99\"} NaN\ns_sum 1\ns_count 4\n",
             "h_bucket{le=\"0.1\"} 1", "h_bucket{le=\"+Inf\"} 2", "h_sum 0.3", "h_count 2",
             "s{quantile=\"0.5\"} 0.2", "s{quantile=\"0.99\"} NaN", "s_sum 1", "s_count 4"),
+        Text("text/no-blank-after-labels", "foo{a=\"1\"}1\n", "foo{a=\"1\"} 1"),
+        Text("text/blanks-after-timestamp", "foo 1 123 \t\n", "foo 1 @123"),
+        Text("text/zero-timestamp", "foo 1 0\n", "foo 1 @0"),
+        Text("text/signed-exponents", "a 1e+3\nb 2E-02\nc -0\n", "a 1000", "b 0.02", "c -0"),
+        Text("text/help-trailing-blanks", "# HELP foo   \nfoo 1\n", "foo 1"),
+        Text("text/help-odd-separator", "# HELP foo{x} bar\nfoo 1\n", "foo 1"),
+        Text("text/repeated-label-one-empty", "foo{a=\"\",a=\"1\",b=\"2\"} 1\n", "foo{b=\"2\"} 1"),
+        Text("text/repeated-label-empty-last", "foo{a=\"1\",a=\"2\",a=\"\"} 1\n", "foo 1"),
         Text("text/leading-blanks-before-comment", "  # comment\nfoo 1\n", "foo 1"),
         Text("text/blank-only-line", "foo 1\n   \nbar 2\n", "foo 1", "bar 2"),
 
@@ -63,6 +72,8 @@ public static class ExpositionCases
         TextRejected("text/float-overflow", "foo 1e400\n", "value out of range"),
         TextRejected("text/timestamp-overflow", "foo 1 99999999999999999999\n", "value out of range"),
         TextRejected("text/repeated-label", "foo{a=\"1\",a=\"2\"} 1\n", "not unique"),
+        TextRejected("text/repeated-label-among-others", "foo{a=\"1\",b=\"\",c=\"3\",a=\"1\"} 1\n", "not unique"),
+        TextRejected("text/empty-name-label-in-braces", "foo{__name__=\"\"} 1\n", "not unique"),
         TextRejected("text/name-label-in-braces", "foo{__name__=\"bar\"} 1\n", "not unique"),
         TextRejected("text/type-unknown", "# TYPE foo unknown\nfoo 1\n", "invalid metric type"),
         TextRejected("text/type-with-extra-blank", "# TYPE foo  counter\nfoo 1\n", "invalid metric type"),
@@ -81,6 +92,14 @@ public static class ExpositionCases
         TextRejected("text/leading-blanks-before-name", "  foo 1\n", "invalid metric name"),
         TextRejected("text/leading-tab-before-name", "\tfoo 1\n", "invalid metric name"),
         TextRejected("text/leading-blank-second-line", "foo 1\n bar 2\n", "invalid metric name"),
+        TextRejected("text/type-trailing-blank", "# TYPE foo counter \nfoo 1\n", "invalid metric type"),
+        TextRejected("text/hash-after-value", "foo 1 # comment\n", "expected timestamp or new record"),
+        TextRejected("text/exponent-timestamp", "foo 1 1e3\n", "expected next entry after timestamp"),
+        TextRejected("text/cr-only-line", "foo 1\n\r\nbar 1\n", "not a valid start token"),
+        TextRejected("text/label-name-starts-with-digit", "foo{1a=\"x\"} 1\n", "expected label name"),
+        TextRejected("text/unicode-metric-name", "föo 1\n", "invalid syntax"),
+        Latin1("text/invalid-utf8-label-value", ExpositionFormat.PrometheusText, "foo{a=\"\xff\"} 1\n", "not valid UTF-8"),
+        Latin1("text/invalid-utf8-help", ExpositionFormat.PrometheusText, "# HELP foo \xff\nfoo 1\n", "not valid UTF-8"),
         TextRejected("text/invalid-line-after-valid", "foo 1\nbar\n", "expected value after metric"),
 
         // ---- OpenMetrics 1.0: accepted ----
@@ -111,6 +130,8 @@ public static class ExpositionCases
             "a 1", "b_info{v=\"1\"} 1", "c{c=\"x\"} 1", "c{c=\"y\"} 0", "d_bucket{le=\"+Inf\"} 1", "d_gcount 1", "d_gsum 1",
             "e{quantile=\"0.5\"} 1", "e_sum 1", "e_count 1", "f 1"),
         OpenMetrics("om/label-escapes", "foo{a=\"x\\\"y\\\\z\\nw\\t\"} 1\n# EOF\n", "foo{a=\"x\\\"y\\\\z\\nw\\\\t\"} 1"),
+        OpenMetrics("om/exponent-timestamp", "foo 1 1.5e3\n# EOF\n", "foo 1 @1500000"),
+        OpenMetrics("om/empty-help", "# HELP foo \nfoo 1\n# EOF\n", "foo 1"),
         OpenMetrics("om/empty-braces-and-nan", "foo{} NaN\n# EOF\n", "foo NaN"),
 
         // ---- OpenMetrics 1.0: rejected ----
@@ -133,6 +154,13 @@ public static class ExpositionCases
         OpenMetricsRejected("om/exemplar-without-value", "foo_total 1 # {a=\"b\"}\n# EOF\n", "expected value after exemplar labels"),
         OpenMetricsRejected("om/exemplar-on-count", "# TYPE foo histogram\nfoo_count 4 # {a=\"b\"} 1\n# EOF\n", "does not support exemplars"),
         OpenMetricsRejected("om/exemplar-on-gauge", "foo 4 # {a=\"b\"} 1\n# EOF\n", "does not support exemplars"),
+        OpenMetricsRejected("om/infinite-timestamp", "foo 1 +Inf\n# EOF\n", "invalid timestamp"),
+        OpenMetricsRejected("om/value-overflow", "foo 1e400\n# EOF\n", "value out of range"),
+        OpenMetricsRejected("om/no-metric-name", "{a=\"1\"} 1\n# EOF\n", "not a valid start token"),
+        OpenMetricsRejected("om/eof-trailing-space", "foo 1\n# EOF \n", "unexpected data after # EOF"),
+        OpenMetricsRejected("om/metadata-without-newline", "# TYPE foo counter", "expected text in TYPE"),
+        OpenMetricsRejected("om/missing-eof-after-timestamp", "foo 1 2", "expected next entry after timestamp"),
+        Latin1("om/invalid-utf8-label-value", ExpositionFormat.OpenMetrics, "foo{a=\"\xff\"} 1\n# EOF\n", "not valid UTF-8"),
         OpenMetricsRejected("om/help-without-space", "# HELP foo\nfoo 1\n# EOF\n", "expected text in HELP"),
         OpenMetricsRejected("om/repeated-label", "foo{a=\"1\",a=\"2\"} 1\n# EOF\n", "not unique"),
         OpenMetricsRejected("om/crlf", "foo 1\r\n# EOF\n", "invalid syntax"),
