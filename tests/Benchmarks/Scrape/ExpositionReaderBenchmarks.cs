@@ -1,0 +1,76 @@
+using AlloyOrleans.Grains.Scrape.Exposition;
+using AlloyOrleans.Tests.Scrape.Exposition;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+
+namespace AlloyOrleans.Benchmarks.Scrape;
+
+/// <summary>
+/// Parses a node_exporter-like exposition of about 300 KB (text 0.0.4 and OpenMetrics).
+/// <c>ReadSeries</c> is the steady-state scrape path (name, labels as spans, value, timestamp);
+/// <c>ReadSeriesAndCreateLabelSets</c> adds the allocation a scrape pays for series it has not cached yet.
+/// Run: dotnet run -c Release --project tests/Benchmarks -- --filter '*ExpositionReader*'
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Config))]
+public class ExpositionReaderBenchmarks
+{
+    internal const int Groups = 60;
+
+    private byte[] _body = [];
+
+    [Params(ExpositionFormat.PrometheusText, ExpositionFormat.OpenMetrics)]
+    public ExpositionFormat Format { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _body = Exposition(Format).Body;
+
+    internal static (byte[] Body, int Series) Exposition(ExpositionFormat format) =>
+        NodeExporterLikeExposition.Generate(Groups, format == ExpositionFormat.OpenMetrics);
+
+    [Benchmark(Baseline = true)]
+    public int ReadSeries()
+    {
+        var reader = new ExpositionReader(_body, Format);
+        var checksum = 0;
+        while (reader.Read())
+        {
+            if (reader.Kind != EntryKind.Series)
+            {
+                continue;
+            }
+            checksum += reader.MetricName.Length;
+            foreach (var label in reader.Labels)
+            {
+                checksum += label.Name.Length + label.RawValue.Length;
+            }
+            checksum += (int)reader.Value + (int)(reader.TimestampMs ?? 0);
+        }
+        return checksum;
+    }
+
+    [Benchmark]
+    public int ReadSeriesAndCreateLabelSets()
+    {
+        var reader = new ExpositionReader(_body, Format);
+        var checksum = 0;
+        while (reader.Read())
+        {
+            if (reader.Kind == EntryKind.Series)
+            {
+                checksum += reader.CreateLabelSet().Count;
+            }
+        }
+        return checksum;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.ShortRun);
+            AddColumn(new ExpositionThroughputColumn(), new AllocationPerSampleColumn());
+        }
+    }
+}
