@@ -3,6 +3,7 @@ using AlloyOrleans.Tests.Scrape.Exposition;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace AlloyOrleans.Benchmarks.Scrape;
 
@@ -69,7 +70,8 @@ public class ExpositionReaderBenchmarks
     {
         public Config()
         {
-            AddJob(Job.ShortRun);
+            // In-process: the out-of-process toolchain looks for a project named like the assembly (it is not).
+            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
             AddColumn(new ExpositionThroughputColumn(), new AllocationPerSampleColumn());
         }
     }

@@ -231,15 +231,16 @@ public ref partial struct ExpositionReader
             first = false;
             var nameStart = position;
             position = ScanName(position, LabelNameChars);
-            if (!exemplar)
-            {
-                AddLabelName(nameStart, position);
-            }
+            var nameEnd = position;
             if (position >= body.Length || body[position] != '=')
             {
                 throw Error(position, $"expected equal, got {Got(position)}");
             }
-            position = ReadQuotedLabelValue(position + 1, newlineAllowed: false);
+            position = ReadQuotedLabelValue(position + 1, newlineAllowed: false, out var hasEscapes);
+            if (!exemplar)
+            {
+                AddLabel(nameStart, nameEnd, nameEnd + 2, position - 1, hasEscapes);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
@@ -21,8 +22,6 @@ public ref partial struct ExpositionReader
 {
     /// <summary>The name Prometheus gives the metric-name label.</summary>
     public const string MetricNameLabel = "__name__";
-
-    private const int TrackedLabelNames = 16;
 
     internal static readonly SearchValues<byte> MetricNameChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:"u8);
@@ -52,7 +51,7 @@ public ref partial struct ExpositionReader
 
     private int _labelCount;
     private bool _hasRepeatedLabelName;
-    private LabelNameOffsets _labelNames;
+    private LabelSpans _labels;
 
     public ExpositionReader(ReadOnlySpan<byte> body, ExpositionFormat format)
     {
@@ -95,8 +94,11 @@ public ref partial struct ExpositionReader
     /// The labels of the current series as written, without the metric name; empty values included
     /// (<see cref="CreateLabelSet"/> applies Prometheus' dropping rules).
     /// </summary>
+    [UnscopedRef]
     public readonly ExpositionLabelEnumerator Labels =>
-        new(_labelsStart < 0 ? default : _body[_labelsStart.._labelsEnd]);
+        _labelCount <= LabelSpans.Capacity
+            ? new(_body, _labels[.._labelCount])
+            : new(_body[_labelsStart.._labelsEnd]);
 
     /// <summary>The 1-based line of the current entry (counted on demand; meant for diagnostics).</summary>
     public readonly int LineNumber => LineAt(_lineStart);
@@ -168,46 +170,48 @@ public ref partial struct ExpositionReader
     {
         _kind = kind;
         _lineStart = lineStart;
+        _labelCount = 0;
         _labelsStart = -1;
         _labelsEnd = -1;
     }
 
     /// <summary>
-    /// Notes a label name of the current series. <c>__name__</c> inside the braces always fails the scrape in
+    /// Records a label of the current series. <c>__name__</c> inside the braces always fails the scrape in
     /// Prometheus (a second name, or no name once an empty one is dropped); other repeated names are settled by
     /// <see cref="CheckRepeatedLabelNames"/> once the labels are read.
     /// </summary>
-    private void AddLabelName(int start, int end)
+    private void AddLabel(int nameStart, int nameEnd, int valueStart, int valueEnd, bool hasEscapes)
     {
-        var name = _body[start..end];
-        if (name.SequenceEqual("__name__"u8))
+        var body = _body;
+        var name = body[nameStart..nameEnd];
+        if (name.Length == 8 && name.SequenceEqual("__name__"u8))
         {
-            throw Error(start, $"label name \"{MetricNameLabel}\" is not unique");
+            throw Error(nameStart, $"label name \"{MetricNameLabel}\" is not unique");
         }
-        var tracked = Math.Min(_labelCount, TrackedLabelNames);
+        var tracked = Math.Min(_labelCount, LabelSpans.Capacity);
         for (var i = 0; i < tracked; i++)
         {
-            if (_body[_labelNames[2 * i].._labelNames[2 * i + 1]].SequenceEqual(name))
+            ref readonly var other = ref _labels[i];
+            if (other.NameEnd - other.NameStart == name.Length && body[other.NameStart..other.NameEnd].SequenceEqual(name))
             {
                 _hasRepeatedLabelName = true;
             }
         }
-        if (_labelCount >= TrackedLabelNames)
+        if (_labelCount < LabelSpans.Capacity)
         {
-            // Rare: more labels than tracked offsets; compare with the rest by walking the text again.
+            _labels[_labelCount] = new LabelSpan(nameStart, nameEnd, valueStart, valueEnd, hasEscapes);
+        }
+        else
+        {
+            // Rare: more labels than recorded positions; compare with the rest by walking the text again.
             var seen = 0;
-            foreach (var label in new ExpositionLabelEnumerator(_body[_labelsStart..start]))
+            foreach (var label in new ExpositionLabelEnumerator(body[_labelsStart..nameStart]))
             {
-                if (seen++ >= TrackedLabelNames && label.Name.SequenceEqual(name))
+                if (seen++ >= LabelSpans.Capacity && label.Name.SequenceEqual(name))
                 {
                     _hasRepeatedLabelName = true;
                 }
             }
-        }
-        else
-        {
-            _labelNames[2 * _labelCount] = start;
-            _labelNames[2 * _labelCount + 1] = end;
         }
         _labelCount++;
     }
@@ -318,12 +322,5 @@ public ref partial struct ExpositionReader
     {
         var text = Encoding.UTF8.GetString(_body[start..end]);
         return "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
-    }
-
-    /// <summary>Start and end offsets of the first label names of a series, for the duplicate check.</summary>
-    [InlineArray(2 * TrackedLabelNames)]
-    private struct LabelNameOffsets
-    {
-        private int _element;
     }
 }

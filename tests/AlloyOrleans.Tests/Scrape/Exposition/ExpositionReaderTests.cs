@@ -138,6 +138,35 @@ public sealed class ExpositionReaderTests
         Assert.Equal([new("__name__", "foo"), new("a", "x\ny"), new("z", "1")], set.AsSpan().ToArray());
     }
 
+    [Theory]
+    [InlineData(ExpositionFormat.PrometheusText)]
+    [InlineData(ExpositionFormat.OpenMetrics)]
+    public void Series_with_more_labels_than_the_reader_records_enumerate_and_check_every_label(ExpositionFormat format)
+    {
+        static byte[] Body(ExpositionFormat format, IEnumerable<string> names) =>
+            Encoding.UTF8.GetBytes("foo{" + string.Join(",", names.Select((n, i) => $"{n}=\"v\\\"{i}\"")) + "} 1\n" +
+                                   (format == ExpositionFormat.OpenMetrics ? "# EOF\n" : ""));
+        var names = Enumerable.Range(0, 24).Select(i => $"l{i:D2}").ToList();
+
+        var reader = new ExpositionReader(Body(format, names), format);
+        Assert.True(reader.Read());
+        var read = new List<(string, string)>();
+        foreach (var label in reader.Labels)
+        {
+            read.Add((label.GetName(), label.GetValue()));
+        }
+        Assert.Equal(names.Select((n, i) => (n, $"v\"{i}")), read);
+        Assert.Equal(25, reader.CreateLabelSet().Count);
+
+        foreach (var (first, second) in new[] { (2, 20), (18, 22), (17, 18) })
+        {
+            var repeated = names.ToList();
+            repeated[second] = repeated[first];
+            var error = Assert.Throws<ExpositionFormatException>(() => SampleText.ReadAll(Body(format, repeated), format));
+            Assert.Contains($"label name \"{names[first]}\" is not unique", error.Message);
+        }
+    }
+
     [Fact]
     public void Errors_name_the_line_counting_newlines_inside_label_values()
     {
