@@ -1,6 +1,7 @@
 using AlloyOrleans.Grains.Scrape.Exposition;
 using AlloyOrleans.Tests.Scrape.Exposition;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -72,7 +73,8 @@ public class ExpositionReaderBenchmarks
         {
             // In-process: the out-of-process toolchain looks for a project named like the assembly (it is not).
             AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
-            AddColumn(new ExpositionThroughputColumn(), new AllocationPerSampleColumn());
+            AddColumn(StatisticColumn.Min, new ExpositionThroughputColumn(fastest: false), new ExpositionThroughputColumn(fastest: true),
+                new AllocationPerSampleColumn());
         }
     }
 }
