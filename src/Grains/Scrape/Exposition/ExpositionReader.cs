@@ -14,9 +14,12 @@ namespace AlloyOrleans.Grains.Scrape.Exposition;
 /// <see cref="ExpositionFormatException"/>: any error fails the whole scrape.
 /// </summary>
 /// <remarks>
-/// Duplicate label names within a series are rejected here (Prometheus' appender rejects them and fails the
-/// scrape). The same series appearing twice is not an error: Prometheus keeps the first sample, so the caller
-/// should compare label sets (<see cref="SeriesBytes"/> is a cache key, not a canonical identity).
+/// Besides the grammar, the reader applies the checks of Prometheus 2.42's scrape loop that fail a scrape on the
+/// parsed text: a repeated label name (unless an empty occurrence makes Prometheus drop the name), <c>__name__</c>
+/// inside the braces, blanks before a metric name, and OpenMetrics exemplars on series other than <c>_total</c>
+/// and <c>_bucket</c>. The same series appearing twice is not an error: Prometheus keeps the first sample. Equal
+/// <see cref="SeriesBytes"/> mean the same series, but one series can be written in several ways
+/// (<c>a{x="1"}</c>, <c>a{x="1",}</c>), so deduplicate on label sets. After an exception the reader is done.
 /// </remarks>
 public ref partial struct ExpositionReader
 {

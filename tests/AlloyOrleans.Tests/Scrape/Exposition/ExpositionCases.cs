@@ -55,6 +55,8 @@ public static class ExpositionCases
         Text("text/help-odd-separator", "# HELP foo{x} bar\nfoo 1\n", "foo 1"),
         Text("text/repeated-label-one-empty", "foo{a=\"\",a=\"1\",b=\"2\"} 1\n", "foo{b=\"2\"} 1"),
         Text("text/repeated-label-empty-last", "foo{a=\"1\",a=\"2\",a=\"\"} 1\n", "foo 1"),
+        Text("text/repeated-type", "# TYPE foo counter\n# TYPE foo gauge\nfoo 1\n", "foo 1"),
+        Text("text/help-after-hash-tab", "#\tHELP foo bar\nfoo 1\n", "foo 1"),
         Text("text/leading-blanks-before-comment", "  # comment\nfoo 1\n", "foo 1"),
         Text("text/blank-only-line", "foo 1\n   \nbar 2\n", "foo 1", "bar 2"),
 
@@ -132,6 +134,8 @@ public static class ExpositionCases
         OpenMetrics("om/label-escapes", "foo{a=\"x\\\"y\\\\z\\nw\\t\"} 1\n# EOF\n", "foo{a=\"x\\\"y\\\\z\\nw\\\\t\"} 1"),
         OpenMetrics("om/exponent-timestamp", "foo 1 1.5e3\n# EOF\n", "foo 1 @1500000"),
         OpenMetrics("om/empty-help", "# HELP foo \nfoo 1\n# EOF\n", "foo 1"),
+        OpenMetrics("om/counter-without-total-suffix", "# TYPE foo counter\nfoo 1\nfoo_created 2\n# EOF\n", "foo 1", "foo_created 2"),
+        OpenMetrics("om/repeated-type", "# TYPE foo counter\n# TYPE foo gauge\nfoo 1\n# EOF\n", "foo 1"),
         OpenMetrics("om/empty-braces-and-nan", "foo{} NaN\n# EOF\n", "foo NaN"),
 
         // ---- OpenMetrics 1.0: rejected ----
@@ -161,6 +165,8 @@ public static class ExpositionCases
         OpenMetricsRejected("om/metadata-without-newline", "# TYPE foo counter", "expected text in TYPE"),
         OpenMetricsRejected("om/missing-eof-after-timestamp", "foo 1 2", "expected next entry after timestamp"),
         Latin1("om/invalid-utf8-label-value", ExpositionFormat.OpenMetrics, "foo{a=\"\xff\"} 1\n# EOF\n", "not valid UTF-8"),
+        OpenMetricsRejected("om/exemplar-nan-timestamp", "foo_total 1 # {a=\"b\"} 1 NaN\n# EOF\n", "invalid exemplar timestamp"),
+        OpenMetricsRejected("om/exemplar-extra-field", "foo_total 1 # {a=\"b\"} 1 2 3\n# EOF\n", "expected next entry after exemplar timestamp"),
         OpenMetricsRejected("om/help-without-space", "# HELP foo\nfoo 1\n# EOF\n", "expected text in HELP"),
         OpenMetricsRejected("om/repeated-label", "foo{a=\"1\",a=\"2\"} 1\n# EOF\n", "not unique"),
         OpenMetricsRejected("om/crlf", "foo 1\r\n# EOF\n", "invalid syntax"),
