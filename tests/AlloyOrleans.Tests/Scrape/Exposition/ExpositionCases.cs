@@ -36,7 +36,7 @@ public static class ExpositionCases
         Text("text/raw-newline-in-label-value", "foo{a=\"x\ny\"} 1\n", "foo{a=\"x\\ny\"} 1"),
         Text("text/unicode-label-value", "foo{a=\"ü€😀\"} 1\n", "foo{a=\"ü€😀\"} 1"),
         Text("text/duplicate-series-keeps-both-entries", "foo 1\nfoo 2\n", "foo 1", "foo 2"),
-        Text("text/help-escapes", "# HELP foo a\\\\b\\nc\\td\nfoo 1\n", "foo 1"),
+        Text("text/help-escapes", "# HELP foo a\\\\b\\nc\\td \\\"q\\\"\nfoo 1\n", "foo 1"),
         Text("text/help-without-text", "# HELP foo\nfoo 1\n", "foo 1"),
         Text("text/type-untyped", "# TYPE foo untyped\nfoo 1\n", "foo 1"),
         Text("text/comment-with-crlf", "# a comment\r\nfoo 1\n", "foo 1"),

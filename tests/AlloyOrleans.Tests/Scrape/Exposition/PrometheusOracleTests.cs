@@ -13,7 +13,8 @@ namespace AlloyOrleans.Tests.Scrape.Exposition;
 /// Checks the expectations of <see cref="ExpositionCases"/> against a real Prometheus 2.42 (<c>/usr/bin/prometheus</c>):
 /// every case is served as its own target on loopback; Prometheus scrapes them all once, and its <c>up</c>,
 /// <c>scrape_samples_scraped</c> and stored samples must match what the case says. Samples carrying an explicit
-/// (old) timestamp are counted by Prometheus but not stored (out of bounds), so only their count is compared.
+/// (old) timestamp are counted by Prometheus but not stored (out of bounds), so only their count is compared. The
+/// metadata Prometheus keeps (type, unescaped help, unit per family) is compared with what our reader reports.
 /// </summary>
 public sealed class PrometheusOracleTests
 {
@@ -35,7 +36,7 @@ public sealed class PrometheusOracleTests
 
         var directory = Directory.CreateTempSubdirectory("prometheus-oracle-");
         var prometheusPort = FreePort();
-        var config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: oracle\n    static_configs:\n");
+        var config = new StringBuilder("global:\n  scrape_interval: 5s\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: oracle\n    static_configs:\n");
         for (var i = 0; i < cases.Length; i++)
         {
             config.Append($"      - targets: ['127.0.0.1:{targetPort}']\n        labels: {{__metrics_path__: '/case/{i}', case: '{i}'}}\n");
@@ -81,6 +82,7 @@ public sealed class PrometheusOracleTests
             var up = await QueryByCaseAsync(http, "up{job=\"oracle\"}", ct);
             var stored = await QueryByCaseAsync(http, "{job=\"oracle\",__name__!~\"up|scrape_.+\"}", ct);
             var errors = await TargetErrorsAsync(http, ct);
+            var metadata = await MetadataByCaseAsync(http, ct);
 
             var mismatches = new List<string>();
             for (var i = 0; i < cases.Length; i++)
@@ -112,6 +114,12 @@ public sealed class PrometheusOracleTests
                 if (!expected.SequenceEqual(actual))
                 {
                     mismatches.Add($"{@case.Name}: Prometheus stored [{string.Join(" | ", actual)}], the case says [{string.Join(" | ", expected)}]");
+                }
+                var ours = ReadMetadata(@case);
+                var theirs = metadata.GetValueOrDefault(key, []).Order(StringComparer.Ordinal).ToList();
+                if (!ours.SequenceEqual(theirs))
+                {
+                    mismatches.Add($"{@case.Name}: Prometheus keeps metadata [{string.Join(" | ", theirs)}], our reader reports [{string.Join(" | ", ours)}]");
                 }
             }
             Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
@@ -160,6 +168,47 @@ public sealed class PrometheusOracleTests
                 result[key] = list = [];
             }
             list.Add((labels, value));
+        }
+        return result;
+    }
+
+    /// <summary>Our reader's metadata per family, last entry winning, as <c>name|type|help|unit</c>.</summary>
+    private static List<string> ReadMetadata(ExpositionCase @case)
+    {
+        var families = new Dictionary<string, (string Type, string Help, string Unit)>();
+        var reader = new ExpositionReader(@case.Body, @case.Format);
+        while (reader.Read())
+        {
+            if (reader.Kind is not (EntryKind.Type or EntryKind.Help or EntryKind.Unit))
+            {
+                continue;
+            }
+            var name = reader.MetricNameString;
+            var family = families.GetValueOrDefault(name, (Type: "unknown", Help: "", Unit: ""));
+            families[name] = reader.Kind switch
+            {
+                EntryKind.Type => family with { Type = reader.Type.ToString().ToLowerInvariant() },
+                EntryKind.Help => family with { Help = reader.GetHelpText() },
+                _ => family with { Unit = Encoding.UTF8.GetString(reader.RawText) },
+            };
+        }
+        return families.Select(f => $"{f.Key}|{f.Value.Type}|{f.Value.Help}|{f.Value.Unit}").Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<Dictionary<string, List<string>>> MetadataByCaseAsync(HttpClient http, CancellationToken ct)
+    {
+        var json = await http.GetStringAsync("api/v1/targets/metadata?match_target=" + Uri.EscapeDataString("{job=\"oracle\"}"), ct);
+        using var document = JsonDocument.Parse(json);
+        var result = new Dictionary<string, List<string>>();
+        foreach (var entry in document.RootElement.GetProperty("data").EnumerateArray())
+        {
+            var key = entry.GetProperty("target").GetProperty("case").GetString()!;
+            if (!result.TryGetValue(key, out var list))
+            {
+                result[key] = list = [];
+            }
+            list.Add($"{entry.GetProperty("metric").GetString()}|{entry.GetProperty("type").GetString()}|" +
+                     $"{entry.GetProperty("help").GetString()}|{entry.GetProperty("unit").GetString()}");
         }
         return result;
     }
