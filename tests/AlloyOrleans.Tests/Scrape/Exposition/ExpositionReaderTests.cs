@@ -117,16 +117,16 @@ public sealed class ExpositionReaderTests
     }
 
     [Fact]
-    public void Series_bytes_identify_a_series_without_its_value()
+    public void Series_bytes_identify_a_series_without_its_value_and_entries_know_their_line()
     {
-        var body = "foo{a=\"1\"} 1\nfoo{a=\"1\"} 2 123\nfoo{a=\"2\"} 1\nfoo 1\n"u8.ToArray();
+        var body = "foo{a=\"1\"} 1\nfoo{a=\"1\"} 2 123\n\nfoo{a=\"2\"} 1\nfoo 1\n"u8.ToArray();
         var reader = new ExpositionReader(body, ExpositionFormat.PrometheusText);
-        var keys = new List<string>();
+        var keys = new List<(string, int)>();
         while (reader.Read())
         {
-            keys.Add(Encoding.UTF8.GetString(reader.SeriesBytes));
+            keys.Add((Encoding.UTF8.GetString(reader.SeriesBytes), reader.LineNumber));
         }
-        Assert.Equal(["foo{a=\"1\"}", "foo{a=\"1\"}", "foo{a=\"2\"}", "foo"], keys);
+        Assert.Equal([("foo{a=\"1\"}", 1), ("foo{a=\"1\"}", 2), ("foo{a=\"2\"}", 4), ("foo", 5)], keys);
     }
 
     [Fact]
