@@ -73,13 +73,19 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
 
     public bool Contains(string name) => IndexOf(name) >= 0;
 
-    private int IndexOf(string name)
+    private int IndexOf(string name) => IndexOf(_labels, name);
+
+    /// <summary>
+    /// Binary search by name (ordinal) in labels sorted by name: the index, or the complement of the insertion point
+    /// when absent (as <see cref="Array.BinarySearch(Array, object)"/>).
+    /// </summary>
+    public static int IndexOf(ReadOnlySpan<Label> sorted, string name)
     {
-        int lo = 0, hi = _labels.Length - 1;
+        int lo = 0, hi = sorted.Length - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var cmp = string.CompareOrdinal(_labels[mid].Name, name);
+            var cmp = string.CompareOrdinal(sorted[mid].Name, name);
             if (cmp == 0)
             {
                 return mid;
@@ -93,7 +99,7 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
                 hi = mid - 1;
             }
         }
-        return -1;
+        return ~lo;
     }
 
     public Dictionary<string, string> ToDictionary()
