@@ -1,6 +1,5 @@
 using AlloyOrleans.Grains.Components;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AlloyOrleans.Tests.Discovery;
 
@@ -14,7 +13,9 @@ internal sealed class FakeComponentHost(string componentId) : IComponentHost
 
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "alloy-orleans-tests", componentId);
 
-    public ILogger Logger { get; init; } = NullLogger.Instance;
+    public RecordingLogger Logger { get; } = new();
+
+    ILogger IComponentHost.Logger => Logger;
 
     public IReadOnlyList<object> Exports
     {
@@ -63,4 +64,33 @@ internal sealed class FakeComponentHost(string componentId) : IComponentHost
         AlloyOrleans.Grains.Components.Discovery.DiscoveryExports d => "[" + string.Join(", ", d.Targets) + "]",
         _ => exports.ToString() ?? "?",
     };
+}
+
+/// <summary>Keeps every log message, so a test can show what a component reported.</summary>
+internal sealed class RecordingLogger : ILogger
+{
+    private readonly List<string> _messages = [];
+
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return _messages.ToList();
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (_messages)
+        {
+            _messages.Add($"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : " -- " + exception)}");
+        }
+    }
 }
