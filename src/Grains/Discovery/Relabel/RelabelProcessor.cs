@@ -47,9 +47,9 @@ public static class RelabelProcessor
         switch (rule.Action)
         {
             case RelabelAction.Keep:
-                return rule.Regex.Regex.IsMatch(SourceSpan(rule, builder));
+                return rule.Regex.IsMatch(SourceSpan(rule, builder));
             case RelabelAction.Drop:
-                return !rule.Regex.Regex.IsMatch(SourceSpan(rule, builder));
+                return !rule.Regex.IsMatch(SourceSpan(rule, builder));
             case RelabelAction.KeepEqual:
                 return SourceSpan(rule, builder).SequenceEqual(builder.Get(rule.TargetLabel));
             case RelabelAction.DropEqual:
@@ -81,7 +81,7 @@ public static class RelabelProcessor
                 var dropMatching = rule.Action == RelabelAction.LabelDrop;
                 for (var i = builder.Count - 1; i >= 0; i--)
                 {
-                    if (rule.Regex.Regex.IsMatch(builder[i].Name) == dropMatching)
+                    if (rule.Regex.IsMatch(builder[i].Name) == dropMatching)
                     {
                         builder.RemoveAt(i);
                     }

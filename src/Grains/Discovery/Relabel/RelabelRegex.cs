@@ -15,11 +15,28 @@ public sealed class RelabelRegex
 
     private readonly int[] _goGroupToDotNet;
 
+    /// <summary>Characters that make a pattern more than a literal string.</summary>
+    private static readonly System.Buffers.SearchValues<char> Metacharacters = System.Buffers.SearchValues.Create(@"\.+*?()|[]{}^$");
+
+    /// <summary>Set when the pattern is a plain string (matches only itself): compared without the regex engine.</summary>
+    private readonly string? _literal;
+
+    /// <summary>Set when the pattern is a plain string followed by <c>.*</c>: a prefix test.</summary>
+    private readonly string? _prefix;
+
     private RelabelRegex(string pattern, Regex regex, int[] goGroupToDotNet)
     {
         Pattern = pattern;
         Regex = regex;
         _goGroupToDotNet = goGroupToDotNet;
+        if (pattern.AsSpan().IndexOfAny(Metacharacters) < 0)
+        {
+            _literal = pattern;
+        }
+        else if (pattern.EndsWith(".*", StringComparison.Ordinal) && pattern.AsSpan(0, pattern.Length - 2).IndexOfAny(Metacharacters) < 0)
+        {
+            _prefix = pattern[..^2];
+        }
     }
 
     /// <summary>The pattern as the user wrote it.</summary>
@@ -39,6 +56,20 @@ public sealed class RelabelRegex
             RegexOptions.Compiled | RegexOptions.CultureInvariant,
             MatchTimeout);
         return new RelabelRegex(pattern, regex, GoGroupOrder(translated, regex));
+    }
+
+    /// <summary>Whether the whole of <paramref name="value"/> matches (plain strings and prefixes skip the regex engine).</summary>
+    public bool IsMatch(ReadOnlySpan<char> value)
+    {
+        if (_literal is not null)
+        {
+            return value.SequenceEqual(_literal);
+        }
+        if (_prefix is not null)
+        {
+            return value.StartsWith(_prefix, StringComparison.Ordinal);
+        }
+        return Regex.IsMatch(value);
     }
 
     /// <summary>The .NET group number of Go's group <paramref name="number"/>, or -1 when there is no such group.</summary>
