@@ -96,6 +96,40 @@ public sealed class HttpDiscoveryTests
         await run;
     }
 
+    [Fact]
+    public async Task Equal_arguments_keep_the_running_discoverer_and_changed_ones_restart_it()
+    {
+        var paths = new List<string>();
+        await using var server = new LoopbackHttpServer(context =>
+        {
+            lock (paths)
+            {
+                paths.Add(context.Request.Url!.AbsolutePath);
+            }
+            return LoopbackHttpServer.WriteAsync(context, 200, "application/json", $$"""[{"targets": ["{{context.Request.Url!.AbsolutePath.Trim('/')}}:1"]}]""");
+        });
+        var host = new FakeComponentHost("discovery.http.update");
+        var component = new DiscoveryHttpComponent(host);
+        DiscoveryHttpArguments Arguments(string path) => new() { Url = new Uri(server.Url, path).ToString(), RefreshInterval = TimeSpan.FromHours(1) };
+        await component.UpdateAsync(Arguments("a"), default);
+        using var stop = new CancellationTokenSource();
+        var run = component.RunAsync(stop.Token);
+        await host.WaitForExportsAsync<DiscoveryExports>(e => e.Targets.Count == 1 && e.Targets[0].Get("__address__") == "a:1");
+
+        await component.UpdateAsync(Arguments("a"), default);
+        // Give a (wrongly) restarted discoverer time to make its request before the next update replaces it.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await component.UpdateAsync(Arguments("b"), default);
+        await host.WaitForExportsAsync<DiscoveryExports>(e => e.Targets.Count == 1 && e.Targets[0].Get("__address__") == "b:1");
+
+        lock (paths)
+        {
+            Assert.Equal(["/a", "/b"], paths);
+        }
+        await stop.CancelAsync();
+        await run;
+    }
+
     [Theory]
     [InlineData("ftp://example.com/sd", "url")]
     [InlineData("not a url", "url")]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using AlloyOrleans.Grains.Discovery;
 
@@ -5,8 +6,8 @@ namespace AlloyOrleans.Grains.Components.Discovery;
 
 /// <summary>
 /// The glue every <c>discovery.*</c> component shares: exports an empty target list at once, then runs a discoverer
-/// built from the current arguments and exports each target list it reports. New arguments stop the running
-/// discoverer and start a new one; its last targets stay exported until the new one reports.
+/// built from the current arguments and exports each target list it reports. Different arguments stop the running
+/// discoverer and start a new one (equal ones change nothing); its last targets stay exported until the new one reports.
 /// </summary>
 public abstract class DiscoveryComponent<TArguments>(IComponentHost host) : IComponent
     where TArguments : class
@@ -14,6 +15,7 @@ public abstract class DiscoveryComponent<TArguments>(IComponentHost host) : ICom
     private readonly Channel<TArguments> _updates = Channel.CreateBounded<TArguments>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private bool _exported;
+    private string? _lastArguments;
 
     protected IComponentHost Host { get; } = host;
 
@@ -26,7 +28,13 @@ public abstract class DiscoveryComponent<TArguments>(IComponentHost host) : ICom
             _exported = true;
             Host.SetExports(new DiscoveryExports());
         }
-        _updates.Writer.TryWrite(typed);
+        // Re-evaluation often yields the same arguments; restarting would relist and re-read for nothing.
+        var serialized = JsonSerializer.Serialize(typed, typed.GetType());
+        if (serialized != _lastArguments)
+        {
+            _lastArguments = serialized;
+            _updates.Writer.TryWrite(typed);
+        }
         return Task.CompletedTask;
     }
 
