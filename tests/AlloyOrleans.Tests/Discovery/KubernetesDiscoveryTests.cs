@@ -236,6 +236,21 @@ public sealed class KubernetesDiscoveryTests
     }
 
     [Fact]
+    public async Task Outside_a_cluster_an_api_server_or_kubeconfig_is_required()
+    {
+        if (k8s.KubernetesClientConfiguration.IsInCluster())
+        {
+            // Inside a pod the in-cluster configuration is a valid default; nothing to check here.
+            return;
+        }
+        var component = new DiscoveryKubernetesComponent(new FakeComponentHost("discovery.kubernetes.nowhere"));
+
+        var error = await Assert.ThrowsAsync<ComponentArgumentException>(() => component.UpdateAsync(new DiscoveryKubernetesArguments { Role = "pod" }, default));
+
+        Assert.Equal("api_server", error.AttributeName);
+    }
+
+    [Fact]
     public async Task Selectors_for_another_role_are_rejected()
     {
         var component = new DiscoveryKubernetesComponent(new FakeComponentHost("discovery.kubernetes.selectors"));

@@ -37,7 +37,7 @@ public sealed partial class HttpDiscoverer(HttpDiscoveryOptions options, ILogger
                     delay = options.RefreshInterval;
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested &&
-                                          e is HttpRequestException or FormatException or TaskCanceledException or IOException)
+                                          e is HttpRequestException or FormatException or TaskCanceledException or IOException or UnauthorizedAccessException)
                 {
                     LogRefreshFailed(logger, options.Url, backoff, e.Message);
                     delay = backoff < options.RefreshInterval ? backoff : options.RefreshInterval;

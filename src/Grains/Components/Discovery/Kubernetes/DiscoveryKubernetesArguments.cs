@@ -38,6 +38,10 @@ public sealed class DiscoveryKubernetesArguments : HttpClientArguments
         {
             throw new ComponentArgumentException("api_server", $"api_server must be an http or https URL, got \"{ApiServer}\"");
         }
+        if (ApiServer.Length == 0 && KubeconfigFile.Length == 0 && !k8s.KubernetesClientConfiguration.IsInCluster())
+        {
+            throw new ComponentArgumentException("api_server", "neither api_server nor kubeconfig_file is set, and this process does not run inside a Kubernetes cluster");
+        }
         if (Namespaces is { OwnNamespace: true } && !System.IO.File.Exists(ServiceAccountNamespaceFile))
         {
             throw new ComponentArgumentException("namespaces", $"own_namespace needs the service account namespace file {ServiceAccountNamespaceFile}, which does not exist here");
