@@ -32,8 +32,8 @@ internal static class EndpointsTargets
         }
 
         var targets = new List<LabelSet>();
-        // Pods seen behind an address, with the (port, protocol) pairs the endpoints already cover.
-        var seenPods = new Dictionary<string, (V1Pod Pod, HashSet<(int, string)> Covered)>(StringComparer.Ordinal);
+        // Pods seen behind an address, with the port numbers the endpoints already cover.
+        var seenPods = new Dictionary<string, (V1Pod Pod, HashSet<int> Covered)>(StringComparer.Ordinal);
         foreach (var subset in endpoints.Subsets ?? [])
         {
             var addresses = (subset.Addresses ?? []).Select(a => (a, true)).Concat((subset.NotReadyAddresses ?? []).Select(a => (a, false)));
@@ -56,7 +56,7 @@ internal static class EndpointsTargets
                         labels[EndpointPrefix + "address_target_name"] = reference.Name ?? "";
                         if (reference.Kind == "Pod" && pod(reference.NamespaceProperty ?? ns, reference.Name ?? "") is { } backing)
                         {
-                            AddPod(labels, backing, port.Port, port.Protocol ?? "", seenPods);
+                            AddPod(labels, backing, port.Port, seenPods);
                         }
                     }
                     targets.Add(LabelSet.FromDictionary(labels));
@@ -71,30 +71,30 @@ internal static class EndpointsTargets
     }
 
     private static void AddPod(
-        Dictionary<string, string> labels, V1Pod pod, int port, string protocol,
-        Dictionary<string, (V1Pod Pod, HashSet<(int, string)> Covered)> seenPods)
+        Dictionary<string, string> labels, V1Pod pod, int port,
+        Dictionary<string, (V1Pod Pod, HashSet<int> Covered)> seenPods)
     {
         var key = pod.Metadata.Uid ?? $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
         if (!seenPods.TryGetValue(key, out var seen))
         {
             seenPods[key] = seen = (pod, []);
         }
-        seen.Covered.Add((port, protocol));
+        seen.Covered.Add(port);
         foreach (var (name, value) in PodTargets.Labels(pod))
         {
             labels[name] = value;
         }
         foreach (var (container, isInit) in PodTargets.Containers(pod))
         {
-            var match = container.Ports?.FirstOrDefault(p => p.ContainerPort == port && (p.Protocol ?? "") == protocol);
+            // Prometheus matches the container port by number alone.
+            var match = container.Ports?.FirstOrDefault(p => p.ContainerPort == port);
             if (match is null)
             {
                 continue;
             }
-            foreach (var (name, value) in PodTargets.ContainerLabels(pod, container, isInit))
-            {
-                labels[name] = value;
-            }
+            labels[PodTargets.ContainerName] = container.Name ?? "";
+            labels[PodTargets.ContainerImage] = container.Image ?? "";
+            labels[PodTargets.ContainerInit] = Bool(isInit);
             labels[PodTargets.ContainerPortName] = match.Name ?? "";
             labels[PodTargets.ContainerPortNumber] = Number(match.ContainerPort);
             labels[PodTargets.ContainerPortProtocol] = match.Protocol ?? "";
@@ -102,7 +102,7 @@ internal static class EndpointsTargets
         }
     }
 
-    private static void AddUncoveredPorts(List<LabelSet> targets, V1Pod pod, HashSet<(int, string)> covered)
+    private static void AddUncoveredPorts(List<LabelSet> targets, V1Pod pod, HashSet<int> covered)
     {
         var podIp = pod.Status?.PodIP;
         if (string.IsNullOrEmpty(podIp))
@@ -113,7 +113,7 @@ internal static class EndpointsTargets
         {
             foreach (var port in container.Ports ?? [])
             {
-                if (covered.Contains((port.ContainerPort, port.Protocol ?? "")))
+                if (covered.Contains(port.ContainerPort))
                 {
                     continue;
                 }
