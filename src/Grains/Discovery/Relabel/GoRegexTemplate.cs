@@ -22,6 +22,9 @@ public sealed class GoRegexTemplate
     /// <summary>The whole expansion when the template references no group (then expanding allocates nothing).</summary>
     public string? Literal { get; }
 
+    /// <summary>The .NET group number when the template is exactly one group reference (<c>$1</c>), else null.</summary>
+    public int? SingleGroup => _parts.Length == 1 && _parts[0].Text is null ? _parts[0].Group : null;
+
     /// <summary>True when the template contains a group reference; Prometheus' replace fast path keys on this.</summary>
     public bool HasReferences => Literal is null;
 

@@ -101,6 +101,20 @@ public static class RelabelProcessor
             builder.Set(rule.TargetLabel, rule.Replacement);
             return;
         }
+        // The default regex (.*) matches any value whole, so "$1" (or a literal) needs no regex run.
+        if (rule.Regex.IsDefault && !rule.TargetTemplate.HasReferences)
+        {
+            if (rule.ReplacementTemplate.Literal is { } literal)
+            {
+                builder.Set(rule.TargetLabel, literal);
+                return;
+            }
+            if (rule.ReplacementTemplate.SingleGroup is 0 or 1)
+            {
+                builder.Set(rule.TargetLabel, value);
+                return;
+            }
+        }
         var match = rule.Regex.Regex.Match(value);
         if (!match.Success)
         {
