@@ -69,6 +69,7 @@ public static class RunCommand
         builder.Services.AddSingleton(new StoragePath(options.StoragePath));
         builder.Services.AddSingleton<ComponentGraphService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ComponentGraphService>());
+        builder.Services.AddOperatorEndpoints();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.Orleans")
             .AddMeter(AlloyMeter.Name)
@@ -77,6 +78,7 @@ public static class RunCommand
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStatusEndpoints();
+        app.MapOperatorEndpoints(options.DashboardEnabled);
         if (options.DashboardEnabled)
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard");
