@@ -8,8 +8,14 @@ function labelsCell(labels) {
   return el("td", { class: "labels" }, ...Object.entries(labels).map(([name, value]) => el("span", null, name + "=" + value)));
 }
 
+// Failing targets first, then by endpoint in natural order (t/2 before t/10).
+function byHealthThenUrl(a, b) {
+  const rank = t => (t.health === "down" ? 0 : t.health === "unknown" ? 1 : 2);
+  return rank(a) - rank(b) || a.url.localeCompare(b.url, undefined, { numeric: true });
+}
+
 function componentTable(component) {
-  const rows = component.targets.map(t => el("tr", null,
+  const rows = [...component.targets].sort(byHealthThenUrl).map(t => el("tr", null,
     el("td", null, badge(t.health)),
     el("td", null, el("a", { href: t.url }, t.url)),
     labelsCell(t.labels),
