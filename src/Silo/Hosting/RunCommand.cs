@@ -49,8 +49,16 @@ public static class RunCommand
         builder.Logging.SetMinimumLevel(configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
+        builder.Logging.AddFilter("Polly", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         // Hand-off on shutdown needs a moment beyond Orleans' own stop.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        // The components start before the silo and stop after it (hosted services stop in reverse order): the
+        // scheduler hands targets over while their jobs are still registered, and remote_write drains last.
+        builder.Services.AddSingleton(configuration);
+        builder.Services.AddSingleton(new StoragePath(options.StoragePath));
+        builder.Services.AddSingleton<ComponentGraphService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ComponentGraphService>());
 
         builder.UseOrleans(silo =>
         {
@@ -66,10 +74,6 @@ public static class RunCommand
             }
         });
 
-        builder.Services.AddSingleton(configuration);
-        builder.Services.AddSingleton(new StoragePath(options.StoragePath));
-        builder.Services.AddSingleton<ComponentGraphService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ComponentGraphService>());
         builder.Services.AddOperatorEndpoints();
         // Meters are enabled through the host's metrics rules rather than OpenTelemetry's AddMeter: AddMeter listens to
         // every meter of that name in the process, while a rule in the Global|Local scope takes the process-wide meter
