@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using AlloyOrleans.Silo.CommandLine;
 using AlloyOrleans.Silo.Configuration;
 using AlloyOrleans.Silo.Hosting;
+using AlloyOrleans.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 
 namespace AlloyOrleans.Tests.Operator;
@@ -38,8 +37,8 @@ public sealed class HttpSilo : IAsyncDisposable
     /// </summary>
     public static async Task<HttpSilo> StartAsync(string nodeName, string storageRoot, int? joinSiloPort = null, params string[] extraFlags)
     {
-        var siloPort = FreePort();
-        var httpPort = FreePort();
+        var siloPort = SiloProcess.FreePort();
+        var httpPort = SiloProcess.FreePort();
         var configPath = Path.Combine(storageRoot, nodeName + ".alloy");
         Directory.CreateDirectory(storageRoot);
         await File.WriteAllTextAsync(configPath, "logging {\n  level = \"error\"\n}\n");
@@ -60,13 +59,6 @@ public sealed class HttpSilo : IAsyncDisposable
     }
 
     public async Task<string> GetStringAsync(string path) => await Http.GetStringAsync(path);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
