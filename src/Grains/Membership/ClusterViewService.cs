@@ -20,14 +20,15 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     private readonly ClusterReadiness _readiness;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
+    private readonly Histogram<double> _updateDuration;
     private ClusterMembershipSnapshot? _lastSnapshot;
     private string _activeSetSignature = string.Empty;
     private ClusterView _current;
     private Task _loop = Task.CompletedTask;
     private int _nameConflicts;
-    private readonly Histogram<double> _updateDuration;
 
-    // A rebuild takes well under a millisecond at a handful of silos and tens of milliseconds at a thousand.
+    // An update covers the ring rebuild and the observers (the scheduler re-deciding ownership of every target), so it
+    // spans from a fraction of a millisecond (few silos, few targets) to a second (many of both).
     private static readonly double[] UpdateDurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
     public ClusterViewService(
