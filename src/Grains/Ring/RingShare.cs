@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using System.Text;
 
 namespace AlloyOrleans.Grains.Ring;
@@ -10,17 +9,21 @@ namespace AlloyOrleans.Grains.Ring;
 /// </summary>
 public static class RingShare
 {
-    private const int TokensPerNode = 512;
     private const double KeySpace = 18446744073709551616.0; // 2^64
 
     /// <summary>Each node's share of the ring built over <paramref name="nodes"/>; the shares sum to 1.</summary>
     public static IReadOnlyDictionary<string, double> Of(IEnumerable<string> nodes)
     {
         var names = nodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var tokens = new (ulong Token, int Node)[names.Length * TokensPerNode];
+        var tokens = new (ulong Token, int Node)[names.Length * RingTokens.PerNode];
+        Span<ulong> nodeTokens = stackalloc ulong[RingTokens.PerNode];
         for (var node = 0; node < names.Length; node++)
         {
-            WriteTokens(names[node], node, tokens.AsSpan(node * TokensPerNode, TokensPerNode));
+            RingTokens.Generate(Encoding.UTF8.GetBytes(names[node]), nodeTokens);
+            for (var t = 0; t < nodeTokens.Length; t++)
+            {
+                tokens[node * RingTokens.PerNode + t] = (nodeTokens[t], node);
+            }
         }
         var shares = FromTokens(tokens, names.Length);
         var result = new Dictionary<string, double>(names.Length, StringComparer.Ordinal);
@@ -56,19 +59,5 @@ public static class RingShare
             shares[tokens[i].Node] += unchecked(tokens[i].Token - previous) / KeySpace;
         }
         return shares;
-    }
-
-    /// <summary>Token t of a node is xxHash64 of its name followed by the bytes 0..t, one running digest (DESIGN.md).</summary>
-    private static void WriteTokens(string name, int node, Span<(ulong Token, int Node)> destination)
-    {
-        var hash = new XxHash64();
-        hash.Append(Encoding.UTF8.GetBytes(name));
-        Span<byte> next = stackalloc byte[1];
-        for (var t = 0; t < destination.Length; t++)
-        {
-            next[0] = (byte)t;
-            hash.Append(next);
-            destination[t] = (hash.GetCurrentHashAsUInt64(), node);
-        }
     }
 }

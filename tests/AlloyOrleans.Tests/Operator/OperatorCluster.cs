@@ -67,7 +67,7 @@ public sealed class OperatorCluster : IAsyncLifetime
         Enumerable.Range(0, TargetCount).GroupBy(OwnerOf).ToDictionary(g => g.Key, g => g.Count());
 
     /// <summary>The node the ring over the three names gives a target.</summary>
-    public string OwnerOf(int target) => HashRing.Build(Silos.Select(s => s.NodeName)).OwnerOf(TargetKey.Compute(Targets[target]))!;
+    public string OwnerOf(int target) => HashRing.Build(Silos.Select(s => s.NodeName)).Owner(TargetKey.Compute(Targets[target]))!;
 
     private bool EveryTargetScrapedOnceByOneSilo()
     {

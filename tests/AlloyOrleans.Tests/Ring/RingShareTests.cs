@@ -27,7 +27,7 @@ public sealed class RingShareTests
         var owned = names.ToDictionary(n => n, _ => 0);
         for (ulong i = 0; i < Keys; i++)
         {
-            owned[ring.OwnerOf((i << 46) + 0x1234_5678_9abc)!]++;
+            owned[ring.Owner((i << 46) + 0x1234_5678_9abc)!]++;
         }
 
         var shares = RingShare.Of(names);
