@@ -15,17 +15,14 @@ public static class RingShare
     public static IReadOnlyDictionary<string, double> Of(IEnumerable<string> nodes)
     {
         var names = nodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var tokens = new (ulong Token, int Node)[names.Length * RingTokens.PerNode];
-        Span<ulong> nodeTokens = stackalloc ulong[RingTokens.PerNode];
+        var tokens = new ulong[names.Length * RingTokens.PerNode];
+        var owners = new int[tokens.Length];
         for (var node = 0; node < names.Length; node++)
         {
-            RingTokens.Generate(Encoding.UTF8.GetBytes(names[node]), nodeTokens);
-            for (var t = 0; t < nodeTokens.Length; t++)
-            {
-                tokens[node * RingTokens.PerNode + t] = (nodeTokens[t], node);
-            }
+            RingTokens.Generate(Encoding.UTF8.GetBytes(names[node]), tokens.AsSpan(node * RingTokens.PerNode, RingTokens.PerNode));
+            owners.AsSpan(node * RingTokens.PerNode, RingTokens.PerNode).Fill(node);
         }
-        var shares = FromTokens(tokens, names.Length);
+        var shares = FromTokens(tokens, owners, names.Length);
         var result = new Dictionary<string, double>(names.Length, StringComparer.Ordinal);
         for (var node = 0; node < names.Length; node++)
         {
@@ -35,28 +32,43 @@ public static class RingShare
     }
 
     /// <summary>
-    /// Shares from tokens tagged with node indexes, where a smaller index means a smaller name (it wins equal
-    /// tokens). The span is sorted in place.
+    /// Shares from tokens and the index of the node holding each, where a smaller index means a smaller name (it wins
+    /// equal tokens). Both arrays are sorted in place, by token.
     /// </summary>
-    public static double[] FromTokens(Span<(ulong Token, int Node)> tokens, int nodeCount)
+    public static double[] FromTokens(ulong[] tokens, int[] owners, int nodeCount)
     {
         var shares = new double[nodeCount];
-        if (tokens.IsEmpty)
+        if (tokens.Length == 0)
         {
             return shares;
         }
-        tokens.Sort(static (a, b) => a.Token != b.Token ? a.Token.CompareTo(b.Token) : a.Node.CompareTo(b.Node));
-        if (tokens[0].Token == tokens[^1].Token)
+        // A primitive key sort is several times faster than sorting tuples with a comparison; it is not stable, so
+        // runs of equal tokens (practically never seen) are put back in node order afterwards.
+        Array.Sort(tokens, owners);
+        for (var start = 0; start < tokens.Length;)
         {
-            shares[tokens[0].Node] = 1; // one distinct token: its node owns every key
+            var end = start + 1;
+            while (end < tokens.Length && tokens[end] == tokens[start])
+            {
+                end++;
+            }
+            if (end - start > 1)
+            {
+                owners.AsSpan(start, end - start).Sort();
+            }
+            start = end;
+        }
+        if (tokens[0] == tokens[^1])
+        {
+            shares[owners[0]] = 1; // one distinct token: its node owns every key
             return shares;
         }
         for (var i = 0; i < tokens.Length; i++)
         {
             // Unsigned subtraction wraps, which is exactly the gap across zero for the first token; an equal
             // token gives a gap of zero, so the node sorted first keeps the range.
-            var previous = tokens[i == 0 ? tokens.Length - 1 : i - 1].Token;
-            shares[tokens[i].Node] += unchecked(tokens[i].Token - previous) / KeySpace;
+            var previous = tokens[i == 0 ? tokens.Length - 1 : i - 1];
+            shares[owners[i]] += unchecked(tokens[i] - previous) / KeySpace;
         }
         return shares;
     }

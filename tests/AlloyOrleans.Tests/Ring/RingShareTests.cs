@@ -41,8 +41,7 @@ public sealed class RingShareTests
     [Fact]
     public void An_equal_token_leaves_the_range_to_the_node_that_sorts_first()
     {
-        (ulong, int)[] tokens = [(20, 0), (10, 1), (10, 0)];
-        var shares = RingShare.FromTokens(tokens, nodeCount: 2);
+        var shares = RingShare.FromTokens([20, 10, 10, 10], [0, 1, 0, 1], nodeCount: 2);
         Assert.Equal(1.0, shares[0]);
         Assert.Equal(0.0, shares[1]);
     }
@@ -51,8 +50,7 @@ public sealed class RingShareTests
     public void The_first_token_owns_the_gap_that_wraps_past_zero()
     {
         const ulong Quarter = 1UL << 62;
-        (ulong, int)[] tokens = [(2 * Quarter, 1), (Quarter, 0)];
-        var shares = RingShare.FromTokens(tokens, nodeCount: 2);
+        var shares = RingShare.FromTokens([2 * Quarter, Quarter], [1, 0], nodeCount: 2);
         Assert.Equal(0.75, shares[0]); // keys above 1/2 wrap round to the token at 1/4
         Assert.Equal(0.25, shares[1]);
     }

@@ -5,9 +5,8 @@ namespace AlloyOrleans.Benchmarks.Ring;
 
 /// <summary>
 /// The clustering page's ring shares, computed once per ring (every membership change): 512 tokens per node hashed,
-/// sorted and summed.
+/// sorted and summed. Run: dotnet run -c Release --project tests/Benchmarks -- --filter '*RingShare*' --job short --inProcess
 /// </summary>
-[ShortRunJob]
 [MemoryDiagnoser]
 public class RingShareBenchmarks
 {
