@@ -223,11 +223,8 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     /// <summary>Scraped labels plus target labels (renaming clashes to <c>exported_*</c> unless honor_labels), then metric relabelling.</summary>
     private static LabelSet? ResolveLabels(ScrapeJob job, ScrapeTarget target, ref ExpositionReader reader)
     {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["__name__"] = Encoding.UTF8.GetString(reader.MetricName) };
-        foreach (var label in reader.Labels)
-        {
-            labels[label.GetName()] = label.GetValue();
-        }
+        // CreateLabelSet applies Prometheus' rules for the scraped labels (__name__, empty and repeated names).
+        var labels = reader.CreateLabelSet().ToDictionary();
         foreach (var targetLabel in target.Labels)
         {
             if (!labels.TryGetValue(targetLabel.Name, out var scrapedValue))
