@@ -7,6 +7,7 @@ return args switch
     ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Error),
     ["fmt", .. var rest] => FmtCommand.Run(rest, Console.Out, Console.Error),
     ["validate", .. var rest] => ValidateCommand.Run(rest, Console.Out, Console.Error),
+    ["db", "init", .. var rest] => await DbInitCommand.RunAsync(rest, Console.Out, Console.Error),
     _ => Usage(),
 };
 
@@ -18,6 +19,9 @@ static int Usage()
           run [flags] CONFIG_PATH   start a silo on the configuration
           fmt [--write] FILE        print (or rewrite) the file in canonical Alloy formatting
           validate FILE             check a configuration without starting anything
+          db init [--connection-string CS]
+                                    create or update the PostgreSQL membership tables (or set
+                                    ALLOY_ORLEANS_MEMBERSHIP_CONNECTION_STRING)
         """);
     return 1;
 }
