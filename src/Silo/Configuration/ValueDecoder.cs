@@ -27,7 +27,13 @@ public static class ValueDecoder
 
         if (type == typeof(string))
         {
-            return value.Kind == ValueKind.String ? value.AsString() : throw Mismatch(path, type, value);
+            // Alloy converts numbers to strings where a string is wanted (body_size_limit = 1048576).
+            return value.Kind switch
+            {
+                ValueKind.String => value.AsString(),
+                ValueKind.Number => value.FormatNumber(),
+                _ => throw Mismatch(path, type, value),
+            };
         }
         if (type == typeof(bool))
         {

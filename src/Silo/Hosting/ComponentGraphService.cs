@@ -3,8 +3,8 @@ using AlloyOrleans.Silo.Configuration;
 namespace AlloyOrleans.Silo.Hosting;
 
 /// <summary>
-/// Runs the configuration's components. Registered after Orleans, so it starts once the silo is up and stops
-/// before the silo does (hosted services stop in reverse order), while hand-offs can still reach peers.
+/// Runs the configuration's components for the life of the process. Registered before Orleans: it starts first and
+/// stops last, so jobs stay registered while the stopping silo hands its targets over.
 /// </summary>
 public sealed class ComponentGraphService(LoadedConfiguration configuration, IServiceProvider services, StoragePath storage) : IHostedService, IAsyncDisposable
 {

@@ -51,6 +51,13 @@ public static class RunCommand
         // Hand-off on shutdown needs a moment beyond Orleans' own stop.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
+        // The components start before the silo and stop after it (hosted services stop in reverse order): the
+        // scheduler hands targets over while their jobs are still registered, and remote_write drains last.
+        builder.Services.AddSingleton(configuration);
+        builder.Services.AddSingleton(new StoragePath(options.StoragePath));
+        builder.Services.AddSingleton<ComponentGraphService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ComponentGraphService>());
+
         builder.UseOrleans(silo =>
         {
             SiloClustering.Configure(silo, options);
@@ -65,10 +72,6 @@ public static class RunCommand
             }
         });
 
-        builder.Services.AddSingleton(configuration);
-        builder.Services.AddSingleton(new StoragePath(options.StoragePath));
-        builder.Services.AddSingleton<ComponentGraphService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ComponentGraphService>());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.Orleans")
             .AddMeter(AlloyMeter.Name)

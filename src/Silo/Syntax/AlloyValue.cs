@@ -152,7 +152,7 @@ public sealed class AlloyValue : IEquatable<AlloyValue>
         _ => $"capsule(\"{CapsuleType?.Name}\")",
     };
 
-    internal string FormatNumber() => _value is long l
+    public string FormatNumber() => _value is long l
         ? l.ToString(CultureInfo.InvariantCulture)
         : AsDouble().ToString("R", CultureInfo.InvariantCulture);
 }

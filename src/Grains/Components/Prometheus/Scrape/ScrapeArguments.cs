@@ -1,0 +1,189 @@
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Scrape;
+
+namespace AlloyOrleans.Grains.Components.Prometheus.Scrape;
+
+/// <summary>The arguments of <c>prometheus.scrape</c>, with Alloy's names and defaults.</summary>
+public sealed class ScrapeArguments : IValidatableArguments
+{
+    [Alloy("targets", Required = true)]
+    public IReadOnlyList<LabelSet> Targets { get; init; } = [];
+
+    [Alloy("forward_to", Required = true)]
+    public IReadOnlyList<ISampleSink> ForwardTo { get; init; } = [];
+
+    /// <summary>The <c>job</c> label; empty means the component id, as in Alloy.</summary>
+    [Alloy("job_name")]
+    public string JobName { get; init; } = "";
+
+    [Alloy("params")]
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Params { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    [Alloy("scrape_interval")]
+    public TimeSpan ScrapeInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    [Alloy("scrape_timeout")]
+    public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    [Alloy("metrics_path")]
+    public string MetricsPath { get; init; } = "/metrics";
+
+    [Alloy("scheme")]
+    public string Scheme { get; init; } = "http";
+
+    [Alloy("honor_labels")]
+    public bool HonorLabels { get; init; }
+
+    [Alloy("honor_timestamps")]
+    public bool HonorTimestamps { get; init; } = true;
+
+    [Alloy("sample_limit")]
+    public int SampleLimit { get; init; }
+
+    /// <summary>A byte count or a size such as <c>10MiB</c> / <c>10MB</c> (both base 2, as Prometheus reads them); 0 means no limit.</summary>
+    [Alloy("body_size_limit")]
+    public string BodySizeLimit { get; init; } = "0";
+
+    [Alloy("enable_compression")]
+    public bool EnableCompression { get; init; } = true;
+
+    [Alloy("bearer_token")]
+    public string? BearerToken { get; init; }
+
+    [Alloy("bearer_token_file")]
+    public string? BearerTokenFile { get; init; }
+
+    [AlloyBlock("basic_auth")]
+    public BasicAuthBlock? BasicAuth { get; init; }
+
+    [AlloyBlock("authorization")]
+    public AuthorizationBlock? Authorization { get; init; }
+
+    [AlloyBlock("tls_config")]
+    public TlsConfigBlock? TlsConfig { get; init; }
+
+    [AlloyBlock("clustering")]
+    public ClusteringBlock? Clustering { get; init; }
+
+    /// <summary>The body size limit in bytes (validated).</summary>
+    public long BodySizeLimitBytes => ByteSize.Parse(BodySizeLimit);
+
+    public void Validate()
+    {
+        if (ScrapeInterval <= TimeSpan.Zero)
+        {
+            throw new ComponentArgumentException("scrape_interval", "must be greater than 0");
+        }
+        if (ScrapeTimeout <= TimeSpan.Zero)
+        {
+            throw new ComponentArgumentException("scrape_timeout", "must be greater than 0");
+        }
+        if (ScrapeTimeout > ScrapeInterval)
+        {
+            throw new ComponentArgumentException("scrape_timeout", $"scrape_timeout ({ScrapeTimeout}) greater than scrape_interval ({ScrapeInterval})");
+        }
+        if (Scheme is not "http" and not "https")
+        {
+            throw new ComponentArgumentException("scheme", $"must be \"http\" or \"https\", got \"{Scheme}\"");
+        }
+        if (!MetricsPath.StartsWith('/'))
+        {
+            throw new ComponentArgumentException("metrics_path", "must start with /");
+        }
+        if (SampleLimit < 0)
+        {
+            throw new ComponentArgumentException("sample_limit", "must not be negative");
+        }
+        if (!ByteSize.TryParse(BodySizeLimit, out _))
+        {
+            throw new ComponentArgumentException("body_size_limit", $"invalid size \"{BodySizeLimit}\" (use bytes or a unit: B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)");
+        }
+
+        // Prometheus allows one way of authenticating per job.
+        var schemes = new (string Name, bool Set)[]
+        {
+            ("bearer_token", BearerToken is not null),
+            ("bearer_token_file", BearerTokenFile is not null),
+            ("basic_auth", BasicAuth is not null),
+            ("authorization", Authorization is not null),
+        }.Where(s => s.Set).Select(s => s.Name).ToList();
+        if (schemes.Count > 1)
+        {
+            throw new ComponentArgumentException(schemes[1], $"at most one of {string.Join(", ", schemes)} may be set");
+        }
+        BasicAuth?.Validate();
+        Authorization?.Validate();
+    }
+}
+
+/// <summary><c>basic_auth { username, password | password_file }</c>.</summary>
+public sealed class BasicAuthBlock
+{
+    [Alloy("username")]
+    public string Username { get; init; } = "";
+
+    [Alloy("password")]
+    public string? Password { get; init; }
+
+    [Alloy("password_file")]
+    public string? PasswordFile { get; init; }
+
+    public void Validate()
+    {
+        if (Password is not null && PasswordFile is not null)
+        {
+            throw new ComponentArgumentException("basic_auth", "at most one of password and password_file may be set");
+        }
+    }
+}
+
+/// <summary><c>authorization { type, credentials | credentials_file }</c>; type defaults to Bearer.</summary>
+public sealed class AuthorizationBlock
+{
+    [Alloy("type")]
+    public string Type { get; init; } = "Bearer";
+
+    [Alloy("credentials")]
+    public string? Credentials { get; init; }
+
+    [Alloy("credentials_file")]
+    public string? CredentialsFile { get; init; }
+
+    public void Validate()
+    {
+        if (Credentials is not null && CredentialsFile is not null)
+        {
+            throw new ComponentArgumentException("authorization", "at most one of credentials and credentials_file may be set");
+        }
+        if (string.Equals(Type, "basic", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ComponentArgumentException("authorization", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+        }
+    }
+}
+
+/// <summary><c>tls_config { ca_file, cert_file, key_file, server_name, insecure_skip_verify }</c>.</summary>
+public sealed class TlsConfigBlock
+{
+    [Alloy("ca_file")]
+    public string? CaFile { get; init; }
+
+    [Alloy("cert_file")]
+    public string? CertFile { get; init; }
+
+    [Alloy("key_file")]
+    public string? KeyFile { get; init; }
+
+    [Alloy("server_name")]
+    public string? ServerName { get; init; }
+
+    [Alloy("insecure_skip_verify")]
+    public bool InsecureSkipVerify { get; init; }
+}
+
+/// <summary><c>clustering { enabled = true }</c>: distribute targets over the cluster instead of scraping all of them.</summary>
+public sealed class ClusteringBlock
+{
+    [Alloy("enabled", Required = true)]
+    public bool Enabled { get; init; }
+}

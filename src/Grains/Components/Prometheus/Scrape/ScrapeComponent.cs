@@ -1,0 +1,76 @@
+using AlloyOrleans.Grains.Scrape;
+
+namespace AlloyOrleans.Grains.Components.Prometheus.Scrape;
+
+/// <summary>
+/// <c>prometheus.scrape</c>: hands its job settings and targets to the clustered scrape core on every update, and
+/// removes the job when the component stops. Metric relabelling is the separate <c>prometheus.relabel</c> component.
+/// </summary>
+[AlloyComponent("prometheus.scrape", typeof(ScrapeArguments))]
+public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry registry) : IComponent
+{
+    public async Task UpdateAsync(object arguments, CancellationToken cancellationToken)
+    {
+        var args = (ScrapeArguments)arguments;
+        var job = await ToJobAsync(host.ComponentId, args, cancellationToken).ConfigureAwait(false);
+        registry.Apply(job, args.Targets);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            registry.Remove(host.ComponentId);
+        }
+    }
+
+    /// <summary>Maps the arguments onto the scrape core's job; secret files are read now (a change needs a reload).</summary>
+    public static async Task<ScrapeJob> ToJobAsync(string componentId, ScrapeArguments args, CancellationToken cancellationToken)
+    {
+        var bearer = args.BearerToken ?? await ReadSecretAsync(args.BearerTokenFile, cancellationToken).ConfigureAwait(false);
+        var authorizationCredentials = args.Authorization?.Credentials
+            ?? await ReadSecretAsync(args.Authorization?.CredentialsFile, cancellationToken).ConfigureAwait(false);
+        var basicPassword = args.BasicAuth?.Password
+            ?? await ReadSecretAsync(args.BasicAuth?.PasswordFile, cancellationToken).ConfigureAwait(false);
+        return new ScrapeJob
+        {
+            ComponentId = componentId,
+            JobName = string.IsNullOrEmpty(args.JobName) ? componentId : args.JobName,
+            Interval = args.ScrapeInterval,
+            Timeout = args.ScrapeTimeout,
+            MetricsPath = args.MetricsPath,
+            Scheme = args.Scheme,
+            Params = args.Params,
+            HonorLabels = args.HonorLabels,
+            HonorTimestamps = args.HonorTimestamps,
+            SampleLimit = args.SampleLimit,
+            BodySizeLimitBytes = args.BodySizeLimitBytes,
+            EnableCompression = args.EnableCompression,
+            ClusteringEnabled = args.Clustering?.Enabled ?? false,
+            ForwardTo = args.ForwardTo,
+            Http = new ScrapeHttpClientSettings
+            {
+                BearerToken = bearer,
+                BasicAuthUsername = args.BasicAuth?.Username,
+                BasicAuthPassword = args.BasicAuth is null ? null : basicPassword,
+                AuthorizationType = args.Authorization is null ? null : args.Authorization.Type,
+                AuthorizationCredentials = authorizationCredentials,
+                TlsCaFile = args.TlsConfig?.CaFile,
+                TlsCertFile = args.TlsConfig?.CertFile,
+                TlsKeyFile = args.TlsConfig?.KeyFile,
+                TlsServerName = args.TlsConfig?.ServerName,
+                TlsInsecureSkipVerify = args.TlsConfig?.InsecureSkipVerify ?? false,
+            },
+        };
+    }
+
+    private static async Task<string?> ReadSecretAsync(string? path, CancellationToken cancellationToken) =>
+        path is null ? null : (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+}
