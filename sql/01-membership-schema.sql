@@ -38,6 +38,20 @@ CREATE TABLE IF NOT EXISTS OrleansMembershipTable
     PRIMARY KEY (DeploymentId, Address, Port, Generation)
 );
 
+-- Moves the cluster's version from expected_version to expected_version + 1; false when it was not at
+-- expected_version (another silo wrote first). The row lock it takes serialises concurrent writers.
+CREATE OR REPLACE FUNCTION orleans_membership_bump_version(p_deployment_id text, p_expected_version integer)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $fn$
+BEGIN
+    UPDATE OrleansMembershipVersionTable v
+       SET Version = v.Version + 1, Timestamp = now()
+     WHERE v.DeploymentId = p_deployment_id AND v.Version = p_expected_version;
+    RETURN FOUND;
+END;
+$fn$;
+
 -- Inserts a silo's row and moves the table version from expected_version to expected_version + 1, both or
 -- neither. Returns 1 when it did, 0 when the version had moved on or the row already existed.
 CREATE OR REPLACE FUNCTION orleans_membership_insert(
@@ -48,10 +62,7 @@ RETURNS integer
 LANGUAGE plpgsql
 AS $fn$
 BEGIN
-    UPDATE OrleansMembershipVersionTable v
-       SET Version = v.Version + 1, Timestamp = now()
-     WHERE v.DeploymentId = p_deployment_id AND v.Version = p_expected_version;
-    IF NOT FOUND THEN
+    IF NOT orleans_membership_bump_version(p_deployment_id, p_expected_version) THEN
         RETURN 0;
     END IF;
     -- A duplicate row raises unique_violation, which rolls back the version bump above with it.
@@ -74,10 +85,7 @@ RETURNS integer
 LANGUAGE plpgsql
 AS $fn$
 BEGIN
-    UPDATE OrleansMembershipVersionTable v
-       SET Version = v.Version + 1, Timestamp = now()
-     WHERE v.DeploymentId = p_deployment_id AND v.Version = p_expected_version;
-    IF NOT FOUND THEN
+    IF NOT orleans_membership_bump_version(p_deployment_id, p_expected_version) THEN
         RETURN 0;
     END IF;
     UPDATE OrleansMembershipTable m

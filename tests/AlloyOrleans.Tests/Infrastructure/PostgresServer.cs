@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace AlloyOrleans.Tests.Infrastructure;
@@ -45,7 +43,7 @@ public sealed class PostgresServer : IAsyncDisposable
             // initdb refuses to run as root; the server's files must belong to the user it runs as.
             await RunAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", root]);
         }
-        var server = new PostgresServer(bin, root, FreePort());
+        var server = new PostgresServer(bin, root, SiloProcess.FreePort());
         await server.RunAsServiceUserAsync("initdb", ["-D", server.DataDirectory, "-U", ServiceUser, "-A", "trust", "--no-sync", "-E", "UTF8"]);
         await server.StartAgainAsync();
         return server;
@@ -134,12 +132,5 @@ public sealed class PostgresServer : IAsyncDisposable
             : [];
         return candidates.OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
                ?? throw new InvalidOperationException("PostgreSQL is not installed: no /usr/lib/postgresql/*/bin/initdb (apt-get install postgresql)");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
