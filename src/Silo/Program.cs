@@ -8,6 +8,8 @@ return args switch
     ["fmt", .. var rest] => FmtCommand.Run(rest, Console.Out, Console.Error),
     ["validate", .. var rest] => ValidateCommand.Run(rest, Console.Out, Console.Error),
     ["db", "init", .. var rest] => await DbInitCommand.RunAsync(rest, Console.Out, Console.Error),
+    ["cluster", "owner", .. var rest] => ClusterOwnerCommand.Run(rest, Console.Out, Console.Error),
+    ["cluster", "simulate", .. var rest] => ClusterSimulateCommand.Run(rest, Console.Out, Console.Error),
     _ => Usage(),
 };
 
@@ -22,6 +24,10 @@ static int Usage()
           db init [--connection-string CS]
                                     create or update the PostgreSQL membership tables (or set
                                     ALLOY_ORLEANS_MEMBERSHIP_CONNECTION_STRING)
+          cluster owner --nodes a,b,c --target '{__address__="h:9100"}'
+                                    print the node that owns a target
+          cluster simulate --nodes N --targets T
+                                    print each node's share and the targets moved by a join and a leave
         """);
     return 1;
 }

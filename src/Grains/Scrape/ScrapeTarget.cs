@@ -29,6 +29,21 @@ public sealed class ScrapeTarget
 
     public Uri Url { get; }
 
+    /// <summary>The labels of a synthetic series (<c>up</c>, <c>scrape_duration_seconds</c>, …): the target labels and a name.</summary>
+    public LabelSet SyntheticSeries(string name)
+    {
+        lock (_synthetic)
+        {
+            if (!_synthetic.TryGetValue(name, out var labels))
+            {
+                _synthetic[name] = labels = LabelSet.From(Labels.Append(new Label("__name__", name)));
+            }
+            return labels;
+        }
+    }
+
+    private readonly Dictionary<string, LabelSet> _synthetic = new(StringComparer.Ordinal);
+
     /// <summary>Builds the target, or returns null with the reason when it cannot be scraped (no address).</summary>
     public static ScrapeTarget? Create(ScrapeJob job, LabelSet discovered, out string? error)
     {

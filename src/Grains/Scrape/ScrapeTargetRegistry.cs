@@ -61,6 +61,3 @@ public sealed partial class ScrapeTargetRegistry(ILogger<ScrapeTargetRegistry> l
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: {Targets} targets")]
     private partial void LogApplied(string componentId, int targets);
 }
-
-/// <summary>One job and its targets by ring key.</summary>
-public sealed record ScrapeJobTargets(ScrapeJob Job, IReadOnlyDictionary<ulong, ScrapeTarget> Targets);

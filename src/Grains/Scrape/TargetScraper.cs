@@ -285,8 +285,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
         samples.Add(new Sample(WithName(target, "scrape_series_added"), slotMs, added));
     }
 
-    private static LabelSet WithName(ScrapeTarget target, string name) =>
-        LabelSet.From(target.Labels.Append(new Label("__name__", name)));
+    private static LabelSet WithName(ScrapeTarget target, string name) => target.SyntheticSeries(name);
 
     private static async Task ForwardAsync(ScrapeJob job, List<Sample> samples, CancellationToken cancellationToken)
     {
