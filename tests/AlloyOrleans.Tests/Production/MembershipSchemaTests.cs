@@ -91,6 +91,29 @@ public sealed class MembershipSchemaTests(PostgresFixture postgres)
         Assert.Equal(1, await ExecuteScalarAsync(connection, "UpdateMembershipKey", Update(cluster, generation: 3, status: 6, version: 3, aliveAt: DateTime.UtcNow.AddHours(-1))));
         await ExecuteAsync(connection, "CleanupDefunctSiloEntriesKey", ("DeploymentId", cluster), ("IAmAliveTime", DateTime.UtcNow.AddMinutes(-1)));
         Assert.Equal(1, await CountMembersAsync(connection, cluster));
+
+        // One dead entry is removed only while it is still exactly as it was read.
+        Assert.Equal(1, await ExecuteScalarAsync(connection, "InsertMembershipKey", Silo(cluster, generation: 4, version: 4)));
+        Assert.Equal(1, await ExecuteScalarAsync(connection, "UpdateMembershipKey", Update(cluster, generation: 4, status: 6, version: 5)));
+        var (startTime, aliveTime) = await ReadTimesAsync(connection, cluster, generation: 4);
+        (string, object?)[] entry(DateTime alive) =>
+        [
+            ("DeploymentId", cluster), ("Address", "10.0.0.1"), ("Port", 11111), ("Generation", 4),
+            ("SuspectTimes", null), ("StartTime", startTime), ("IAmAliveTime", alive),
+        ];
+        await ExecuteAsync(connection, "CleanupDefunctSiloEntryKey", entry(aliveTime.AddSeconds(-1)));
+        Assert.Equal(2, await CountMembersAsync(connection, cluster));
+        await ExecuteAsync(connection, "CleanupDefunctSiloEntryKey", entry(aliveTime));
+        Assert.Equal(1, await CountMembersAsync(connection, cluster));
+    }
+
+    private static async Task<(DateTime Start, DateTime Alive)> ReadTimesAsync(NpgsqlConnection connection, string cluster, int generation)
+    {
+        await using var command = await StoredCommandAsync(connection, "MembershipReadRowKey",
+            [("DeploymentId", cluster), ("Address", "10.0.0.1"), ("Port", 11111), ("Generation", generation)]);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetDateTime(reader.GetOrdinal("StartTime")), reader.GetDateTime(reader.GetOrdinal("IAmAliveTime")));
     }
 
     private static (string, object?)[] Silo(string cluster, int generation, int version) =>
