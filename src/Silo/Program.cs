@@ -7,6 +7,7 @@ return args switch
     ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Error),
     ["fmt", .. var rest] => FmtCommand.Run(rest, Console.Out, Console.Error),
     ["validate", .. var rest] => ValidateCommand.Run(rest, Console.Out, Console.Error),
+    ["db", "init", .. var rest] => await DbInitCommand.RunAsync(rest, Console.Out, Console.Error),
     ["cluster", "owner", .. var rest] => ClusterOwnerCommand.Run(rest, Console.Out, Console.Error),
     ["cluster", "simulate", .. var rest] => ClusterSimulateCommand.Run(rest, Console.Out, Console.Error),
     _ => Usage(),
@@ -20,6 +21,9 @@ static int Usage()
           run [flags] CONFIG_PATH   start a silo on the configuration
           fmt [--write] FILE        print (or rewrite) the file in canonical Alloy formatting
           validate FILE             check a configuration without starting anything
+          db init [--connection-string CS]
+                                    create or update the PostgreSQL membership tables (or set
+                                    ALLOY_ORLEANS_MEMBERSHIP_CONNECTION_STRING)
           cluster owner --nodes a,b,c --target '{__address__="h:9100"}'
                                     print the node that owns a target
           cluster simulate --nodes N --targets T

@@ -452,6 +452,11 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, long slotMs)
     {
+        // The dispatch loop starts this under _lock. Sending a grain call can run the worker activation's message
+        // loop inline on this thread, and that loop waits for the activation's own lock, which a running Scrape holds
+        // while it waits for _lock in TryGetWork: a lock-order deadlock (seen in real processes under load). Leave
+        // the caller's lock before calling.
+        await Task.Yield();
         try
         {
             var report = await worker.Scrape(scheduled.Target, slotMs);

@@ -19,12 +19,13 @@ public static class RunCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error)
     {
-        RunOptions options;
-        LoadedConfiguration configuration;
+        WebApplication app;
         try
         {
-            options = RunOptions.Parse(args);
-            configuration = ConfigurationLoader.Load(options.ConfigPath);
+            var options = RunOptions.Parse(args);
+            var configuration = ConfigurationLoader.Load(options.ConfigPath);
+            // Building reads the TLS certificates, so a bad one is a usage error too.
+            app = Build(options, configuration);
         }
         catch (UsageException ex)
         {
@@ -37,7 +38,6 @@ public static class RunCommand
             return 1;
         }
 
-        var app = Build(options, configuration);
         await app.RunAsync();
         return 0;
     }

@@ -109,27 +109,7 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
     /// Scrapes per slot for every target between two times: the slot grid is the target's (key mod interval), and a
     /// scrape counts for the nearest slot. Returns, per target, the counts of each slot due in [fromMs, toMs).
     /// </summary>
-    public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs)
-    {
-        var intervalMs = ScrapeSlots.IntervalMs(Job.Interval);
-        var result = new Dictionary<int, int[]>();
-        for (var i = 0; i < Targets.Count; i++)
-        {
-            var firstSlot = ScrapeSlots.AtOrAfter(KeyOf(i), Job.Interval, fromMs);
-            var slots = (int)Math.Max(0, (toMs - firstSlot + intervalMs - 1) / intervalMs);
-            var counts = new int[slots];
-            foreach (var time in Server.ScrapesOf(i))
-            {
-                var index = (int)Math.Floor((time - firstSlot + intervalMs / 2.0) / intervalMs);
-                if (index >= 0 && index < slots)
-                {
-                    counts[index]++;
-                }
-            }
-            result[i] = counts;
-        }
-        return result;
-    }
+    public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs) => SlotCounts.PerSlot(Server, Targets, Job.Interval, fromMs, toMs);
 
     /// <summary>Waits until every target is scraped by exactly one silo, or the timeout passes.</summary>
     public async Task<bool> WaitForExclusiveOwnershipAsync(TimeSpan timeout)

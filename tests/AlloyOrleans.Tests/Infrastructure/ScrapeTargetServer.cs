@@ -8,13 +8,13 @@ namespace AlloyOrleans.Tests.Infrastructure;
 
 /// <summary>
 /// Real HTTP targets on loopback: <c>GET /t/{id}</c> serves a counter that counts its own scrapes, and records the
-/// time of every scrape so tests can count scrapes per target per slot. A target can be switched to serving
-/// malformed text.
+/// time of every scrape so tests can count scrapes per target per slot. A <c>silo</c> query parameter (a job's
+/// <c>params</c>) is recorded as the scraper's name. A target can be switched to serving malformed text.
 /// </summary>
 public sealed class ScrapeTargetServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<int, ConcurrentQueue<long>> _scrapes = new();
+    private readonly ConcurrentDictionary<int, ConcurrentQueue<Scrape>> _scrapes = new();
     private readonly ConcurrentDictionary<int, Response> _overrides = new();
     private readonly ConcurrentDictionary<int, IHeaderDictionary> _lastHeaders = new();
 
@@ -46,14 +46,17 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
     public IHeaderDictionary? LastHeaders(int id) => _lastHeaders.GetValueOrDefault(id);
 
     /// <summary>Unix milliseconds of every scrape of a target so far.</summary>
-    public IReadOnlyList<long> ScrapesOf(int id) => _scrapes.TryGetValue(id, out var times) ? [.. times] : [];
+    public IReadOnlyList<long> ScrapesOf(int id) => [.. ScrapesWithScraperOf(id).Select(s => s.TimeMs)];
+
+    /// <summary>Every scrape of a target so far with the scraper's name (the <c>silo</c> query parameter, or null).</summary>
+    public IReadOnlyList<Scrape> ScrapesWithScraperOf(int id) => _scrapes.TryGetValue(id, out var scrapes) ? [.. scrapes] : [];
 
     public int TotalScrapes => _scrapes.Values.Sum(q => q.Count);
 
     private async Task<IResult> RespondAsync(int id, HttpContext context)
     {
-        var times = _scrapes.GetOrAdd(id, _ => new ConcurrentQueue<long>());
-        times.Enqueue(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var times = _scrapes.GetOrAdd(id, _ => new ConcurrentQueue<Scrape>());
+        times.Enqueue(new Scrape(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), context.Request.Query["silo"].FirstOrDefault()));
         _lastHeaders[id] = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
         if (_overrides.TryGetValue(id, out var response))
         {
@@ -78,6 +81,9 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
             $"test_scrapes_total{{target=\"{id}\"}} {times.Count}\ntest_gauge{{target=\"{id}\",kind=\"constant\"}} 42\n",
             "text/plain; version=0.0.4");
     }
+
+    /// <summary>One scrape: when (Unix milliseconds) and by whom.</summary>
+    public readonly record struct Scrape(long TimeMs, string? Scraper);
 
     private sealed record Response(string Body, string ContentType, bool Gzip, TimeSpan Delay);
 

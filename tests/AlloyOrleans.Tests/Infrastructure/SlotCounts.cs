@@ -1,0 +1,35 @@
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Ring;
+using AlloyOrleans.Grains.Scrape;
+
+namespace AlloyOrleans.Tests.Infrastructure;
+
+/// <summary>Counts a target server's scrapes on each target's deterministic slot grid.</summary>
+public static class SlotCounts
+{
+    /// <summary>
+    /// Scrapes per slot for every target between two times: the slot grid is the target's (key mod interval), and a
+    /// scrape counts for the nearest slot. Returns, per target index, the counts of each slot due in [fromMs, toMs).
+    /// </summary>
+    public static Dictionary<int, int[]> PerSlot(ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval, long fromMs, long toMs)
+    {
+        var intervalMs = ScrapeSlots.IntervalMs(interval);
+        var result = new Dictionary<int, int[]>();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var firstSlot = ScrapeSlots.AtOrAfter(TargetKey.Compute(targets[i]), interval, fromMs);
+            var slots = (int)Math.Max(0, (toMs - firstSlot + intervalMs - 1) / intervalMs);
+            var counts = new int[slots];
+            foreach (var time in server.ScrapesOf(i))
+            {
+                var index = (int)Math.Floor((time - firstSlot + intervalMs / 2.0) / intervalMs);
+                if (index >= 0 && index < slots)
+                {
+                    counts[index]++;
+                }
+            }
+            result[i] = counts;
+        }
+        return result;
+    }
+}

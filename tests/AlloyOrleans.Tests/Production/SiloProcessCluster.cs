@@ -1,0 +1,226 @@
+using System.Text;
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Tests.Infrastructure;
+using Xunit;
+
+namespace AlloyOrleans.Tests.Production;
+
+/// <summary>
+/// Real <c>alloy-orleans run</c> processes clustered through a PostgreSQL membership table, all on one Alloy
+/// configuration whose <c>prometheus.scrape</c> (clustering enabled) covers the targets of a loopback target server.
+/// Each silo adds its node name as the <c>silo</c> scrape parameter (from an environment variable, so the file is the
+/// same for all), which tells the target server who scraped.
+/// </summary>
+public sealed class SiloProcessCluster : IAsyncDisposable
+{
+    public const string SiloVariable = "ALLOY_TEST_SILO";
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _directory;
+    private readonly string _connectionString;
+    private readonly string _clusterName;
+    private readonly Dictionary<string, Silo> _silos = new(StringComparer.Ordinal);
+
+    private SiloProcessCluster(string directory, string connectionString, string clusterName, ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval)
+    {
+        _directory = directory;
+        _connectionString = connectionString;
+        _clusterName = clusterName;
+        Server = server;
+        Targets = targets;
+        Interval = interval;
+    }
+
+    public ScrapeTargetServer Server { get; }
+
+    public IReadOnlyList<LabelSet> Targets { get; }
+
+    public TimeSpan Interval { get; }
+
+    public string ConfigPath => Path.Combine(_directory, "config.alloy");
+
+    public IReadOnlyCollection<Silo> Silos => _silos.Values;
+
+    public Silo this[string name] => _silos[name];
+
+    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval)
+    {
+        var server = await ScrapeTargetServer.StartAsync();
+        var targets = Enumerable.Range(0, targetCount)
+            .Select(i => LabelSet.From(("__address__", server.Address), ("__metrics_path__", $"/t/{i}"), ("target", i.ToString())))
+            .ToList();
+        var directory = Directory.CreateTempSubdirectory("alloy-orleans-silos-").FullName;
+        var cluster = new SiloProcessCluster(directory, connectionString, "c" + Guid.NewGuid().ToString("N")[..8], server, targets, interval);
+        await File.WriteAllTextAsync(cluster.ConfigPath, cluster.Configuration());
+        return cluster;
+    }
+
+    /// <summary>Starts (or restarts, on the same ports) a silo and waits until it is ready.</summary>
+    public async Task<Silo> StartSiloAsync(string name, IEnumerable<string>? extraArgs = null, bool waitUntilReady = true)
+    {
+        if (!_silos.TryGetValue(name, out var silo))
+        {
+            silo = new Silo(name, SiloProcess.FreePort(), SiloProcess.FreePort());
+            _silos[name] = silo;
+        }
+        else if (silo.Process is { HasExited: false })
+        {
+            throw new InvalidOperationException($"silo {name} is running");
+        }
+        else if (silo.Process is not null)
+        {
+            await silo.Process.DisposeAsync();
+        }
+        var storage = Path.Combine(_directory, "data-" + name);
+        string[] args =
+        [
+            "run",
+            "--server.http.listen-addr", silo.HttpAddress,
+            "--storage.path", storage,
+            "--cluster.enabled",
+            "--cluster.node-name", name,
+            "--cluster.name", _clusterName,
+            "--cluster.advertise-address", "127.0.0.1:" + silo.SiloPort,
+            "--dashboard.enabled=false",
+            .. extraArgs ?? [],
+            ConfigPath,
+        ];
+        silo.Process = SiloProcess.Start(args, new Dictionary<string, string>
+        {
+            ["ALLOY_ORLEANS_MEMBERSHIP_CONNECTION_STRING"] = _connectionString,
+            [SiloVariable] = name,
+        });
+        if (waitUntilReady)
+        {
+            await silo.Process.WaitForReadyAsync(silo.HttpAddress, ReadyTimeout);
+        }
+        return silo;
+    }
+
+    public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs) => SlotCounts.PerSlot(Server, Targets, Interval, fromMs, toMs);
+
+    /// <summary>Which silos scraped each target in [fromMs, toMs).</summary>
+    public Dictionary<int, HashSet<string>> ScrapersBetween(long fromMs, long toMs)
+    {
+        var result = new Dictionary<int, HashSet<string>>();
+        for (var i = 0; i < Targets.Count; i++)
+        {
+            result[i] = [.. Server.ScrapesWithScraperOf(i).Where(s => s.TimeMs >= fromMs && s.TimeMs < toMs).Select(s => s.Scraper ?? "?")];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Waits until, over the last two intervals, every target was scraped by exactly one silo of the expected set,
+    /// once per slot. Returns that owner of each target.
+    /// </summary>
+    public async Task<Dictionary<int, string>> WaitForStableOwnershipAsync(IReadOnlyCollection<string> expectedSilos, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var intervalMs = (long)Interval.TotalMilliseconds;
+        string lastProblem = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(Interval);
+            var to = Now() - intervalMs / 2;
+            var from = to - 2 * intervalMs;
+            var scrapers = ScrapersBetween(from, to);
+            var perSlot = ScrapesPerSlot(from, to);
+            var unowned = scrapers.Count(s => s.Value.Count != 1 || !expectedSilos.Contains(s.Value.First()));
+            var badSlots = perSlot.Sum(p => p.Value.Count(c => c != 1));
+            if (unowned == 0 && badSlots == 0 && expectedSilos.All(name => scrapers.Values.Any(s => s.Contains(name))))
+            {
+                return scrapers.ToDictionary(s => s.Key, s => s.Value.First());
+            }
+            lastProblem = $"{unowned} targets without exactly one expected scraper, {badSlots} slots not scraped exactly once";
+        }
+        throw new TimeoutException($"ownership did not settle on {string.Join(",", expectedSilos)}: {lastProblem}\n{Logs()}");
+    }
+
+    /// <summary>Milliseconds from the kill to each orphaned target's first scrape by one of the new owners.</summary>
+    public Dictionary<int, long> FirstScrapesAfter(IEnumerable<int> targets, long killedAt, IReadOnlyCollection<string> newOwners) =>
+        targets.ToDictionary(t => t, t => Server.ScrapesWithScraperOf(t)
+            .Where(s => s.TimeMs >= killedAt && newOwners.Contains(s.Scraper ?? ""))
+            .Select(s => s.TimeMs - killedAt)
+            .DefaultIfEmpty(long.MaxValue)
+            .Min());
+
+    public void AssertEverySlotExactlyOnce(long fromMs, long toMs)
+    {
+        var perSlot = ScrapesPerSlot(fromMs, toMs);
+        var wrong = perSlot.Where(p => p.Value.Length == 0 || p.Value.Any(c => c != 1)).Select(p => $"target {p.Key}: [{string.Join(",", p.Value)}]").Take(5).ToList();
+        Assert.True(wrong.Count == 0, "slots not scraped exactly once: " + string.Join("; ", wrong));
+    }
+
+    public void AssertNoSlotScrapedTwice(long fromMs, long toMs)
+    {
+        var twice = ScrapesPerSlot(fromMs, toMs).Where(p => p.Value.Any(c => c > 1)).Select(p => $"target {p.Key}: [{string.Join(",", p.Value)}]").Take(5).ToList();
+        Assert.True(twice.Count == 0, "slots scraped twice: " + string.Join("; ", twice));
+    }
+
+    /// <summary><c>alloy-orleans db init</c> as an operator runs it, the connection string in the environment.</summary>
+    public static async Task DbInitThroughTheBinaryAsync(string connectionString)
+    {
+        await using var init = SiloProcess.Start(["db", "init"], new Dictionary<string, string> { ["ALLOY_ORLEANS_MEMBERSHIP_CONNECTION_STRING"] = connectionString });
+        var exit = await init.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, init.Output);
+    }
+
+    /// <summary>The output of every silo, for failure messages.</summary>
+    public string Logs()
+    {
+        var logs = new StringBuilder();
+        foreach (var silo in _silos.Values.Where(s => s.Process is not null))
+        {
+            var output = silo.Process!.Output;
+            logs.AppendLine($"--- {silo.Name} (exited: {silo.Process.HasExited}) ---").AppendLine(output.Length > 4000 ? output[^4000..] : output);
+        }
+        return logs.ToString();
+    }
+
+    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in _silos.Values.Where(s => s.Process is not null))
+        {
+            await silo.Process!.DisposeAsync();
+        }
+        await Server.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string Configuration()
+    {
+        var config = new StringBuilder();
+        config.AppendLine("prometheus.scrape \"production\" {");
+        config.AppendLine("  targets = [");
+        foreach (var target in Targets)
+        {
+            config.Append("    {");
+            config.AppendJoin(", ", target.AsSpan().ToArray().Select(l => $"\"{l.Name}\" = \"{l.Value}\""));
+            config.AppendLine("},");
+        }
+        config.AppendLine("  ]");
+        config.AppendLine("  forward_to      = []");
+        config.AppendLine($"  scrape_interval = \"{(int)Interval.TotalMilliseconds}ms\"");
+        config.AppendLine($"  scrape_timeout  = \"{(int)Interval.TotalMilliseconds / 2}ms\"");
+        config.AppendLine($"  params          = {{ \"silo\" = [sys.env(\"{SiloVariable}\")] }}");
+        config.AppendLine("  clustering {");
+        config.AppendLine("    enabled = true");
+        config.AppendLine("  }");
+        config.AppendLine("}");
+        return config.ToString();
+    }
+
+    public sealed class Silo(string name, int siloPort, int httpPort)
+    {
+        public string Name { get; } = name;
+
+        public int SiloPort { get; } = siloPort;
+
+        public string HttpAddress { get; } = "127.0.0.1:" + httpPort;
+
+        public SiloProcess? Process { get; set; }
+    }
+}
