@@ -16,6 +16,7 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
     private readonly SemaphoreSlim _configure = new(1, 1);
     private IReadOnlyList<EndpointQueue> _queues = [];
     private WalOptions _walOptions;
+    private int _disposed;
 
     public RemoteWriteStorage(string directory, string componentId, WalOptions walOptions, ILogger logger)
     {
@@ -92,8 +93,13 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the queues and closes the WAL; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         RemoteWriteMetrics.Unregister(this);
         foreach (var queue in _queues)
         {
