@@ -199,7 +199,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             }
             var path = SegmentPath(_directory, index);
             var age = utcNow - File.GetLastWriteTimeUtc(path);
-            var sent = index < sentUpTo.Segment;
+            var sent = index < sentUpTo.Segment || (index == sentUpTo.Segment && sentUpTo.Offset >= new FileInfo(path).Length);
             if (sent ? age >= minKeep : age >= maxKeep)
             {
                 if (!sent)
