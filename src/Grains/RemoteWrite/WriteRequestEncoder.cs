@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
@@ -9,30 +10,31 @@ namespace AlloyOrleans.Grains.RemoteWrite;
 /// Encodes samples as a Prometheus remote write 1.0 <c>WriteRequest</c> and compresses it with snappy (block format).
 /// </summary>
 /// <remarks>
-/// Hand-written over a reusable byte buffer instead of Google.Protobuf's generated messages: building message objects
-/// for every sample and label would allocate per sample, and the benchmark in tests/Benchmarks/RemoteWrite shows this
-/// writer well inside the 200 ns/sample budget. The output is canonical proto3 (fields in number order, minimal
-/// varints, zero-valued scalars omitted), exactly what Google.Protobuf and Prometheus' gogo code produce.
-/// Nested lengths are not computed in advance: one byte is reserved, the body written, and the body shifted in the
-/// rare case its length needs a longer varint. One instance per sending shard; not thread-safe.
+/// Hand-written over a reusable byte buffer instead of Google.Protobuf: generated messages allocate per sample and
+/// label, and even <c>CodedOutputStream</c> used directly must compute every size (so every string's UTF-8 length)
+/// before writing; tests/Benchmarks/RemoteWrite measures it at about 2.5 times our cost. The output is canonical proto3
+/// (fields in number order, minimal varints, zero-valued scalars omitted), exactly what Google.Protobuf and
+/// Prometheus' gogo code produce. Lengths are not computed in advance: room is reserved for the usual varint size
+/// (1 byte for a label or a string, 2 for a series), the body written, and the body moved in the rare case its length
+/// needs another size. One instance per sending shard; not thread-safe.
 /// </remarks>
 public sealed class WriteRequestEncoder
 {
     // Field tags: (field number << 3) | wire type (2 = length-delimited, 1 = 64-bit, 0 = varint).
-    private const byte TimeSeriesTag = 0x0A;   // WriteRequest.timeseries = 1
-    private const byte LabelTag = 0x0A;        // TimeSeries.labels = 1
-    private const byte SampleTag = 0x12;       // TimeSeries.samples = 2
-    private const byte LabelNameTag = 0x0A;    // Label.name = 1
-    private const byte LabelValueTag = 0x12;   // Label.value = 2
-    private const byte SampleValueTag = 0x09;  // Sample.value = 1 (double)
+    private const byte TimeSeriesTag = 0x0A;      // WriteRequest.timeseries = 1
+    private const byte LabelTag = 0x0A;           // TimeSeries.labels = 1
+    private const byte SampleTag = 0x12;          // TimeSeries.samples = 2
+    private const byte LabelNameTag = 0x0A;       // Label.name = 1
+    private const byte LabelValueTag = 0x12;      // Label.value = 2
+    private const byte SampleValueTag = 0x09;     // Sample.value = 1 (double)
     private const byte SampleTimestampTag = 0x10; // Sample.timestamp = 2 (int64)
 
-    // Up to this many UTF-16 chars a string's UTF-8 form is under 128 bytes, so its length is one varint byte.
-    private const int OneByteLengthChars = 127 / 3;
+    // Worst cases: a label's tag, length and two string headers (1 + 5 + 2 × 6); a sample (tag, length, 9 + 11 bytes).
+    private const int LabelOverhead = 18;
+    private const int SampleBytes = 22;
 
     private byte[] _buffer = new byte[64 * 1024];
     private byte[] _compressed = new byte[64 * 1024];
-    private int _position;
 
     /// <summary>
     /// Encodes <paramref name="samples"/> (consecutive samples of one series become one TimeSeries) with
@@ -41,22 +43,41 @@ public sealed class WriteRequestEncoder
     /// </summary>
     public ReadOnlySpan<byte> Encode(ReadOnlySpan<Sample> samples, ReadOnlySpan<Label> externalLabels)
     {
-        _position = 0;
+        var externalBound = Bound(externalLabels);
+        var position = 0;
         var i = 0;
         while (i < samples.Length)
         {
             var labels = samples[i].Labels;
-            var seriesStart = BeginNested(TimeSeriesTag);
-            WriteLabels(labels.AsSpan(), externalLabels);
-            do
+            var run = 1;
+            while (i + run < samples.Length && ReferenceEquals(samples[i + run].Labels, labels))
             {
-                WriteSample(samples[i].TimestampMs, samples[i].Value);
-                i++;
+                run++;
             }
-            while (i < samples.Length && ReferenceEquals(samples[i].Labels, labels));
-            EndNested(seriesStart);
+            var labelSpan = labels.AsSpan();
+            Ensure(position, 3 + Bound(labelSpan) + externalBound + run * SampleBytes);
+            var buffer = _buffer;
+            buffer[position] = TimeSeriesTag;
+            var bodyStart = position + 3; // two bytes reserved for the series length
+            position = bodyStart;
+            if (externalLabels.IsEmpty)
+            {
+                foreach (var label in labelSpan)
+                {
+                    WriteLabel(buffer, ref position, label);
+                }
+            }
+            else
+            {
+                WriteMergedLabels(buffer, ref position, labelSpan, externalLabels);
+            }
+            for (var end = i + run; i < end; i++)
+            {
+                WriteSample(buffer, ref position, samples[i].TimestampMs, samples[i].Value);
+            }
+            position = FinishSeries(bodyStart, position);
         }
-        return _buffer.AsSpan(0, _position);
+        return _buffer.AsSpan(0, position);
     }
 
     /// <summary>Encodes and snappy-compresses; the result is valid until the next call.</summary>
@@ -72,10 +93,12 @@ public sealed class WriteRequestEncoder
         return _compressed.AsMemory(0, length);
     }
 
-    private void WriteLabels(ReadOnlySpan<Label> series, ReadOnlySpan<Label> external)
+    /// <summary>
+    /// Both inputs are sorted by name; merging keeps the output sorted. The series' own label wins a clash, as in
+    /// Prometheus.
+    /// </summary>
+    private static void WriteMergedLabels(byte[] buffer, ref int position, ReadOnlySpan<Label> series, ReadOnlySpan<Label> external)
     {
-        // Both inputs are sorted by name; merge them so the output stays sorted. The series' own label wins a clash,
-        // as in Prometheus. Internal labels (__address__, __meta_*, …) never leave, but __name__ does.
         int s = 0, e = 0;
         while (s < series.Length || e < external.Length)
         {
@@ -104,101 +127,137 @@ public sealed class WriteRequestEncoder
                     label = external[e++];
                 }
             }
-            if (IsInternal(label.Name) || label.Value.Length == 0)
-            {
-                continue;
-            }
-            var labelStart = BeginNested(LabelTag);
-            WriteString(LabelNameTag, label.Name);
-            WriteString(LabelValueTag, label.Value);
-            EndNested(labelStart);
+            WriteLabel(buffer, ref position, label);
         }
     }
 
-    private static bool IsInternal(string name) =>
-        name.Length > 2 && name[0] == '_' && name[1] == '_' && name != "__name__";
-
-    private void WriteSample(long timestampMs, double value)
+    /// <summary>Writes one label; internal labels (__address__, __meta_*, …) never leave, but __name__ does.</summary>
+    private static void WriteLabel(byte[] buffer, ref int position, Label label)
     {
-        Ensure(2 + 9 + 11);
-        var buffer = _buffer;
-        buffer[_position++] = SampleTag;
-        var lengthAt = _position++;
-        var bits = BitConverter.DoubleToInt64Bits(value);
-        if (bits != 0)
+        var name = label.Name;
+        if (label.Value.Length == 0 || (name.Length > 2 && name[0] == '_' && name[1] == '_' && name != "__name__"))
         {
-            buffer[_position++] = SampleValueTag;
-            BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(_position), bits);
-            _position += 8;
+            return;
         }
-        if (timestampMs != 0)
+        buffer[position] = LabelTag;
+        var lengthAt = position + 1;
+        position += 2;
+        WriteString(buffer, ref position, LabelNameTag, name);
+        WriteString(buffer, ref position, LabelValueTag, label.Value);
+        var length = position - lengthAt - 1;
+        if (length < 0x80)
         {
-            buffer[_position++] = SampleTimestampTag;
-            WriteVarint((ulong)timestampMs);
-        }
-        buffer[lengthAt] = (byte)(_position - lengthAt - 1); // at most 20 bytes
-    }
-
-    private void WriteString(byte tag, string value)
-    {
-        Ensure(1 + 5 + value.Length * 3);
-        _buffer[_position++] = tag;
-        if (value.Length <= OneByteLengthChars)
-        {
-            var lengthAt = _position++;
-            var written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
-            _buffer[lengthAt] = (byte)written;
-            _position += written;
+            buffer[lengthAt] = (byte)length;
         }
         else
         {
-            WriteVarint((uint)Encoding.UTF8.GetByteCount(value));
-            _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+            position = MoveBody(buffer, lengthAt, 1, position);
         }
     }
 
-    private int BeginNested(byte tag)
+    private static void WriteString(byte[] buffer, ref int position, byte tag, string value)
     {
-        Ensure(2);
-        _buffer[_position++] = tag;
-        return _position++;
-    }
-
-    private void EndNested(int lengthAt)
-    {
-        var length = _position - lengthAt - 1;
-        if (length < 0x80)
+        buffer[position] = tag;
+        var lengthAt = position + 1;
+        var body = buffer.AsSpan(lengthAt + 1);
+        int written;
+        if (value.Length < 0x80 && Ascii.FromUtf16(value, body, out written) == OperationStatus.Done)
         {
-            _buffer[lengthAt] = (byte)length;
+            // Label names and values are nearly always short ASCII: narrowing the chars is the whole UTF-8 encoding.
+            buffer[lengthAt] = (byte)written;
+            position = lengthAt + 1 + written;
             return;
         }
-        var extra = VarintSize((uint)length) - 1;
-        Ensure(extra);
-        Buffer.BlockCopy(_buffer, lengthAt + 1, _buffer, lengthAt + 1 + extra, length);
-        var end = _position + extra;
-        _position = lengthAt;
-        WriteVarint((uint)length);
-        _position = end;
+        written = Encoding.UTF8.GetBytes(value, body);
+        position = lengthAt + 1 + written;
+        if (written < 0x80)
+        {
+            buffer[lengthAt] = (byte)written;
+        }
+        else
+        {
+            position = MoveBody(buffer, lengthAt, 1, position);
+        }
     }
 
-    private void WriteVarint(ulong value)
+    private static void WriteSample(byte[] buffer, ref int position, long timestampMs, double value)
     {
-        var buffer = _buffer;
+        buffer[position] = SampleTag;
+        var lengthAt = position + 1;
+        position += 2;
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        if (bits != 0)
+        {
+            buffer[position] = SampleValueTag;
+            BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(position + 1), bits);
+            position += 9;
+        }
+        if (timestampMs != 0)
+        {
+            buffer[position++] = SampleTimestampTag;
+            WriteVarint(buffer, ref position, (ulong)timestampMs);
+        }
+        buffer[lengthAt] = (byte)(position - lengthAt - 1); // at most 20 bytes
+    }
+
+    /// <summary>Writes the length of a series whose body starts after two reserved bytes; returns the new end.</summary>
+    private int FinishSeries(int bodyStart, int end)
+    {
+        var length = end - bodyStart;
+        if (length is >= 0x80 and < 0x4000)
+        {
+            _buffer[bodyStart - 2] = (byte)(length | 0x80);
+            _buffer[bodyStart - 1] = (byte)(length >> 7);
+            return end;
+        }
+        return MoveBody(_buffer, bodyStart - 2, 2, end);
+    }
+
+    /// <summary>
+    /// Writes the varint length of the body that follows <paramref name="reserved"/> bytes at <paramref name="lengthAt"/>,
+    /// moving the body when the varint needs a different number of bytes. Returns the new end.
+    /// </summary>
+    private static int MoveBody(byte[] buffer, int lengthAt, int reserved, int end)
+    {
+        var bodyStart = lengthAt + reserved;
+        var length = end - bodyStart;
+        var size = VarintSize((uint)length);
+        Buffer.BlockCopy(buffer, bodyStart, buffer, lengthAt + size, length);
+        var position = lengthAt;
+        WriteVarint(buffer, ref position, (uint)length);
+        return position + length;
+    }
+
+    private static void WriteVarint(byte[] buffer, ref int position, ulong value)
+    {
         while (value >= 0x80)
         {
-            buffer[_position++] = (byte)(value | 0x80);
+            buffer[position++] = (byte)(value | 0x80);
             value >>= 7;
         }
-        buffer[_position++] = (byte)value;
+        buffer[position++] = (byte)value;
     }
 
-    private static int VarintSize(uint value) => value < 1u << 7 ? 1 : value < 1u << 14 ? 2 : value < 1u << 21 ? 3 : value < 1u << 28 ? 4 : 5;
+    private static int VarintSize(uint value) =>
+        value < 1u << 7 ? 1 : value < 1u << 14 ? 2 : value < 1u << 21 ? 3 : value < 1u << 28 ? 4 : 5;
 
-    private void Ensure(int bytes)
+    /// <summary>The most bytes these labels can take (UTF-8 is at most 3 bytes per UTF-16 char).</summary>
+    private static int Bound(ReadOnlySpan<Label> labels)
     {
-        if (_position + bytes > _buffer.Length)
+        var chars = 0;
+        foreach (var label in labels)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _position + bytes));
+            chars += label.Name.Length + label.Value.Length;
+        }
+        return chars * 3 + labels.Length * LabelOverhead;
+    }
+
+    private void Ensure(int position, int bytes)
+    {
+        // Moving a body never grows it by more than the 3 spare varint bytes per length, which the overheads include.
+        if (position + bytes > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, position + bytes));
         }
     }
 }

@@ -6,10 +6,12 @@ namespace AlloyOrleans.Benchmarks.RemoteWrite;
 
 /// <summary>
 /// Encoding (and snappy compression) of a 2,000-sample remote write batch; figures are per sample
-/// (OperationsPerInvoke). Run: dotnet run -c Release --project tests/Benchmarks -- --filter '*WriteRequestEncoder*'
+/// (OperationsPerInvoke). The project's assembly name differs from its file name, so run it in process:
+/// dotnet run -c Release --project tests/Benchmarks -- --filter '*WriteRequestEncoder*' --job short --inProcess
+/// On a shared machine, read the Min column: contention only ever adds time.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[MinColumn]
 public class WriteRequestEncoderBenchmark
 {
     private readonly WriteRequestEncoder _encoder = new();
