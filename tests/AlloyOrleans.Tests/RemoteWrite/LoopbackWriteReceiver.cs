@@ -30,6 +30,9 @@ public sealed class LoopbackWriteReceiver : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>How long each answer takes, to play a slow receiver.</summary>
+    public TimeSpan ResponseDelay { get; init; }
+
     public Uri Url => new($"http://127.0.0.1:{Port}/api/v1/write");
 
     public IReadOnlyList<ReceivedRequest> Requests
@@ -77,6 +80,10 @@ public sealed class LoopbackWriteReceiver : IAsyncDisposable
                 index = _requests.Count;
             }
             var (status, retryAfter) = _answer(index);
+            if (ResponseDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(ResponseDelay);
+            }
             var series = WriteRequestDecoder.DecodeCompressed(body.ToArray());
             lock (_requests)
             {

@@ -203,6 +203,38 @@ public sealed class RemoteWriteQueueTests : IDisposable
         Assert.Equal(100, receiver.Accepted.Count);
     }
 
+    [Fact]
+    public async Task A_slow_receiver_makes_the_queue_add_shards_without_reordering_or_losing_anything()
+    {
+        await using var receiver = new LoopbackWriteReceiver { ResponseDelay = TimeSpan.FromMilliseconds(50) };
+        receiver.Start();
+        var queue = TestStorage.FastQueue(maxSamplesPerSend: 10) with
+        {
+            MinShards = 1,
+            MaxShards = 8,
+            ShardUpdateInterval = TimeSpan.FromMilliseconds(200),
+        };
+        await using var storage = await _test.StartAsync(_remoteName, receiver.Url, queue);
+
+        var series = Series(40);
+        var scrapes = 0;
+        while (storage.Queues[0].ShardCount == 1)
+        {
+            Assert.True(scrapes < 2_000, "the queue never added shards");
+            await storage.AppendAsync(TestStorage.Scrape(series, 1_000L * ++scrapes, scrapes), CancellationToken.None);
+            await Task.Delay(5);
+        }
+        for (var more = 0; more < 20; more++)
+        {
+            await storage.AppendAsync(TestStorage.Scrape(series, 1_000L * ++scrapes, scrapes), CancellationToken.None);
+        }
+
+        await Eventually.TrueAsync(() => storage.Queues[0].SentPosition == storage.Wal.Head, "the backlog drains", TimeSpan.FromSeconds(60));
+        Assert.Equal(series.Length * scrapes, receiver.Accepted.Count);
+        Assert.Equal(series.Length * scrapes, receiver.Accepted.Distinct().Count());
+        AssertEachSeriesInOrder(receiver);
+    }
+
     private int SegmentCount() => Directory.EnumerateFiles(_test.Directory).Count(f => Path.GetFileName(f).All(char.IsAsciiDigit));
 
     private static void AssertEachSeriesInOrder(LoopbackWriteReceiver receiver)
