@@ -87,9 +87,13 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         var queues = _queues;
         var sentByAll = queues.Count == 0 ? _wal.Head : queues.Min(q => q.SentPosition);
         var expired = await _wal.TruncateAsync(sentByAll, _walOptions.MinKeepaliveTime, _walOptions.MaxKeepaliveTime, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
-        if (expired.Count > 0)
+        foreach (var (segment, samples) in expired)
         {
-            LogExpired(_logger, ComponentId, string.Join(", ", expired), _walOptions.MaxKeepaliveTime);
+            LogExpired(_logger, ComponentId, segment, samples, _walOptions.MaxKeepaliveTime);
+            foreach (var queue in queues.Where(q => q.SentPosition.Segment <= segment))
+            {
+                RemoteWriteMetrics.SamplesDropped.Add(samples, queue.Tags);
+            }
         }
     }
 
@@ -109,6 +113,6 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         _configure.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: removed unsent WAL segments {Segments}, older than max_keepalive_time {MaxKeepalive}")]
-    private static partial void LogExpired(ILogger logger, string componentId, string segments, TimeSpan maxKeepalive);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: removed WAL segment {Segment} with {Samples} samples not sent to every endpoint, older than max_keepalive_time {MaxKeepalive}")]
+    private static partial void LogExpired(ILogger logger, string componentId, int segment, long samples, TimeSpan maxKeepalive);
 }

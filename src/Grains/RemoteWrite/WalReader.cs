@@ -56,7 +56,14 @@ public sealed partial class WalReader : IDisposable
         }
         if (!OpenSegment(Position.Segment))
         {
-            SkipToNextSegment(logger, "the segment no longer exists");
+            if (_wal.TryGetDeletedLength(Position.Segment, out var deletedLength) && Position.Offset >= deletedLength)
+            {
+                Position = NextSegmentStart(Position.Segment); // read to its end before it was deleted
+            }
+            else
+            {
+                SkipToNextSegment(logger, "the segment no longer exists");
+            }
             return null;
         }
         var file = _file!;

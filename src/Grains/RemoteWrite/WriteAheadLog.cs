@@ -32,6 +32,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     private readonly Lock _stateLock = new();
     private readonly Dictionary<WalPosition, WalRecord> _recent = [];
     private readonly Queue<WalRecord> _recentOrder = new();
+    private readonly Dictionary<int, long> _deletedLengths = [];
     private int _recentSamples;
     private FileStream _segment;
     private int _segmentIndex;
@@ -174,9 +175,9 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     /// Deletes segments before the current one that everyone has read past (<paramref name="sentUpTo"/>) and that are
     /// older than <paramref name="minKeep"/>, and any segment older than <paramref name="maxKeep"/> even if unsent.
     /// Starts a new segment first when the current one holds sent data, so a quiet log still shrinks.
-    /// Returns the unsent segments removed for age.
+    /// Returns the unsent segments removed for age, with how many samples each held.
     /// </summary>
-    public async Task<IReadOnlyList<int>> TruncateAsync(WalPosition sentUpTo, TimeSpan minKeep, TimeSpan maxKeep, DateTime utcNow, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(int Segment, long Samples)>> TruncateAsync(WalPosition sentUpTo, TimeSpan minKeep, TimeSpan maxKeep, DateTime utcNow, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -190,7 +191,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         {
             _writeLock.Release();
         }
-        var expired = new List<int>();
+        var expired = new List<(int, long)>();
         foreach (var index in ListSegments(_directory))
         {
             if (index >= Head.Segment)
@@ -199,18 +200,66 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             }
             var path = SegmentPath(_directory, index);
             var age = utcNow - File.GetLastWriteTimeUtc(path);
-            var sent = index < sentUpTo.Segment || (index == sentUpTo.Segment && sentUpTo.Offset >= new FileInfo(path).Length);
+            var length = new FileInfo(path).Length;
+            var sent = index < sentUpTo.Segment || (index == sentUpTo.Segment && sentUpTo.Offset >= length);
             if (sent ? age >= minKeep : age >= maxKeep)
             {
                 if (!sent)
                 {
-                    expired.Add(index);
+                    expired.Add((index, CountSamples(path)));
+                }
+                lock (_stateLock)
+                {
+                    _deletedLengths[index] = length;
+                    if (_deletedLengths.Count > RecentRecordLimit)
+                    {
+                        _deletedLengths.Remove(_deletedLengths.Keys.Min());
+                    }
                 }
                 File.Delete(path);
                 LogSegmentDeleted(_logger, path, sent);
             }
         }
         return expired;
+    }
+
+    /// <summary>The length a segment had when truncation deleted it, so readers at its end move on without alarm.</summary>
+    internal bool TryGetDeletedLength(int segment, out long length)
+    {
+        lock (_stateLock)
+        {
+            return _deletedLengths.TryGetValue(segment, out length);
+        }
+    }
+
+    /// <summary>Adds up the sample counts (each payload's first varint) of a segment's whole records.</summary>
+    private static long CountSamples(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        Span<byte> header = stackalloc byte[HeaderSize + 10];
+        long offset = 0, samples = 0;
+        while (offset + HeaderSize < length)
+        {
+            var read = RandomAccess.Read(handle, header, offset);
+            if (read <= HeaderSize)
+            {
+                break;
+            }
+            var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(header);
+            ulong count = 0;
+            for (int i = HeaderSize, shift = 0; i < read && shift < 64; i++, shift += 7)
+            {
+                count |= (ulong)(header[i] & 0x7F) << shift;
+                if (header[i] < 0x80)
+                {
+                    break;
+                }
+            }
+            samples += (long)count;
+            offset += HeaderSize + payloadLength;
+        }
+        return samples;
     }
 
     /// <summary>Completes when something is appended after <paramref name="position"/> (or at once if it already was).</summary>

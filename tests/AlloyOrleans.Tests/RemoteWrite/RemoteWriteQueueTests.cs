@@ -235,6 +235,31 @@ public sealed class RemoteWriteQueueTests : IDisposable
         AssertEachSeriesInOrder(receiver);
     }
 
+    [Fact]
+    public async Task Unsent_segments_past_max_keepalive_time_are_removed_counted_and_the_queue_carries_on()
+    {
+        await using var receiver = new LoopbackWriteReceiver();
+        using var metrics = new MetricCollector(_remoteName);
+        var wal = new WalOptions { SegmentBytes = 512, MaxKeepaliveTime = TimeSpan.Zero, MinKeepaliveTime = TimeSpan.Zero };
+        await using var storage = await _test.StartAsync(_remoteName, receiver.Url, TestStorage.FastQueue(maxSamplesPerSend: 5, capacity: 5), wal: wal);
+        var series = Series(5);
+        for (var scrape = 0; scrape < 20; scrape++)
+        {
+            await storage.AppendAsync(TestStorage.Scrape(series, 1_000 * (scrape + 1), scrape), CancellationToken.None);
+        }
+        await Eventually.TrueAsync(() => metrics["prometheus_remote_storage_samples_retried_total"] > 0, "sending has failed");
+
+        await storage.TruncateAsync(CancellationToken.None);
+        var dropped = metrics["prometheus_remote_storage_samples_dropped_total"];
+        Assert.InRange(dropped, 1, 100);
+
+        receiver.Start();
+        await Eventually.TrueAsync(() => storage.Queues[0].SentPosition == storage.Wal.Head, "the queue drains what is left");
+        Assert.True(receiver.Accepted.Count + dropped >= 100, $"{receiver.Accepted.Count} arrived, {dropped} counted as dropped");
+        Assert.Equal(receiver.Accepted.Count, receiver.Accepted.Distinct().Count());
+        AssertEachSeriesInOrder(receiver);
+    }
+
     private int SegmentCount() => Directory.EnumerateFiles(_test.Directory).Count(f => Path.GetFileName(f).All(char.IsAsciiDigit));
 
     private static void AssertEachSeriesInOrder(LoopbackWriteReceiver receiver)
