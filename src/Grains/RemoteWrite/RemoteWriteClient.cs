@@ -59,6 +59,12 @@ public sealed class RemoteWriteClient : IDisposable
         {
             return new SendOutcome(SendOutcomeKind.Retry, 0, null, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else (a TLS file that went missing, a proxy that cannot be used) may heal; the WAL keeps the
+            // data meanwhile, and the retry log says what is wrong.
+            return new SendOutcome(SendOutcomeKind.Retry, 0, null, e.GetType().Name + ": " + e.Message);
+        }
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
