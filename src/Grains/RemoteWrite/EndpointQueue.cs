@@ -51,6 +51,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         _tracker = new SentTracker(start, _positionFile);
         _reader = wal.OpenReader(start);
         _desiredShards = options.Queue.MinShards;
+        StartShards(_desiredShards, _stop.Token);
         RemoteWriteMetrics.Register(this);
         _readLoop = Task.Run(() => ReadLoopAsync(_stop.Token));
         _reshardLoop = Task.Run(() => ReshardLoopAsync(_stop.Token));
@@ -91,7 +92,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
 
     private async Task ReadLoopAsync(CancellationToken cancellationToken)
     {
-        var shards = StartShards(_desiredShards, cancellationToken);
+        var shards = Volatile.Read(ref _shards);
         try
         {
             while (!cancellationToken.IsCancellationRequested)

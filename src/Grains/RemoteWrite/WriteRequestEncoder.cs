@@ -113,7 +113,7 @@ public sealed class WriteRequestEncoder
             }
             else
             {
-                var cmp = string.CompareOrdinal(series[s].Name, external[e].Name);
+                var cmp = CompareNames(series[s].Name, external[e].Name);
                 if (cmp <= 0)
                 {
                     label = series[s++];
@@ -130,6 +130,10 @@ public sealed class WriteRequestEncoder
             WriteLabel(buffer, ref position, label);
         }
     }
+
+    /// <summary>Ordinal comparison that settles the usual case, different first characters, without a call.</summary>
+    private static int CompareNames(string a, string b) =>
+        a.Length > 0 && b.Length > 0 && a[0] != b[0] ? a[0] - b[0] : string.CompareOrdinal(a, b);
 
     /// <summary>Writes one label; internal labels (__address__, __meta_*, …) never leave, but __name__ does.</summary>
     private static void WriteLabel(byte[] buffer, ref int position, Label label)

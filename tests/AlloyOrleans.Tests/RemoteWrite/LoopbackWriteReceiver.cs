@@ -14,6 +14,7 @@ public sealed class LoopbackWriteReceiver : IAsyncDisposable
     private readonly List<ReceivedRequest> _requests = [];
     private HttpListener? _listener;
     private Task? _loop;
+    private int _nextIndex;
 
     public sealed record ReceivedRequest(int Index, int Status, DateTime ReceivedUtc, IReadOnlyList<WriteRequestDecoder.DecodedSeries> Series, WebHeaderCollection Headers)
     {
@@ -61,6 +62,7 @@ public sealed class LoopbackWriteReceiver : IAsyncDisposable
     private async Task ServeAsync()
     {
         var listener = _listener!;
+        var inFlight = new List<Task>();
         while (listener.IsListening)
         {
             HttpListenerContext context;
@@ -70,32 +72,40 @@ public sealed class LoopbackWriteReceiver : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
-                return;
+                break;
             }
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            int index;
-            lock (_requests)
-            {
-                index = _requests.Count;
-            }
-            var (status, retryAfter) = _answer(index);
-            if (ResponseDelay > TimeSpan.Zero)
-            {
-                await Task.Delay(ResponseDelay);
-            }
-            var series = WriteRequestDecoder.DecodeCompressed(body.ToArray());
-            lock (_requests)
-            {
-                _requests.Add(new ReceivedRequest(index, status, DateTime.UtcNow, series, new WebHeaderCollection { context.Request.Headers }));
-            }
-            context.Response.StatusCode = status;
-            if (retryAfter is not null)
-            {
-                context.Response.Headers["Retry-After"] = retryAfter;
-            }
-            context.Response.Close();
+            // Concurrently, as a real receiver: a queue with several shards has several requests in flight.
+            inFlight.Add(Task.Run(() => AnswerAsync(context)));
         }
+        await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        int index;
+        lock (_requests)
+        {
+            index = _nextIndex++;
+        }
+        var (status, retryAfter) = _answer(index);
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ResponseDelay);
+        }
+        var series = WriteRequestDecoder.DecodeCompressed(body.ToArray());
+        lock (_requests)
+        {
+            _requests.Add(new ReceivedRequest(index, status, DateTime.UtcNow, series, new WebHeaderCollection { context.Request.Headers }));
+            _requests.Sort((a, b) => a.Index.CompareTo(b.Index));
+        }
+        context.Response.StatusCode = status;
+        if (retryAfter is not null)
+        {
+            context.Response.Headers["Retry-After"] = retryAfter;
+        }
+        context.Response.Close();
     }
 
     public async ValueTask DisposeAsync()
