@@ -88,6 +88,45 @@ public sealed class PrometheusRemoteWriteTests(PrometheusReceiver prometheus) : 
         }, metricLabels);
     }
 
+    [Fact]
+    public async Task A_histogram_and_a_summary_scraped_together_arrive_whole()
+    {
+        var histogram = "rw_latency_seconds_" + _suffix;
+        var summary = "rw_rpc_seconds_" + _suffix;
+        string[] bounds = ["0.1", "0.5", "1", "+Inf"];
+        string[] quantiles = ["0.5", "0.9", "0.99"];
+        var start = RecentStartMs();
+        await using var storage = await _test.StartAsync("prom-" + _suffix, prometheus.WriteUrl, TestStorage.FastQueue(shards: 4, maxSamplesPerSend: 3));
+        for (var scrape = 1; scrape <= 5; scrape++)
+        {
+            var t = start + scrape * 15_000L;
+            var samples = new List<Sample>();
+            for (var b = 0; b < bounds.Length; b++)
+            {
+                samples.Add(new Sample(LabelSet.From(("__name__", histogram + "_bucket"), ("job", "api"), ("le", bounds[b])), t, scrape * (b + 1)));
+            }
+            samples.Add(new Sample(LabelSet.From(("__name__", histogram + "_sum"), ("job", "api")), t, scrape * 1.5));
+            samples.Add(new Sample(LabelSet.From(("__name__", histogram + "_count"), ("job", "api")), t, scrape * bounds.Length));
+            for (var q = 0; q < quantiles.Length; q++)
+            {
+                samples.Add(new Sample(LabelSet.From(("__name__", summary), ("job", "api"), ("quantile", quantiles[q])), t, 0.01 * (q + 1)));
+            }
+            samples.Add(new Sample(LabelSet.From(("__name__", summary + "_sum"), ("job", "api")), t, scrape * 2.0));
+            samples.Add(new Sample(LabelSet.From(("__name__", summary + "_count"), ("job", "api")), t, scrape * 10.0));
+            await storage.AppendAsync(samples, CancellationToken.None);
+        }
+
+        var selector = $"{{__name__=~\"{histogram}.*|{summary}.*\"}}[10m]";
+        var result = await prometheus.QueryUntilAsync(selector,
+            r => r.GetArrayLength() == 11 && r.EnumerateArray().All(s => s.GetProperty("values").GetArrayLength() == 5),
+            ArrivalTimeout, At(start + 5 * 15_000L));
+
+        Assert.Equal(11, result.GetArrayLength());
+        Assert.All(result.EnumerateArray(), s => Assert.Equal(5, s.GetProperty("values").GetArrayLength()));
+        var p50 = await prometheus.QueryAsync($"histogram_quantile(0.5, {histogram}_bucket)", At(start + 5 * 15_000L));
+        Assert.Single(p50.EnumerateArray());
+    }
+
     private static DateTimeOffset At(long timestampMs) => DateTimeOffset.FromUnixTimeMilliseconds(timestampMs);
 
     public void Dispose() => _test.Dispose();
