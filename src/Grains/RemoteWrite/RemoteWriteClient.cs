@@ -57,7 +57,9 @@ public sealed class RemoteWriteClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return new SendOutcome(SendOutcomeKind.Retry, 0, null, e.Message);
+            // The inner exception says what actually failed (refused connection, certificate chain, name mismatch).
+            var cause = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+            return new SendOutcome(SendOutcomeKind.Retry, 0, null, cause);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -113,10 +115,6 @@ public sealed class RemoteWriteClient : IDisposable
     private static SslClientAuthenticationOptions CreateSslOptions(RemoteWriteTlsOptions tls)
     {
         var ssl = new SslClientAuthenticationOptions();
-        if (!string.IsNullOrEmpty(tls.ServerName))
-        {
-            ssl.TargetHost = tls.ServerName;
-        }
         if (tls.CertFile is { Length: > 0 } certFile && tls.KeyFile is { Length: > 0 } keyFile)
         {
             ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(certFile, keyFile)];
@@ -124,15 +122,39 @@ public sealed class RemoteWriteClient : IDisposable
         if (tls.InsecureSkipVerify)
         {
             ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+            return ssl;
         }
-        else if (tls.CaFile is { Length: > 0 } caFile)
+        // Like Prometheus (Go's TLS): trust exactly the configured CAs when given, and ask for no revocation lists.
+        var policy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
+        if (tls.CaFile is { Length: > 0 } caFile)
         {
             var authorities = new X509Certificate2Collection();
             authorities.ImportFromPemFile(caFile);
-            ssl.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust };
-            ssl.CertificateChainPolicy.CustomTrustStore.AddRange(authorities);
+            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            policy.CustomTrustStore.AddRange(authorities);
+        }
+        if (tls.ServerName is { Length: > 0 } serverName)
+        {
+            // The HTTP handler checks names against the URL's host; server_name replaces it, so check it here.
+            ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) => IsTrusted(certificate, policy, serverName);
+        }
+        else
+        {
+            ssl.CertificateChainPolicy = policy;
         }
         return ssl;
+    }
+
+    private static bool IsTrusted(X509Certificate? certificate, X509ChainPolicy policy, string serverName)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+        using var owned = certificate as X509Certificate2 is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
+        var leaf = owned ?? (X509Certificate2)certificate;
+        using var chain = new X509Chain { ChainPolicy = policy.Clone() };
+        return chain.Build(leaf) && leaf.MatchesHostname(serverName);
     }
 
     public void Dispose() => _http.Dispose();
