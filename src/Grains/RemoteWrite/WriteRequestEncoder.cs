@@ -1,5 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 using Snappier;
@@ -163,16 +165,15 @@ public sealed class WriteRequestEncoder
     {
         buffer[position] = tag;
         var lengthAt = position + 1;
-        var body = buffer.AsSpan(lengthAt + 1);
         int written;
-        if (value.Length < 0x80 && Ascii.FromUtf16(value, body, out written) == OperationStatus.Done)
+        if (value.Length < 0x80 && TryNarrowAscii(value, buffer, lengthAt + 1))
         {
             // Label names and values are nearly always short ASCII: narrowing the chars is the whole UTF-8 encoding.
-            buffer[lengthAt] = (byte)written;
-            position = lengthAt + 1 + written;
+            buffer[lengthAt] = (byte)value.Length;
+            position = lengthAt + 1 + value.Length;
             return;
         }
-        written = Encoding.UTF8.GetBytes(value, body);
+        written = Encoding.UTF8.GetBytes(value, buffer.AsSpan(lengthAt + 1));
         position = lengthAt + 1 + written;
         if (written < 0x80)
         {
@@ -182,6 +183,54 @@ public sealed class WriteRequestEncoder
         {
             position = MoveBody(buffer, lengthAt, 1, position);
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as ASCII at <paramref name="at"/> if it is ASCII (false otherwise, with some
+    /// bytes written). Inlined vector narrowing: for the 3–60 character strings of labels, calling
+    /// <see cref="Ascii.FromUtf16(ReadOnlySpan{char}, Span{byte}, out int)"/> costs more than the narrowing itself.
+    /// The caller guarantees room for <c>value.Length</c> bytes.
+    /// </summary>
+    private static bool TryNarrowAscii(string value, byte[] buffer, int at)
+    {
+        var length = value.Length;
+        ref var source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(value.AsSpan()));
+        ref var destination = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), at);
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var nonAscii = Vector128.Create((ushort)0xFF80);
+            for (; i + 16 <= length; i += 16)
+            {
+                var low = Vector128.LoadUnsafe(ref source, (nuint)i);
+                var high = Vector128.LoadUnsafe(ref source, (nuint)(i + 8));
+                if (((low | high) & nonAscii) != Vector128<ushort>.Zero)
+                {
+                    return false;
+                }
+                Vector128.Narrow(low, high).StoreUnsafe(ref destination, (nuint)i);
+            }
+            if (i + 8 <= length)
+            {
+                var chars = Vector128.LoadUnsafe(ref source, (nuint)i);
+                if ((chars & nonAscii) != Vector128<ushort>.Zero)
+                {
+                    return false;
+                }
+                Vector128.Narrow(chars, chars).GetLower().StoreUnsafe(ref destination, (nuint)i);
+                i += 8;
+            }
+        }
+        for (; i < length; i++)
+        {
+            var c = Unsafe.Add(ref source, i);
+            if (c >= 0x80)
+            {
+                return false;
+            }
+            Unsafe.Add(ref destination, i) = (byte)c;
+        }
+        return true;
     }
 
     private static void WriteSample(byte[] buffer, ref int position, long timestampMs, double value)

@@ -72,6 +72,27 @@ public sealed class WriteRequestEncoderTests
     }
 
     [Fact]
+    public void Values_of_every_length_with_a_non_ASCII_char_anywhere_round_trip()
+    {
+        var encoder = new WriteRequestEncoder();
+        for (var length = 1; length <= 40; length++)
+        {
+            for (var at = -1; at < length; at++)
+            {
+                var chars = Enumerable.Range(0, length).Select(i => (char)('a' + i % 26)).ToArray();
+                if (at >= 0)
+                {
+                    chars[at] = at % 2 == 0 ? 'é' : '\u0080';
+                }
+                var value = new string(chars);
+                var labels = LabelSet.From(("__name__", "m"), ("v", value));
+                var decoded = WriteRequestDecoder.DecodeCompressed(encoder.EncodeCompressed(new[] { new Sample(labels, 1, 1) }, []).Span);
+                Assert.Equal(value, Assert.Single(decoded).Labels[1].Value);
+            }
+        }
+    }
+
+    [Fact]
     public void A_staleness_marker_keeps_its_exact_NaN_bits()
     {
         var labels = LabelSet.From(("__name__", "m"));
