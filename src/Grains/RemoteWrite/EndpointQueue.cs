@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Hashing;
+using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 using Microsoft.Extensions.Logging;
 
@@ -43,7 +45,9 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         _options = options;
         _externalLabels = [.. LabelSet.From(externalLabels).AsSpan()];
         _logger = logger;
-        Tags = RemoteWriteMetrics.Tags(componentId, options.Name, options.Url.ToString());
+        // Credentials in the URL's user-info part must not end up in a metric label.
+        Tags = RemoteWriteMetrics.Tags(componentId, options.Name,
+            options.Url.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped));
         _client = new RemoteWriteClient(options);
         _positionFile = SentPositionFile.Open(Path.Combine(wal.Directory, FileNameFor(options.Name)), out var stored);
         var start = Clamp(stored ?? wal.Head);
@@ -84,10 +88,12 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         return position > head ? head : position < tail ? tail : position;
     }
 
+    /// <summary>A file name for the endpoint's position: readable, and distinct even for names that differ only in symbols.</summary>
     private static string FileNameFor(string name)
     {
         var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        return "sent-" + new string(chars) + ".pos";
+        var hash = Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(name)))[..8];
+        return $"sent-{new string(chars)}-{hash}.pos";
     }
 
     private async Task ReadLoopAsync(CancellationToken cancellationToken)
