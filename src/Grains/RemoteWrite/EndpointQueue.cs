@@ -70,6 +70,10 @@ public sealed partial class EndpointQueue : IAsyncDisposable
 
     internal long PendingSamples => Interlocked.Read(ref _pending);
 
+    internal QueueOptions Options => _options.Queue;
+
+    internal int DesiredShards => _desiredShards;
+
     internal int ShardCount => Volatile.Read(ref _shards).Length;
 
     internal long? HighestSentTimestampMs

@@ -44,6 +44,24 @@ internal static class RemoteWriteMetrics
         AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards",
             () => Queues.Keys.Select(q => new Measurement<int>(q.ShardCount, q.Tags)),
             description: "The number of shards used for parallel sending to the remote storage.");
+        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards_desired",
+            () => Queues.Keys.Select(q => new Measurement<int>(q.DesiredShards, q.Tags)),
+            description: "The number of shards the queues want to run, based on the rate of samples in vs. samples out.");
+        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards_min",
+            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.MinShards, q.Tags)),
+            description: "The minimum number of shards that queues can run.");
+        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards_max",
+            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.MaxShards, q.Tags)),
+            description: "The maximum number of shards that queues can run.");
+        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shard_capacity",
+            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.Capacity, q.Tags)),
+            description: "The capacity of each shard of the queue used for parallel sending to the remote storage.");
+        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_max_samples_per_send",
+            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.MaxSamplesPerSend, q.Tags)),
+            description: "The maximum number of samples to be sent, in a single request, to the remote storage.");
+        AlloyMeter.Instance.CreateObservableCounter("prometheus_remote_storage_samples_in_total",
+            () => Storages.Keys.Select(s => new Measurement<long>(s.Wal.SamplesAppended, new KeyValuePair<string, object?>("component_id", s.ComponentId))),
+            description: "Samples in to remote storage, compare to samples out for queue managers.");
         AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
             () => Queues.Keys.Where(q => q.HighestSentTimestampMs is not null)
                 .Select(q => new Measurement<double>(q.HighestSentTimestampMs!.Value / 1000.0, q.Tags)),

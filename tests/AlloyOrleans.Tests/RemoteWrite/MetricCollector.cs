@@ -3,11 +3,12 @@ using AlloyOrleans.Grains.Telemetry;
 
 namespace AlloyOrleans.Tests.RemoteWrite;
 
-/// <summary>Sums the remote write counters of one <c>remote_name</c>, as a Prometheus scrape would show them.</summary>
+/// <summary>The remote write metrics of one <c>remote_name</c>: counters summed, gauges read on demand.</summary>
 public sealed class MetricCollector : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly Dictionary<string, long> _totals = [];
+    private readonly Dictionary<string, double> _gauges = [];
     private readonly string _remoteName;
 
     public MetricCollector(string remoteName)
@@ -20,20 +21,46 @@ public sealed class MetricCollector : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.Start();
+    }
+
+    /// <summary>Reads the gauges now (they report only when collected); their latest values replace the old ones.</summary>
+    public IReadOnlyDictionary<string, double> Gauges()
+    {
+        lock (_totals)
         {
-            foreach (var tag in tags)
+            _gauges.Clear();
+        }
+        _listener.RecordObservableInstruments();
+        lock (_totals)
+        {
+            return new Dictionary<string, double>(_gauges);
+        }
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key != "remote_name" || !Equals(tag.Value, _remoteName))
             {
-                if (tag.Key == "remote_name" && Equals(tag.Value, _remoteName))
+                continue;
+            }
+            lock (_totals)
+            {
+                if (instrument.IsObservable)
                 {
-                    lock (_totals)
-                    {
-                        _totals[instrument.Name] = _totals.GetValueOrDefault(instrument.Name) + value;
-                    }
+                    _gauges[instrument.Name] = value;
+                }
+                else if (instrument is Counter<long>)
+                {
+                    _totals[instrument.Name] = _totals.GetValueOrDefault(instrument.Name) + (long)value;
                 }
             }
-        });
-        _listener.Start();
+        }
     }
 
     public long this[string name]

@@ -41,6 +41,28 @@ public sealed class RemoteWriteQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Queue_metrics_report_what_was_sent()
+    {
+        await using var receiver = new LoopbackWriteReceiver();
+        receiver.Start();
+        using var metrics = new MetricCollector(_remoteName);
+        await using var storage = await _test.StartAsync(_remoteName, receiver.Url, TestStorage.FastQueue(shards: 2, maxSamplesPerSend: 100, capacity: 500));
+
+        await storage.AppendAsync(TestStorage.Scrape(Series(10), 1_700_000_123_000, 1), CancellationToken.None);
+        await Eventually.TrueAsync(() => storage.Queues[0].SentPosition == storage.Wal.Head, "the batch is sent");
+
+        var gauges = metrics.Gauges();
+        Assert.Equal(10, metrics["prometheus_remote_storage_samples_total"]);
+        Assert.True(metrics["prometheus_remote_storage_bytes_total"] > 0);
+        Assert.Equal(1_700_000_123.0, gauges["prometheus_remote_storage_queue_highest_sent_timestamp_seconds"]);
+        Assert.Equal(0, gauges["prometheus_remote_storage_samples_pending"]);
+        Assert.Equal(2, gauges["prometheus_remote_storage_shards"]);
+        Assert.Equal(2, gauges["prometheus_remote_storage_shards_max"]);
+        Assert.Equal(500, gauges["prometheus_remote_storage_shard_capacity"]);
+        Assert.Equal(100, gauges["prometheus_remote_storage_max_samples_per_send"]);
+    }
+
+    [Fact]
     public async Task A_batch_answered_400_is_dropped_counted_and_not_resent()
     {
         await using var receiver = new LoopbackWriteReceiver(i => (i == 0 ? 400 : 204, null));
