@@ -38,39 +38,38 @@ internal static class RemoteWriteMetrics
 
     static RemoteWriteMetrics()
     {
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_samples_pending",
-            () => Queues.Keys.Select(q => new Measurement<long>(q.PendingSamples, q.Tags)),
-            description: "The number of samples pending in the queues shards to be sent to the remote storage.");
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards",
-            () => Queues.Keys.Select(q => new Measurement<int>(q.ShardCount, q.Tags)),
-            description: "The number of shards used for parallel sending to the remote storage.");
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards_desired",
-            () => Queues.Keys.Select(q => new Measurement<int>(q.DesiredShards, q.Tags)),
-            description: "The number of shards the queues want to run, based on the rate of samples in vs. samples out.");
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards_min",
-            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.MinShards, q.Tags)),
-            description: "The minimum number of shards that queues can run.");
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shards_max",
-            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.MaxShards, q.Tags)),
-            description: "The maximum number of shards that queues can run.");
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_shard_capacity",
-            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.Capacity, q.Tags)),
-            description: "The capacity of each shard of the queue used for parallel sending to the remote storage.");
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_max_samples_per_send",
-            () => Queues.Keys.Select(q => new Measurement<int>(q.Options.MaxSamplesPerSend, q.Tags)),
-            description: "The maximum number of samples to be sent, in a single request, to the remote storage.");
-        AlloyMeter.Instance.CreateObservableCounter("prometheus_remote_storage_samples_in_total",
-            () => Storages.Keys.Select(s => new Measurement<long>(s.Wal.SamplesAppended, new KeyValuePair<string, object?>("component_id", s.ComponentId))),
-            description: "Samples in to remote storage, compare to samples out for queue managers.");
+        QueueGauge("prometheus_remote_storage_samples_pending", q => q.PendingSamples,
+            "The number of samples pending in the queues shards to be sent to the remote storage.");
+        QueueGauge("prometheus_remote_storage_shards", q => q.ShardCount,
+            "The number of shards used for parallel sending to the remote storage.");
+        QueueGauge("prometheus_remote_storage_shards_desired", q => q.DesiredShards,
+            "The number of shards the queues want to run, based on the rate of samples in vs. samples out.");
+        QueueGauge("prometheus_remote_storage_shards_min", q => q.Options.MinShards,
+            "The minimum number of shards that queues can run.");
+        QueueGauge("prometheus_remote_storage_shards_max", q => q.Options.MaxShards,
+            "The maximum number of shards that queues can run.");
+        QueueGauge("prometheus_remote_storage_shard_capacity", q => q.Options.Capacity,
+            "The capacity of each shard of the queue used for parallel sending to the remote storage.");
+        QueueGauge("prometheus_remote_storage_max_samples_per_send", q => q.Options.MaxSamplesPerSend,
+            "The maximum number of samples to be sent, in a single request, to the remote storage.");
         AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
             () => Queues.Keys.Where(q => q.HighestSentTimestampMs is not null)
                 .Select(q => new Measurement<double>(q.HighestSentTimestampMs!.Value / 1000.0, q.Tags)),
             description: "Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since epoch.");
+        AlloyMeter.Instance.CreateObservableCounter("prometheus_remote_storage_samples_in_total",
+            () => Storages.Keys.Select(s => new Measurement<long>(s.Wal.SamplesAppended, ComponentTag(s))),
+            description: "Samples in to remote storage, compare to samples out for queue managers.");
         AlloyMeter.Instance.CreateObservableGauge("prometheus_remote_storage_highest_timestamp_in_seconds",
             () => Storages.Keys.Where(s => s.HighestTimestampMs is not null)
-                .Select(s => new Measurement<double>(s.HighestTimestampMs!.Value / 1000.0, new KeyValuePair<string, object?>("component_id", s.ComponentId))),
+                .Select(s => new Measurement<double>(s.HighestTimestampMs!.Value / 1000.0, ComponentTag(s))),
             description: "Highest timestamp that has come into the remote storage via the Appender interface, in seconds since epoch.");
     }
+
+    private static void QueueGauge<T>(string name, Func<EndpointQueue, T> value, string description)
+        where T : struct =>
+        AlloyMeter.Instance.CreateObservableGauge(name, () => Queues.Keys.Select(q => new Measurement<T>(value(q), q.Tags)), description: description);
+
+    private static KeyValuePair<string, object?> ComponentTag(RemoteWriteStorage storage) => new("component_id", storage.ComponentId);
 
     public static TagList Tags(string componentId, string remoteName, string url) => new()
     {
