@@ -1,5 +1,6 @@
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace AlloyOrleans.Tests.RemoteWrite;
@@ -281,6 +282,36 @@ public sealed class RemoteWriteQueueTests : IDisposable
         Assert.True(receiver.Accepted.Count + dropped >= 100, $"{receiver.Accepted.Count} arrived, {dropped} counted as dropped");
         Assert.Equal(receiver.Accepted.Count, receiver.Accepted.Distinct().Count());
         AssertEachSeriesInOrder(receiver);
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_is_down_does_not_hold_back_another_and_catches_up_later()
+    {
+        await using var up = new LoopbackWriteReceiver();
+        await using var down = new LoopbackWriteReceiver();
+        up.Start();
+        using var downMetrics = new MetricCollector(_remoteName + "-down");
+        await using var storage = new RemoteWriteStorage(_test.Directory, "prometheus.remote_write.two", new WalOptions { MinKeepaliveTime = TimeSpan.Zero },
+            NullLogger.Instance);
+        await storage.ConfigureAsync(
+        [
+            new RemoteWriteEndpointOptions { Name = _remoteName + "-up", Url = up.Url, Queue = TestStorage.FastQueue() },
+            new RemoteWriteEndpointOptions { Name = _remoteName + "-down", Url = down.Url, Queue = TestStorage.FastQueue() },
+        ], [], new WalOptions { MinKeepaliveTime = TimeSpan.Zero }, CancellationToken.None);
+
+        var series = Series(10);
+        for (var scrape = 0; scrape < 5; scrape++)
+        {
+            await storage.AppendAsync(TestStorage.Scrape(series, 1_000 * (scrape + 1), scrape), CancellationToken.None);
+        }
+        await Eventually.TrueAsync(() => up.Accepted.Count == 50, "the healthy endpoint gets everything");
+        await Eventually.TrueAsync(() => downMetrics["prometheus_remote_storage_samples_retried_total"] > 0, "the other one fails");
+        await storage.TruncateAsync(CancellationToken.None); // must keep what the failing endpoint has not sent
+
+        down.Start();
+        await Eventually.TrueAsync(() => down.Accepted.Count >= 50, "the recovered endpoint catches up");
+        Assert.Equal(50, down.Accepted.Distinct().Count());
+        Assert.Equal(50, up.Accepted.Count);
     }
 
     private int SegmentCount() => Directory.EnumerateFiles(_test.Directory).Count(f => Path.GetFileName(f).All(char.IsAsciiDigit));
