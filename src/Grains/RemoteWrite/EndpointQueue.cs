@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+using System.Text;
+using AlloyOrleans.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace AlloyOrleans.Grains.RemoteWrite;
+
+/// <summary>
+/// Sends the WAL to one endpoint: reads records from its durable "sent up to" position, applies write relabelling,
+/// routes each sample to a shard by its series hash (so a series stays in order), and lets the shards batch and send.
+/// Full shards stop the reader, so memory stays bounded (shards × capacity) while the WAL holds the backlog.
+/// The shard count follows the backlog between <c>min_shards</c> and <c>max_shards</c>, as Prometheus computes it.
+/// </summary>
+public sealed partial class EndpointQueue : IAsyncDisposable
+{
+    // Prometheus' tuning: ignore shard changes within ±30 %, and catch up a backlog at 10 % per update interval.
+    private const double ShardTolerance = 0.3;
+    private const double BacklogGain = 0.1;
+    private const double RateSmoothing = 0.2;
+
+    private readonly WriteAheadLog _wal;
+    private readonly RemoteWriteEndpointOptions _options;
+    private readonly Label[] _externalLabels;
+    private readonly ILogger _logger;
+    private readonly RemoteWriteClient _client;
+    private readonly SentPositionFile _positionFile;
+    private readonly SentTracker _tracker;
+    private readonly WalReader _reader;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _readLoop;
+    private readonly Task _reshardLoop;
+    private QueueShard[] _shards = [];
+    private volatile int _desiredShards;
+    private long _pending;
+    private long _highestSentTimestampMs = long.MinValue;
+    private long _sentSamples;
+    private long _sendTicks;
+    private long _retriedBatches;
+
+    /// <summary>Starts sending <paramref name="wal"/> from this endpoint's stored position (or the head, the first time).</summary>
+    public EndpointQueue(WriteAheadLog wal, RemoteWriteEndpointOptions options, IReadOnlyList<Label> externalLabels, string componentId, ILogger logger)
+    {
+        _wal = wal;
+        _options = options;
+        _externalLabels = [.. LabelSet.From(externalLabels).AsSpan()];
+        _logger = logger;
+        // Credentials in the URL's user-info part must not end up in a metric label.
+        Tags = RemoteWriteMetrics.Tags(componentId, options.Name,
+            options.Url.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped));
+        _client = new RemoteWriteClient(options);
+        _positionFile = SentPositionFile.Open(Path.Combine(wal.Directory, FileNameFor(options.Name)), out var stored);
+        var start = Clamp(stored ?? wal.Head);
+        _positionFile.Write(start);
+        _tracker = new SentTracker(start, _positionFile);
+        _reader = wal.OpenReader(start);
+        _desiredShards = options.Queue.MinShards;
+        StartShards(_desiredShards, _stop.Token);
+        RemoteWriteMetrics.Register(this);
+        _readLoop = Task.Run(() => ReadLoopAsync(_stop.Token));
+        _reshardLoop = Task.Run(() => ReshardLoopAsync(_stop.Token));
+    }
+
+    public string Name => _options.Name;
+
+    /// <summary>Everything before this WAL position has been sent (or refused by the receiver).</summary>
+    public WalPosition SentPosition => _tracker.Sent;
+
+    internal TagList Tags { get; }
+
+    internal long PendingSamples => Interlocked.Read(ref _pending);
+
+    internal QueueOptions Options => _options.Queue;
+
+    internal int DesiredShards => _desiredShards;
+
+    internal int ShardCount => Volatile.Read(ref _shards).Length;
+
+    internal long? HighestSentTimestampMs
+    {
+        get
+        {
+            var value = Interlocked.Read(ref _highestSentTimestampMs);
+            return value == long.MinValue ? null : value;
+        }
+    }
+
+    private WalPosition Clamp(WalPosition position)
+    {
+        var head = _wal.Head;
+        var tail = _wal.Tail;
+        return position > head ? head : position < tail ? tail : position;
+    }
+
+    /// <summary>A file name for the endpoint's position: readable, and distinct even for names that differ only in symbols.</summary>
+    private static string FileNameFor(string name)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
+        var hash = Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(name)))[..8];
+        return $"sent-{new string(chars)}-{hash}.pos";
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        var shards = Volatile.Read(ref _shards);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var record = await _reader.ReadAsync(_logger, cancellationToken).ConfigureAwait(false);
+                if (_desiredShards != shards.Length)
+                {
+                    shards = await ReshardAsync(shards, _desiredShards, cancellationToken).ConfigureAwait(false);
+                }
+                await RouteAsync(record, shards, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposed: unsent samples stay in the WAL.
+        }
+        catch (Exception e)
+        {
+            LogReaderFailed(_logger, e, Name);
+            throw;
+        }
+    }
+
+    private async Task RouteAsync(WalRecord record, QueueShard[] shards, CancellationToken cancellationToken)
+    {
+        var ticket = _tracker.Begin(record.Next);
+        var relabel = _options.WriteRelabel;
+        foreach (var original in record.Samples)
+        {
+            var sample = original;
+            if (relabel is not null)
+            {
+                if (relabel(sample.Labels) is not { Count: > 0 } labels)
+                {
+                    continue;
+                }
+                sample = sample with { Labels = labels };
+            }
+            var shard = shards[(uint)sample.Labels.GetHashCode() % (uint)shards.Length];
+            Interlocked.Increment(ref ticket.Outstanding);
+            Interlocked.Increment(ref _pending);
+            await shard.EnqueueAsync(new QueuedSample(sample, ticket), cancellationToken).ConfigureAwait(false);
+        }
+        _tracker.Seal(ticket);
+    }
+
+    private QueueShard[] StartShards(int count, CancellationToken cancellationToken)
+    {
+        var shards = new QueueShard[count];
+        for (var i = 0; i < count; i++)
+        {
+            shards[i] = new QueueShard(this, _options.Queue, cancellationToken);
+        }
+        Volatile.Write(ref _shards, shards);
+        return shards;
+    }
+
+    /// <summary>Drains the current shards completely before starting the new set, so no series is reordered.</summary>
+    private async Task<QueueShard[]> ReshardAsync(QueueShard[] shards, int count, CancellationToken cancellationToken)
+    {
+        LogResharding(_logger, Name, shards.Length, count);
+        foreach (var shard in shards)
+        {
+            shard.Close();
+        }
+        await Task.WhenAll(shards.Select(s => s.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return StartShards(count, cancellationToken);
+    }
+
+    /// <summary>Sends one batch, retrying recoverable failures with exponential backoff until sent, refused or cancelled.</summary>
+    internal async Task SendAsync(WriteRequestEncoder encoder, Sample[] samples, int count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        var body = encoder.EncodeCompressed(samples.AsSpan(0, count), _externalLabels);
+        var backoff = _options.Queue.MinBackoff;
+        while (true)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var outcome = await _client.SendAsync(body, cancellationToken).ConfigureAwait(false);
+            var elapsed = Stopwatch.GetTimestamp() - started;
+            RemoteWriteMetrics.SentBatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags);
+            switch (outcome.Kind)
+            {
+                case SendOutcomeKind.Sent:
+                    RemoteWriteMetrics.SamplesTotal.Add(count, Tags);
+                    RemoteWriteMetrics.BytesTotal.Add(body.Length, Tags);
+                    Interlocked.Add(ref _sentSamples, count);
+                    Interlocked.Add(ref _sendTicks, elapsed);
+                    UpdateHighestSent(samples, count);
+                    return;
+                case SendOutcomeKind.Drop:
+                    RemoteWriteMetrics.SamplesFailed.Add(count, Tags);
+                    RemoteWriteMetrics.SamplesDropped.Add(count, Tags);
+                    LogDropped(_logger, Name, count, outcome.StatusCode, outcome.Error);
+                    return;
+                default:
+                    RemoteWriteMetrics.SamplesRetried.Add(count, Tags);
+                    Interlocked.Increment(ref _retriedBatches);
+                    var delay = outcome.RetryAfter ?? backoff;
+                    LogRetrying(_logger, Name, count, outcome.StatusCode, outcome.Error, delay);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.Queue.MaxBackoff.Ticks));
+                    break;
+            }
+        }
+    }
+
+    internal void Complete(RecordTicket ticket, int samples)
+    {
+        Interlocked.Add(ref _pending, -samples);
+        _tracker.Complete(ticket, samples);
+    }
+
+    private void UpdateHighestSent(Sample[] samples, int count)
+    {
+        var highest = long.MinValue;
+        for (var i = 0; i < count; i++)
+        {
+            highest = Math.Max(highest, samples[i].TimestampMs);
+        }
+        var current = Interlocked.Read(ref _highestSentTimestampMs);
+        while (highest > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _highestSentTimestampMs, highest, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    /// <summary>
+    /// Prometheus' shard calculation: shards = time per sample × (incoming rate + a share of the backlog), where the
+    /// backlog is the incoming rate times how far the newest sent timestamp lags the newest appended one. Skipped
+    /// while sends fail (more shards would not help) and when the change is within the tolerance.
+    /// </summary>
+    private async Task ReshardLoopAsync(CancellationToken cancellationToken)
+    {
+        var queue = _options.Queue;
+        var interval = queue.ShardUpdateInterval;
+        double inRate = 0;
+        long lastAppended = _wal.SamplesAppended, lastSent = 0, lastTicks = 0, lastRetries = 0;
+        double secondsPerSample = 0;
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                long appended = _wal.SamplesAppended, sent = Interlocked.Read(ref _sentSamples);
+                long ticks = Interlocked.Read(ref _sendTicks), retries = Interlocked.Read(ref _retriedBatches);
+                inRate = RateSmoothing * ((appended - lastAppended) / interval.TotalSeconds) + (1 - RateSmoothing) * inRate;
+                if (sent > lastSent)
+                {
+                    secondsPerSample = (ticks - lastTicks) / (double)Stopwatch.Frequency / (sent - lastSent);
+                }
+                var failing = retries != lastRetries;
+                (lastAppended, lastSent, lastTicks, lastRetries) = (appended, sent, ticks, retries);
+                if (failing || secondsPerSample == 0)
+                {
+                    continue;
+                }
+                var lagSeconds = _wal.HighestTimestampMs is { } newest && HighestSentTimestampMs is { } sentUpTo
+                    ? Math.Max(0, (newest - sentUpTo) / 1000.0)
+                    : 0;
+                var wanted = secondsPerSample * (inRate + BacklogGain * lagSeconds * inRate);
+                var current = ShardCount;
+                if (wanted > current * (1 - ShardTolerance) && wanted < current * (1 + ShardTolerance))
+                {
+                    continue;
+                }
+                _desiredShards = Math.Clamp((int)Math.Ceiling(wanted), queue.MinShards, queue.MaxShards);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Stops at once; what was not sent stays in the WAL behind the durable position and is sent on the next start.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        RemoteWriteMetrics.Unregister(this);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_readLoop, _reshardLoop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(Volatile.Read(ref _shards).Select(s => s.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _reader.Dispose();
+        _client.Dispose();
+        _positionFile.Dispose();
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Remote write {RemoteName}: dropped {Count} samples, the receiver answered {StatusCode}: {Error}")]
+    private static partial void LogDropped(ILogger logger, string remoteName, int count, int statusCode, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Remote write {RemoteName}: retrying {Count} samples in {Delay} (status {StatusCode}: {Error})")]
+    private static partial void LogRetrying(ILogger logger, string remoteName, int count, int statusCode, string? error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Remote write {RemoteName}: resharding from {From} to {To} shards")]
+    private static partial void LogResharding(ILogger logger, string remoteName, int from, int to);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Remote write {RemoteName}: the WAL reader failed")]
+    private static partial void LogReaderFailed(ILogger logger, Exception exception, string remoteName);
+}

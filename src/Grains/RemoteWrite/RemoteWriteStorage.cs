@@ -1,0 +1,118 @@
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Scrape;
+using Microsoft.Extensions.Logging;
+
+namespace AlloyOrleans.Grains.RemoteWrite;
+
+/// <summary>
+/// The engine of one prometheus.remote_write component: a WAL in its own directory that every appended batch is
+/// written to before <see cref="AppendAsync"/> returns, one <see cref="EndpointQueue"/> per endpoint sending it, and
+/// the truncation that removes what all endpoints have sent.
+/// </summary>
+public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
+{
+    private readonly WriteAheadLog _wal;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _configure = new(1, 1);
+    private IReadOnlyList<EndpointQueue> _queues = [];
+    private WalOptions _walOptions;
+    private int _disposed;
+
+    public RemoteWriteStorage(string directory, string componentId, WalOptions walOptions, ILogger logger)
+    {
+        ComponentId = componentId;
+        _walOptions = walOptions;
+        _logger = logger;
+        _wal = WriteAheadLog.Open(directory, logger, walOptions.SegmentBytes);
+        RemoteWriteMetrics.Register(this);
+    }
+
+    public string ComponentId { get; }
+
+    public WriteAheadLog Wal => _wal;
+
+    public IReadOnlyList<EndpointQueue> Queues => _queues;
+
+    internal long? HighestTimestampMs => _wal.HighestTimestampMs;
+
+    /// <summary>
+    /// Replaces the endpoint queues. Each new queue continues from its endpoint's durable position (by name), so a
+    /// reconfiguration loses nothing; a batch in flight at that moment may be sent twice.
+    /// </summary>
+    public async Task ConfigureAsync(IReadOnlyList<RemoteWriteEndpointOptions> endpoints, IReadOnlyList<Label> externalLabels, WalOptions walOptions, CancellationToken cancellationToken)
+    {
+        await _configure.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var queue in _queues)
+            {
+                await queue.DisposeAsync().ConfigureAwait(false);
+            }
+            _walOptions = walOptions;
+            _queues = [.. endpoints.Select(e => new EndpointQueue(_wal, e, externalLabels, ComponentId, _logger))];
+        }
+        finally
+        {
+            _configure.Release();
+        }
+    }
+
+    public async ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
+    {
+        if (samples.Count > 0)
+        {
+            await _wal.AppendAsync(samples, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Truncates every <c>truncate_frequency</c> until cancelled.</summary>
+    public async Task RunTruncationAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_walOptions.TruncateFrequency, cancellationToken).ConfigureAwait(false);
+                await TruncateAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Removes segments every endpoint has sent (and older than min_keepalive_time) or older than max_keepalive_time.</summary>
+    public async Task TruncateAsync(CancellationToken cancellationToken)
+    {
+        var queues = _queues;
+        var sentByAll = queues.Count == 0 ? _wal.Head : queues.Min(q => q.SentPosition);
+        var expired = await _wal.TruncateAsync(sentByAll, _walOptions.MinKeepaliveTime, _walOptions.MaxKeepaliveTime, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+        foreach (var (segment, samples) in expired)
+        {
+            LogExpired(_logger, ComponentId, segment, samples, _walOptions.MaxKeepaliveTime);
+            foreach (var queue in queues.Where(q => q.SentPosition.Segment <= segment))
+            {
+                RemoteWriteMetrics.SamplesDropped.Add(samples, queue.Tags);
+            }
+        }
+    }
+
+    /// <summary>Stops the queues and closes the WAL; safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        RemoteWriteMetrics.Unregister(this);
+        foreach (var queue in _queues)
+        {
+            await queue.DisposeAsync().ConfigureAwait(false);
+        }
+        await _wal.DisposeAsync().ConfigureAwait(false);
+        _configure.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: removed WAL segment {Segment} with {Samples} samples not sent to every endpoint, older than max_keepalive_time {MaxKeepalive}")]
+    private static partial void LogExpired(ILogger logger, string componentId, int segment, long samples, TimeSpan maxKeepalive);
+}

@@ -1,0 +1,17 @@
+namespace AlloyOrleans.Grains.RemoteWrite;
+
+/// <summary>WAL retention (Alloy's <c>wal</c> block; defaults are Alloy's).</summary>
+public sealed record WalOptions
+{
+    /// <summary>How often fully sent segments are removed.</summary>
+    public TimeSpan TruncateFrequency { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>Sent data stays at least this long.</summary>
+    public TimeSpan MinKeepaliveTime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Data older than this is removed even if unsent (counted as dropped): the outage budget.</summary>
+    public TimeSpan MaxKeepaliveTime { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>A segment is closed and a new one started past this size.</summary>
+    public long SegmentBytes { get; init; } = 64L * 1024 * 1024;
+}

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Microsoft.Extensions.Logging;
+
+namespace AlloyOrleans.Grains.RemoteWrite;
+
+/// <summary>
+/// Reads records of a <see cref="WriteAheadLog"/> in order from a position, from memory when the record is recent and
+/// from the segment files otherwise. Waits at the head for new records. One reader per endpoint queue.
+/// </summary>
+public sealed partial class WalReader : IDisposable
+{
+    private readonly WriteAheadLog _wal;
+    private readonly byte[] _header = new byte[WriteAheadLog.HeaderSize];
+    private FileStream? _file;
+    private int _fileSegment = -1;
+
+    internal WalReader(WriteAheadLog wal, WalPosition from)
+    {
+        _wal = wal;
+        Position = from;
+    }
+
+    /// <summary>Where the next record starts.</summary>
+    public WalPosition Position { get; private set; }
+
+    /// <summary>
+    /// The next record, waiting for one to be appended if the reader is at the head. A segment that vanished (removed
+    /// for age) or holds a corrupt record is skipped to the next segment, and the skip is reported to <paramref name="logger"/>.
+    /// </summary>
+    public async ValueTask<WalRecord> ReadAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _wal.WaitForDataAsync(Position, cancellationToken).ConfigureAwait(false);
+            if (_wal.TryGetRecent(Position, out var recent))
+            {
+                Position = recent.Next;
+                return recent;
+            }
+            var record = ReadFromDisk(logger);
+            if (record is not null)
+            {
+                Position = record.Next;
+                return record;
+            }
+        }
+    }
+
+    private WalRecord? ReadFromDisk(ILogger logger)
+    {
+        var head = _wal.Head;
+        if (Position >= head)
+        {
+            return null;
+        }
+        if (!OpenSegment(Position.Segment))
+        {
+            if (_wal.TryGetDeletedLength(Position.Segment, out var deletedLength) && Position.Offset >= deletedLength)
+            {
+                Position = NextSegmentStart(Position.Segment); // read to its end before it was deleted
+            }
+            else
+            {
+                SkipToNextSegment(logger, "the segment no longer exists");
+            }
+            return null;
+        }
+        var file = _file!;
+        var length = Position.Segment == head.Segment ? head.Offset : file.Length;
+        if (Position.Offset + WriteAheadLog.HeaderSize > length)
+        {
+            // The end of a finished segment: continue with the next one.
+            Position = NextSegmentStart(Position.Segment);
+            return null;
+        }
+        RandomAccess.Read(file.SafeFileHandle, _header, Position.Offset);
+        var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(_header);
+        var checksum = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(4));
+        if (!WriteAheadLog.IsValidRecordLength(payloadLength) || Position.Offset + WriteAheadLog.HeaderSize + payloadLength > length)
+        {
+            SkipToNextSegment(logger, "a record header is corrupt");
+            return null;
+        }
+        var payload = new byte[payloadLength];
+        var read = RandomAccess.Read(file.SafeFileHandle, payload, Position.Offset + WriteAheadLog.HeaderSize);
+        if (read != payloadLength || Crc32.HashToUInt32(payload) != checksum)
+        {
+            SkipToNextSegment(logger, "a record checksum does not match");
+            return null;
+        }
+        try
+        {
+            var samples = WalRecordCodec.Decode(payload);
+            var next = new WalPosition(Position.Segment, Position.Offset + WriteAheadLog.HeaderSize + payloadLength);
+            return new WalRecord(Position, next, samples);
+        }
+        catch (InvalidDataException)
+        {
+            SkipToNextSegment(logger, "a record does not decode");
+            return null;
+        }
+    }
+
+    private bool OpenSegment(int segment)
+    {
+        if (_fileSegment == segment && _file is not null)
+        {
+            return true;
+        }
+        _file?.Dispose();
+        _file = null;
+        _fileSegment = segment;
+        try
+        {
+            _file = new FileStream(WriteAheadLog.SegmentPath(_wal.Directory, segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private void SkipToNextSegment(ILogger logger, string reason)
+    {
+        var next = NextSegmentStart(Position.Segment);
+        LogSkipped(logger, Position.ToString(), next.ToString(), reason);
+        Position = next;
+    }
+
+    private WalPosition NextSegmentStart(int segment)
+    {
+        foreach (var index in WriteAheadLog.ListSegments(_wal.Directory))
+        {
+            if (index > segment)
+            {
+                return new WalPosition(index, 0);
+            }
+        }
+        return _wal.Head;
+    }
+
+    public void Dispose() => _file?.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAL reader skipped from {From} to {To}: {Reason}; samples in between are lost")]
+    private static partial void LogSkipped(ILogger logger, string from, string to, string reason);
+}

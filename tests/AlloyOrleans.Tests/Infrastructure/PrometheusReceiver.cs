@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Xunit;
+
+namespace AlloyOrleans.Tests.Infrastructure;
+
+/// <summary>
+/// A real Prometheus 2.42 (<c>/usr/bin/prometheus</c>) started as a remote write receiver on a free loopback port
+/// with a temporary data directory, for any test class (<c>IClassFixture&lt;PrometheusReceiver&gt;</c>).
+/// </summary>
+public sealed class PrometheusReceiver : IAsyncLifetime
+{
+    private const string Binary = "/usr/bin/prometheus";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "prometheus-receiver-" + Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private Process? _process;
+    private readonly List<string> _output = [];
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Where remote write requests go: <c>/api/v1/write</c>.</summary>
+    public Uri WriteUrl => new(BaseAddress, "/api/v1/write");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        var config = Path.Combine(_directory, "prometheus.yml");
+        await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 1m\n");
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "--web.enable-remote-write-receiver",
+            "--storage.tsdb.path=" + Path.Combine(_directory, "data"),
+            $"--web.listen-address=127.0.0.1:{port}",
+            "--config.file=" + config,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
+        _process.OutputDataReceived += (_, e) => Remember(e.Data);
+        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"prometheus exited with {_process.ExitCode}: {Output}");
+            }
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(BaseAddress, "/-/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"prometheus not ready within {StartTimeout}: {Output}");
+    }
+
+    /// <summary>What the process printed, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output.TakeLast(50));
+            }
+        }
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+
+    /// <summary>Runs an instant query (<c>/api/v1/query</c>) and returns the <c>data.result</c> array.</summary>
+    public async Task<JsonElement> QueryAsync(string promql, DateTimeOffset? time = null)
+    {
+        var url = "/api/v1/query?query=" + Uri.EscapeDataString(promql);
+        if (time is { } at)
+        {
+            url += "&time=" + (at.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture);
+        }
+        using var response = await _http.GetAsync(new Uri(BaseAddress, url));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"query {promql} failed: {(int)response.StatusCode} {body}");
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("data").GetProperty("result").Clone();
+    }
+
+    /// <summary>Polls <paramref name="promql"/> until <paramref name="done"/> accepts the result or the time is up.</summary>
+    public async Task<JsonElement> QueryUntilAsync(string promql, Func<JsonElement, bool> done, TimeSpan timeout, DateTimeOffset? time = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var result = await QueryAsync(promql, time);
+            if (done(result) || DateTime.UtcNow > deadline)
+            {
+                return result;
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp directory left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.RemoteWrite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace AlloyOrleans.Tests.RemoteWrite;
+
+public sealed class WriteAheadLogTests : IDisposable
+{
+    private readonly TestStorage _test = new();
+
+    [Fact]
+    public async Task A_torn_last_record_is_cut_off_and_the_records_before_it_are_kept()
+    {
+        var labels = LabelSet.From(("__name__", "m"), ("job", "j"));
+        await using (var wal = WriteAheadLog.Open(_test.Directory, NullLogger.Instance))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await wal.AppendAsync([new Sample(labels, i, i), new Sample(labels, i + 10, Sample.StaleNaN)], CancellationToken.None);
+            }
+        }
+        var segment = Directory.EnumerateFiles(_test.Directory).Single();
+        var intact = new FileInfo(segment).Length;
+        await File.AppendAllBytesAsync(segment, [0x40, 0x00, 0x00, 0x00, 0x12, 0x34]); // half a header of a record never finished
+
+        await using var reopened = WriteAheadLog.Open(_test.Directory, NullLogger.Instance);
+        Assert.Equal(intact, reopened.Head.Offset);
+        using var reader = reopened.OpenReader(new WalPosition(reopened.Head.Segment, 0));
+        for (var i = 0; i < 3; i++)
+        {
+            var record = await reader.ReadAsync(NullLogger.Instance, CancellationToken.None);
+            Assert.Equal([(long)i, i + 10], record.Samples.Select(s => s.TimestampMs));
+            Assert.Equal(labels, record.Samples[0].Labels);
+            Assert.True(Sample.IsStaleNaN(record.Samples[1].Value));
+        }
+        Assert.Equal(reopened.Head, reader.Position);
+
+        var appended = await reopened.AppendAsync([new Sample(labels, 99, 1)], CancellationToken.None);
+        Assert.Equal(intact, appended.Start.Offset);
+    }
+
+    [Fact]
+    public async Task A_record_with_a_bad_checksum_is_cut_off_with_everything_after_it()
+    {
+        var labels = LabelSet.From(("__name__", "m"));
+        long secondStart;
+        await using (var wal = WriteAheadLog.Open(_test.Directory, NullLogger.Instance))
+        {
+            await wal.AppendAsync([new Sample(labels, 1, 1)], CancellationToken.None);
+            secondStart = (await wal.AppendAsync([new Sample(labels, 2, 2)], CancellationToken.None)).Start.Offset;
+        }
+        var segment = Directory.EnumerateFiles(_test.Directory).Single();
+        var bytes = await File.ReadAllBytesAsync(segment);
+        bytes[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        await using var reopened = WriteAheadLog.Open(_test.Directory, NullLogger.Instance);
+        Assert.Equal(secondStart, reopened.Head.Offset);
+    }
+
+    public void Dispose() => _test.Dispose();
+}
