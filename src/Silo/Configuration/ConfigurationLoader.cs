@@ -61,7 +61,7 @@ public static class ConfigurationLoader
             }
             if (!registry.TryGet(name, out var registration))
             {
-                throw new ConfigurationException(block.Start, $"unknown component \"{name}\" (supported: {string.Join(", ", registry.Names.Prepend(LoggingBlock))})");
+                throw new ConfigurationException(block.Start, $"unknown component \"{name}\"");
             }
             if (string.IsNullOrEmpty(block.Label))
             {

@@ -80,7 +80,7 @@ public sealed class ScrapeArguments : IValidatableArguments
         }
         if (ScrapeTimeout > ScrapeInterval)
         {
-            throw new ComponentArgumentException("scrape_timeout", $"scrape_timeout ({ScrapeTimeout}) greater than scrape_interval ({ScrapeInterval})");
+            throw new ComponentArgumentException("scrape_timeout", $"scrape_timeout ({ScrapeTimeout.TotalSeconds}s) greater than scrape_interval ({ScrapeInterval.TotalSeconds}s)");
         }
         if (Scheme is not "http" and not "https")
         {

@@ -1,0 +1,165 @@
+using Xunit;
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Scrape;
+using AlloyOrleans.Silo.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AlloyOrleans.Tests.Configuration;
+
+public sealed class ComponentGraphTests : IDisposable
+{
+    private readonly ComponentProbe _probe = new();
+    private readonly RecordingScrapeRegistry _registry = new();
+    private readonly ServiceProvider _services;
+    private readonly string _storage = Path.Combine(Path.GetTempPath(), "alloy-graph-" + Guid.NewGuid().ToString("N"));
+
+    public ComponentGraphTests()
+    {
+        _services = new ServiceCollection()
+            .AddSingleton(_probe)
+            .AddSingleton<IScrapeJobRegistry>(_registry)
+            .BuildServiceProvider();
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private const string Chain = """
+        testing.echo "c" {
+        	input = testing.echo.b.output + "!"
+        }
+
+        testing.echo "b" {
+        	input = string.to_upper(testing.source.a.value)
+        }
+
+        testing.echo "independent" {
+        	input = "fixed"
+        }
+
+        testing.source "a" {
+        	value = "first"
+        }
+        """;
+
+    /// <summary>Starts a graph for <paramref name="source"/>, runs <paramref name="test"/>, and always stops the graph.</summary>
+    private async Task WithGraphAsync(string source, Func<ComponentGraph, Task> test)
+    {
+        var graph = new ComponentGraph(TestConfigurations.Load(source));
+        await graph.StartAsync(_services, _storage, CancellationToken.None);
+        try
+        {
+            await test(graph);
+        }
+        finally
+        {
+            await graph.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Components_start_in_dependency_order_whatever_the_declaration_order()
+    {
+        await WithGraphAsync(Chain, async graph =>
+        {
+            var order = _probe.UpdatedIds.ToList();
+            Assert.True(order.IndexOf("testing.source.a") < order.IndexOf("testing.echo.b"));
+            Assert.True(order.IndexOf("testing.echo.b") < order.IndexOf("testing.echo.c"));
+            Assert.Equal("FIRST!", _probe.LastArguments<EchoArguments>("testing.echo.c").Input);
+            Assert.Equal(Path.Combine(_storage, "testing.echo.c"), _probe.Hosts["testing.echo.c"].DataPath);
+        });
+    }
+
+    [Fact]
+    public async Task A_changed_export_re_evaluates_only_the_components_that_depend_on_it()
+    {
+        await WithGraphAsync(Chain, async graph =>
+        {
+            await TestConfigurations.WaitUntilAsync(() => _probe.UpdateCount("testing.echo.c") >= 1, "start");
+
+            _probe.Hosts["testing.source.a"].SetExports(new SourceExports { Value = "second" });
+
+            await TestConfigurations.WaitUntilAsync(() => _probe.LastArguments<EchoArguments>("testing.echo.c").Input == "SECOND!", "c to see the new value");
+            Assert.Equal(2, _probe.UpdateCount("testing.echo.b"));
+            Assert.Equal(2, _probe.UpdateCount("testing.echo.c"));
+            Assert.Equal(1, _probe.UpdateCount("testing.echo.independent"));
+            Assert.Equal(1, _probe.UpdateCount("testing.source.a"));
+            Assert.Equal("SECOND", graph.GetExports("testing.echo.b").AsObject()["output"].AsString());
+        });
+    }
+
+    [Fact]
+    public async Task Publishing_equal_exports_again_changes_nothing_downstream()
+    {
+        await WithGraphAsync(Chain, async graph =>
+        {
+            _probe.Hosts["testing.source.a"].SetExports(new SourceExports { Value = "first" });
+            _probe.Hosts["testing.source.a"].SetExports(new SourceExports { Value = "third" });
+
+            await TestConfigurations.WaitUntilAsync(() => _probe.LastArguments<EchoArguments>("testing.echo.c").Input == "THIRD!", "the third value");
+            Assert.Equal(2, _probe.UpdateCount("testing.echo.b"));
+        });
+    }
+
+    [Fact]
+    public async Task Stopping_cancels_every_run_loop()
+    {
+        var graph = new ComponentGraph(TestConfigurations.Load(Chain));
+        await graph.StartAsync(_services, _storage, CancellationToken.None);
+
+        await graph.StopAsync(CancellationToken.None);
+
+        Assert.Equal(
+            ["testing.echo.b", "testing.echo.c", "testing.echo.independent", "testing.source.a"],
+            _probe.Stopped.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_cycle_is_an_error_at_the_first_component_in_it()
+    {
+        var source = "testing.echo \"x\" {\n\tinput = testing.echo.y.output\n}\n\ntesting.echo \"y\" {\n\tinput = testing.echo.z.output\n}\n\ntesting.echo \"z\" {\n\tinput = testing.echo.x.output\n}\n";
+
+        var error = Assert.Throws<ConfigurationException>(() => TestConfigurations.Load(source, "cycle.alloy"));
+
+        Assert.Equal("cycle.alloy:1:1: cycle detected: testing.echo.x -> testing.echo.y -> testing.echo.z -> testing.echo.x", error.Message);
+    }
+
+    [Fact]
+    public async Task Prometheus_scrape_hands_its_job_and_targets_to_the_scrape_registry_and_follows_discovery()
+    {
+        var source = File.ReadAllText(Path.Combine(TestConfigurations.DataDirectory("valid"), "testing_scrape.alloy"));
+        await WithGraphAsync(source, async graph =>
+        {
+            var (job, targets) = Assert.Single(_registry.Applied);
+            Assert.Equal("prometheus.scrape.default", job.ComponentId);
+            Assert.Equal("node-2", job.JobName);
+            Assert.Equal(TimeSpan.FromSeconds(90), job.Interval);
+            Assert.Equal(TimeSpan.FromSeconds(15), job.Timeout);
+            Assert.Equal(1048576, job.BodySizeLimitBytes);
+            Assert.Equal("Bearer", job.Http.AuthorizationType);
+            Assert.Equal("token", job.Http.AuthorizationCredentials);
+            Assert.False(job.ClusteringEnabled);
+            var receiver = graph.GetExports("testing.receiver.sink").AsObject()["receiver"].AsCapsule();
+            Assert.Same(receiver, Assert.Single(job.ForwardTo));
+            Assert.Equal(
+                [LabelSet.From(("__address__", "127.0.0.1:9100"), ("job", "node")), LabelSet.From(("__address__", "127.0.0.1:9101"))],
+                targets);
+
+            var discovered = new[] { LabelSet.From(("__address__", "10.1.1.1:80")) };
+            _probe.Hosts["testing.targets.static"].SetExports(new TargetsExports { Targets = discovered });
+
+            await TestConfigurations.WaitUntilAsync(() => _registry.Applied.Count == 2, "the new targets");
+            Assert.Equal(discovered, _registry.Applied.Last().Targets);
+        });
+        Assert.Equal(["prometheus.scrape.default"], _registry.Removed);
+    }
+
+    [Fact]
+    public void The_logging_block_sets_level_and_format()
+    {
+        var loaded = TestConfigurations.Load("logging {\n\tlevel  = \"warn\"\n\tformat = \"json\"\n}\n");
+
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, loaded.Logging.MinimumLevel);
+        Assert.Equal(LoggingSettings.FormatName.Json, loaded.Logging.Format);
+        Assert.Empty(loaded.Components);
+    }
+}
