@@ -126,7 +126,7 @@ public sealed class Parser
             }
             if (_token.Text[0] != '"')
             {
-                throw Error($"expected block label to be a double quoted string, but got {_token.Text}");
+                throw Error($"expected block label to be a double quoted string, but got {StringLiteral.Quote(_token.Text)}");
             }
             label = StringLiteral.Unquote(_token.Text);
             if (label.Length > 0 && !Lexer.IsValidIdentifier(label))

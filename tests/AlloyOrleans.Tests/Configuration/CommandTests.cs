@@ -53,6 +53,31 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Fmt_test_flags_files_that_are_not_formatted()
+    {
+        var formatted = Write("good.alloy", "a \"b\" {\n\tx = 1\n}\n");
+        var unformatted = Write("bad.alloy", "a \"b\" {\n  x = 1\n}\n");
+        var error = new StringWriter();
+
+        Assert.Equal(0, FmtCommand.Run(["--test", formatted], new StringWriter(), error));
+        Assert.Equal(1, FmtCommand.Run(["-t", unformatted], new StringWriter(), error));
+        Assert.Equal($"file {unformatted} is not formatted correctly", error.ToString().Trim());
+    }
+
+    [Fact]
+    public void Fmt_reads_standard_input_without_a_file()
+    {
+        var output = new StringWriter();
+
+        Assert.Equal(0, FmtCommand.Run([], new StringReader("a = [1,2]\n"), output, new StringWriter()));
+        Assert.Equal("a = [1, 2]\n", output.ToString());
+
+        var error = new StringWriter();
+        Assert.Equal(1, FmtCommand.Run(["-"], new StringReader("a = \n"), new StringWriter(), error));
+        Assert.Equal("<stdin>:2:1: expected expression, got EOF", error.ToString().Trim());
+    }
+
+    [Fact]
     public void Validate_accepts_a_valid_file_and_starts_nothing()
     {
         var path = Write("ok.alloy", "prometheus.scrape \"x\" {\n\ttargets    = [{\"__address__\" = \"127.0.0.1:1\"}]\n\tforward_to = []\n}\n");
@@ -76,7 +101,7 @@ public sealed class CommandTests : IDisposable
     public void Commands_without_a_file_print_usage_and_exit_1()
     {
         var error = new StringWriter();
-        Assert.Equal(1, FmtCommand.Run([], new StringWriter(), error));
+        Assert.Equal(1, FmtCommand.Run(["a.alloy", "b.alloy"], new StringWriter(), error));
         Assert.Equal(1, ValidateCommand.Run([], new StringWriter(), error));
         Assert.Contains("usage", error.ToString());
     }

@@ -49,6 +49,16 @@ public sealed class FormatterTests
     }
 
     [Fact]
+    public void Raw_string_labels_are_rejected_and_multi_line_raw_strings_kept()
+    {
+        var error = Assert.Throws<SyntaxException>(() => Formatter.Format("f", "block `label` {\n}\n"));
+        Assert.Equal("f:1:7: expected block label to be a double quoted string, but got \"`label`\"", error.Message);
+
+        var multiLine = "block \"multi_line\" {\n\tattr = `'\\\"this\nis\na\nmulti_line\nattr'\\\"`\n}\n";
+        Assert.Equal(multiLine, Formatter.Format("f", multiLine));
+    }
+
+    [Fact]
     public void Formatting_is_idempotent()
     {
         var input = "x \"y\" {\nz = [{a=1},\n{b=2}]\nw = {\nq=1,\nrr = [1,\n2],\n}\n  block { v = 1 }\n}\n";
