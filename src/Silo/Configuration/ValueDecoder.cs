@@ -35,6 +35,16 @@ public static class ValueDecoder
                 _ => throw Mismatch(path, type, value),
             };
         }
+        if (type == typeof(Uri))
+        {
+            if (value.Kind != ValueKind.String)
+            {
+                throw Mismatch(path, type, value);
+            }
+            return Uri.TryCreate(value.AsString(), UriKind.Absolute, out var uri)
+                ? uri
+                : throw new ValueException($"{Prefix(path)}invalid URL {StringLiteral.Quote(value.AsString())}");
+        }
         if (type == typeof(bool))
         {
             return value.Kind == ValueKind.Bool ? value.AsBool() : throw Mismatch(path, type, value);

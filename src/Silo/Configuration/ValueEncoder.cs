@@ -20,6 +20,8 @@ public static class ValueEncoder
                 return AlloyValue.String(s);
             case bool b:
                 return AlloyValue.Bool(b);
+            case Uri uri:
+                return AlloyValue.String(uri.OriginalString);
             case TimeSpan duration:
                 return AlloyValue.String(GoDuration.Format(duration));
             case Enum e:

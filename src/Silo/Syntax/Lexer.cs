@@ -142,7 +142,13 @@ public sealed class Lexer(string file, string source)
         }
 
         _insertTerminator = canEndStatement;
-        return new Token(kind, source[startOffset.._offset], start, _line);
+        var text = source[startOffset.._offset];
+        if (kind == TokenKind.Comment && text.Contains('\r'))
+        {
+            // Files with CRLF line ends format like LF ones.
+            text = text.Replace("\r", "", StringComparison.Ordinal);
+        }
+        return new Token(kind, text, start, _line);
     }
 
     private SourcePosition Here() => new(File, _line, _column);

@@ -77,6 +77,8 @@ public sealed class ValueDecoderTests
         Assert.Equal(2.5, ValueDecoder.Decode(Eval("2.5"), typeof(double)));
         Assert.Equal("1024", ValueDecoder.Decode(Eval("1024"), typeof(string)));
         Assert.Null(ValueDecoder.Decode(AlloyValue.Null, typeof(int?)));
+        Assert.Equal(new Uri("http://mimir:9009/api/v1/push"), ValueDecoder.Decode(Eval("\"http://mimir:9009/api/v1/push\""), typeof(Uri)));
+        Assert.Throws<ValueException>(() => ValueDecoder.Decode(Eval("\"not a url\""), typeof(Uri)));
     }
 
     [Fact]

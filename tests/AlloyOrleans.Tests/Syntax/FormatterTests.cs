@@ -59,6 +59,12 @@ public sealed class FormatterTests
     }
 
     [Fact]
+    public void Crlf_line_ends_format_like_lf()
+    {
+        Assert.Equal("a \"b\" {\n\tx = 1 // c\n}\n", Formatter.Format("f", "a \"b\" {\r\n  x = 1 // c\r\n}\r\n"));
+    }
+
+    [Fact]
     public void Formatting_is_idempotent()
     {
         var input = "x \"y\" {\nz = [{a=1},\n{b=2}]\nw = {\nq=1,\nrr = [1,\n2],\n}\n  block { v = 1 }\n}\n";
