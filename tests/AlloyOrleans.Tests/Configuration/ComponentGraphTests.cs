@@ -154,6 +154,17 @@ public sealed class ComponentGraphTests : IDisposable
     }
 
     [Fact]
+    public async Task A_component_that_cannot_be_created_fails_start_at_its_block()
+    {
+        var graph = new ComponentGraph(TestConfigurations.Load("testing.receiver \"sink\" { }\n\nprometheus.scrape \"s\" {\n\ttargets    = []\n\tforward_to = [testing.receiver.sink.receiver]\n}\n", "start.alloy"));
+        await using var withoutRegistry = new ServiceCollection().AddSingleton(_probe).BuildServiceProvider();
+
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => graph.StartAsync(withoutRegistry, _storage, CancellationToken.None));
+
+        Assert.StartsWith("start.alloy:3:1: component \"prometheus.scrape.s\" failed to start: ", error.Message);
+    }
+
+    [Fact]
     public void The_logging_block_sets_level_and_format()
     {
         var loaded = TestConfigurations.Load("logging {\n\tlevel  = \"warn\"\n\tformat = \"json\"\n}\n");

@@ -33,6 +33,13 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void An_empty_label_is_no_label()
+    {
+        var block = Assert.IsType<BlockStatement>(Assert.Single(Parser.ParseFile("f", "logging \"\" {\n}\n").Body));
+        Assert.Null(block.Label);
+    }
+
+    [Fact]
     public void Power_is_right_associative_and_binds_tighter_than_multiplication()
     {
         var expression = Parser.ParseExpression("e", "2 * 3 ^ 2 ^ 2");
