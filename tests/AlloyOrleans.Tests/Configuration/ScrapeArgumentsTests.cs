@@ -39,6 +39,13 @@ public sealed class ScrapeArgumentsTests
     }
 
     [Fact]
+    public void Arguments_supported_only_at_their_default_are_accepted_there()
+    {
+        var args = Decode("\tfollow_redirects = true\n\tenable_http2 = true\n\textra_metrics = false\n\ttarget_limit = 0\n\tproxy_url = \"\"\n");
+        Assert.True(args.FollowRedirects);
+    }
+
+    [Fact]
     public async Task Every_argument_reaches_the_scrape_job()
     {
         var passwordFile = Path.GetTempFileName();
@@ -133,6 +140,8 @@ public sealed class ScrapeArgumentsTests
     [InlineData("\tmetrics_path = \"metrics\"\n", "metrics_path", "must start with /")]
     [InlineData("\tsample_limit = -1\n", "sample_limit", "must not be negative")]
     [InlineData("\tscrape_interval = \"0s\"\n", "scrape_interval", "must be greater than 0")]
+    [InlineData("\tfollow_redirects = false\n", "follow_redirects", "only the default value is supported by alloy-orleans")]
+    [InlineData("\ttarget_limit = 10\n", "target_limit", "only the default value is supported by alloy-orleans")]
     [InlineData("\n\tauthorization {\n\t\ttype = \"Basic\"\n\t}\n", "authorization", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead")]
     public void Invalid_arguments_name_the_attribute(string body, string attribute, string message)
     {

@@ -53,6 +53,42 @@ public sealed class ScrapeArguments : IValidatableArguments
     [Alloy("bearer_token_file")]
     public string? BearerTokenFile { get; init; }
 
+    // Alloy arguments accepted at their default value only: the scrape core behaves as these defaults say, and a
+    // configuration that asks for anything else is rejected rather than silently run differently.
+
+    [Alloy("follow_redirects")]
+    public bool FollowRedirects { get; init; } = true;
+
+    [Alloy("enable_http2")]
+    public bool EnableHttp2 { get; init; } = true;
+
+    [Alloy("extra_metrics")]
+    public bool ExtraMetrics { get; init; }
+
+    [Alloy("scrape_classic_histograms")]
+    public bool ScrapeClassicHistograms { get; init; }
+
+    [Alloy("track_timestamps_staleness")]
+    public bool TrackTimestampsStaleness { get; init; }
+
+    [Alloy("enable_protobuf_negotiation")]
+    public bool EnableProtobufNegotiation { get; init; }
+
+    [Alloy("target_limit")]
+    public int TargetLimit { get; init; }
+
+    [Alloy("label_limit")]
+    public int LabelLimit { get; init; }
+
+    [Alloy("label_name_length_limit")]
+    public int LabelNameLengthLimit { get; init; }
+
+    [Alloy("label_value_length_limit")]
+    public int LabelValueLengthLimit { get; init; }
+
+    [Alloy("proxy_url")]
+    public string ProxyUrl { get; init; } = "";
+
     [AlloyBlock("basic_auth")]
     public BasicAuthBlock? BasicAuth { get; init; }
 
@@ -97,6 +133,25 @@ public sealed class ScrapeArguments : IValidatableArguments
         if (!ByteSize.TryParse(BodySizeLimit, out _))
         {
             throw new ComponentArgumentException("body_size_limit", $"invalid size \"{BodySizeLimit}\" (use bytes or a unit: B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)");
+        }
+
+        var unsupported = new (string Name, bool AtDefault)[]
+        {
+            ("follow_redirects", FollowRedirects),
+            ("enable_http2", EnableHttp2),
+            ("extra_metrics", !ExtraMetrics),
+            ("scrape_classic_histograms", !ScrapeClassicHistograms),
+            ("track_timestamps_staleness", !TrackTimestampsStaleness),
+            ("enable_protobuf_negotiation", !EnableProtobufNegotiation),
+            ("target_limit", TargetLimit == 0),
+            ("label_limit", LabelLimit == 0),
+            ("label_name_length_limit", LabelNameLengthLimit == 0),
+            ("label_value_length_limit", LabelValueLengthLimit == 0),
+            ("proxy_url", ProxyUrl.Length == 0),
+        }.FirstOrDefault(a => !a.AtDefault);
+        if (unsupported.Name is not null)
+        {
+            throw new ComponentArgumentException(unsupported.Name, "only the default value is supported by alloy-orleans");
         }
 
         // Prometheus allows one way of authenticating per job.
