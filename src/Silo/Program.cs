@@ -1,15 +1,23 @@
 using AlloyOrleans.Silo.Commands;
+using AlloyOrleans.Silo.Hosting;
 
-// Minimal dispatcher for the configuration commands; the host's `run` command is wired in by the silo's own entry point.
-return args.FirstOrDefault() switch
+// alloy-orleans: Alloy's command line (run, fmt, validate) plus the operator tools of a clustered deployment.
+return args switch
 {
-    "fmt" => FmtCommand.Run(args[1..], Console.Out, Console.Error),
-    "validate" => ValidateCommand.Run(args[1..], Console.Out, Console.Error),
+    ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Error),
+    ["fmt", .. var rest] => FmtCommand.Run(rest, Console.Out, Console.Error),
+    ["validate", .. var rest] => ValidateCommand.Run(rest, Console.Out, Console.Error),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: alloy-orleans <fmt|validate> ...");
+    Console.Error.WriteLine("""
+        usage: alloy-orleans <command> [flags] ...
+
+          run [flags] CONFIG_PATH   start a silo on the configuration
+          fmt [--write] FILE        print (or rewrite) the file in canonical Alloy formatting
+          validate FILE             check a configuration without starting anything
+        """);
     return 1;
 }

@@ -1,0 +1,35 @@
+using AlloyOrleans.Grains.Membership;
+using AlloyOrleans.Grains.Scrape;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime;
+
+namespace AlloyOrleans.Grains;
+
+/// <summary>Adds the clustered scrape core to a silo: the ring from membership, the scheduler and the scrape grains.</summary>
+public static class ClusteredScrapingSiloBuilderExtensions
+{
+    public static ISiloBuilder AddClusteredScraping(this ISiloBuilder builder, Action<ClusterOwnershipOptions>? configureOwnership = null)
+    {
+        var services = builder.Services;
+        services.AddOptions<ClusterOwnershipOptions>();
+        services.AddOptions<ScrapeSchedulerOptions>();
+        if (configureOwnership is not null)
+        {
+            services.Configure(configureOwnership);
+        }
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<ClusterViewService>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewService>());
+        services.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
+
+        services.AddSingleton<ScrapeTargetRegistry>();
+        services.AddSingleton<IScrapeJobRegistry>(sp => sp.GetRequiredService<ScrapeTargetRegistry>());
+        services.AddSingleton<ScrapeHttpClients>();
+        services.AddSingleton<TargetScraper>();
+        services.AddSingleton<ScrapeScheduler>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ScrapeScheduler>());
+        return builder;
+    }
+}

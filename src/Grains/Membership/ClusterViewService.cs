@@ -1,0 +1,217 @@
+using System.Diagnostics.Metrics;
+using AlloyOrleans.Grains.Ring;
+using AlloyOrleans.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace AlloyOrleans.Grains.Membership;
+
+/// <summary>
+/// Keeps this silo's <see cref="ClusterView"/> current from Orleans membership: the ring over the names of the
+/// <c>Active</c> silos, rebuilt only when that set (or readiness) changes — Orleans can deliver one version twice.
+/// </summary>
+public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly IClusterMembershipService _membership;
+    private readonly ILocalSiloDetails _localSilo;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ClusterViewService> _logger;
+    private readonly ClusterReadiness _readiness;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _gate = new();
+    private ClusterMembershipSnapshot? _lastSnapshot;
+    private string _activeSetSignature = string.Empty;
+    private ClusterView _current;
+    private Task _loop = Task.CompletedTask;
+    private int _nameConflicts;
+
+    public ClusterViewService(
+        IClusterMembershipService membership,
+        ILocalSiloDetails localSilo,
+        IOptions<ClusterOwnershipOptions> options,
+        TimeProvider time,
+        ILogger<ClusterViewService> logger)
+    {
+        _membership = membership;
+        _localSilo = localSilo;
+        _time = time;
+        _logger = logger;
+        _readiness = new ClusterReadiness(options.Value.MinimumClusterSize, options.Value.WaitTimeout, time.GetUtcNow());
+        _current = new ClusterView(localSilo.Name, 0, isReady: false, HashRing.Empty, new Dictionary<string, SiloAddress>(), []);
+
+        var meter = AlloyMeter.Instance;
+        meter.CreateObservableGauge("cluster_ready_for_traffic", () => Current.IsReady ? 1 : 0,
+            description: "1 when the cluster has reached --cluster.wait-for-size (or the wait timed out).");
+        meter.CreateObservableGauge("cluster_minimum_size", () => _readiness.MinimumSize,
+            description: "The --cluster.wait-for-size setting.");
+        meter.CreateObservableGauge("cluster_node_name_conflict", () => Volatile.Read(ref _nameConflicts),
+            description: "Names held by more than one active silo (a misconfiguration).");
+        meter.CreateObservableGauge("cluster_node_peers", ObservePeers,
+            description: "Peers known to this silo, by state.");
+        meter.CreateObservableGauge("cluster_node_info", ObserveSelf,
+            description: "This silo's state in the cluster.");
+    }
+
+    /// <summary>The latest view; replaced atomically.</summary>
+    public ClusterView Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised after <see cref="Current"/> changes, on the membership loop; handlers must be quick.</summary>
+    public event Action<ClusterView>? Changed;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ClusterViewService), ServiceLifecycleStage.AfterRuntimeGrainServices, OnStart, OnStop);
+
+    private Task OnStart(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => FollowMembershipAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task OnStop(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task FollowMembershipAsync(CancellationToken cancellationToken)
+    {
+        var deadlineTimer = Task.Run(() => ReevaluateAtDeadlinesAsync(cancellationToken), CancellationToken.None);
+        try
+        {
+            await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(cancellationToken))
+            {
+                Apply(snapshot);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        await deadlineTimer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>The wait-for-size deadline can pass while membership is quiet: look again when it does.</summary>
+    private async Task ReevaluateAtDeadlinesAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var deadline = _readiness.Deadline;
+            var delay = deadline is { } d ? d - _time.GetUtcNow() : TimeSpan.FromSeconds(1);
+            await Task.Delay(delay < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : delay, _time, cancellationToken);
+            if (_lastSnapshot is { } snapshot)
+            {
+                Apply(snapshot);
+            }
+        }
+    }
+
+    private void Apply(ClusterMembershipSnapshot snapshot)
+    {
+        ClusterView view;
+        lock (_gate)
+        {
+            _lastSnapshot = snapshot;
+            var active = snapshot.Members.Values
+                .Where(m => m.Status == SiloStatus.Active)
+                .OrderBy(m => m.SiloAddress.Generation)
+                .ThenBy(m => m.SiloAddress.ToParsableString(), StringComparer.Ordinal)
+                .ToList();
+            var byName = new Dictionary<string, SiloAddress>(StringComparer.Ordinal);
+            var conflicts = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var member in active)
+            {
+                if (!byName.TryAdd(member.Name, member.SiloAddress))
+                {
+                    conflicts.Add(member.Name);
+                }
+            }
+            Volatile.Write(ref _nameConflicts, conflicts.Count);
+            foreach (var name in conflicts)
+            {
+                LogNameConflict(name, byName[name]);
+            }
+
+            var wasReady = _readiness.IsReady;
+            var ready = _readiness.Update(byName.Count, _time.GetUtcNow());
+            var signature = string.Join(",", byName.Select(p => p.Key + "@" + p.Value.ToParsableString()).Order(StringComparer.Ordinal))
+                + "|" + ready + "|" + string.Join(",", snapshot.Members.Values.Select(m => m.SiloAddress + ":" + m.Status).Order(StringComparer.Ordinal));
+            if (signature == _activeSetSignature)
+            {
+                return;
+            }
+            _activeSetSignature = signature;
+
+            var ring = byName.Keys.SequenceEqual(_current.Ring.Nodes.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+                ? _current.Ring
+                : HashRing.Build(byName.Keys);
+            var localHoldsName = !byName.TryGetValue(_localSilo.Name, out var holder) || holder.Equals(_localSilo.SiloAddress);
+            view = new ClusterView(_localSilo.Name, _current.Version + 1, ready, ring, byName, BuildPeers(snapshot, byName), localHoldsName);
+            Volatile.Write(ref _current, view);
+            if (wasReady != ready)
+            {
+                LogReadiness(ready, byName.Count, _readiness.MinimumSize);
+            }
+            LogViewChanged(view.Version, byName.Count, ready);
+        }
+        Changed?.Invoke(view);
+    }
+
+    private List<ClusterPeer> BuildPeers(ClusterMembershipSnapshot snapshot, Dictionary<string, SiloAddress> activeByName)
+    {
+        var peers = new List<ClusterPeer>();
+        foreach (var member in snapshot.Members.Values)
+        {
+            PeerState? state = member.Status switch
+            {
+                SiloStatus.Active => activeByName.TryGetValue(member.Name, out var holder) && holder.Equals(member.SiloAddress)
+                    ? PeerState.Participant
+                    : PeerState.Viewer,
+                SiloStatus.Created or SiloStatus.Joining => PeerState.Viewer,
+                SiloStatus.ShuttingDown or SiloStatus.Stopping => PeerState.Terminating,
+                _ => null,
+            };
+            if (state is { } s)
+            {
+                peers.Add(new ClusterPeer(member.Name, member.SiloAddress.Endpoint.ToString(), s, member.SiloAddress.Equals(_localSilo.SiloAddress)));
+            }
+        }
+        peers.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return peers;
+    }
+
+    private IEnumerable<Measurement<int>> ObservePeers()
+    {
+        var view = Current;
+        var clusterName = new KeyValuePair<string, object?>("cluster_name", _localSilo.ClusterId);
+        foreach (var state in Enum.GetValues<PeerState>())
+        {
+            yield return new Measurement<int>(view.Peers.Count(p => p.State == state), clusterName,
+                new KeyValuePair<string, object?>("state", StateLabel(state)));
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveSelf()
+    {
+        var self = Current.Peers.FirstOrDefault(p => p.IsSelf);
+        var state = self?.State ?? PeerState.Viewer;
+        yield return new Measurement<int>(1, new KeyValuePair<string, object?>("state", StateLabel(state)));
+    }
+
+    public static string StateLabel(PeerState state) => state switch
+    {
+        PeerState.Participant => "participant",
+        PeerState.Terminating => "terminating",
+        _ => "viewer",
+    };
+
+    public void Dispose() => _stopping.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Two active silos are named {NodeName}; only {Holder} owns targets under that name. Give every silo a unique --cluster.node-name.")]
+    private partial void LogNameConflict(string nodeName, SiloAddress holder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster readiness is now {Ready} with {ActiveSilos} active silos (wait-for-size {MinimumSize})")]
+    private partial void LogReadiness(bool ready, int activeSilos, int minimumSize);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cluster view {Version}: {ActiveSilos} active silos, ready {Ready}")]
+    private partial void LogViewChanged(long version, int activeSilos, bool ready);
+}

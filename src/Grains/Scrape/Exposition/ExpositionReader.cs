@@ -1,0 +1,269 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
+using AlloyOrleans.Grains.Abstractions;
+
+namespace AlloyOrleans.Grains.Scrape.Exposition;
+
+/// <summary>
+/// A forward-only, allocation-free reader of a Prometheus text 0.0.4 or OpenMetrics 1.0 exposition, accepting and
+/// rejecting exactly what Prometheus 2.42 does. Each <see cref="Read"/> moves to the next entry (series, HELP,
+/// TYPE, UNIT or comment); spans it returns point into the body. Invalid input throws
+/// <see cref="ExpositionFormatException"/>: any error fails the whole scrape.
+/// </summary>
+/// <remarks>
+/// Duplicate label names within a series are rejected here (Prometheus' appender rejects them and fails the
+/// scrape). The same series appearing twice is not an error: Prometheus keeps the first sample, so the caller
+/// should compare label sets (<see cref="SeriesBytes"/> is a cache key, not a canonical identity).
+/// </remarks>
+public ref partial struct ExpositionReader
+{
+    /// <summary>The name Prometheus gives the metric-name label.</summary>
+    public const string MetricNameLabel = "__name__";
+
+    private const int TrackedLabelNames = 16;
+
+    internal static readonly SearchValues<byte> MetricNameChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:"u8);
+
+    internal static readonly SearchValues<byte> LabelNameChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"u8);
+
+    private readonly ReadOnlySpan<byte> _body;
+    private readonly ExpositionFormat _format;
+    private int _position;
+    private int _lineStart;
+    private bool _finished;
+    private EntryKind _kind;
+
+    private int _nameStart;
+    private int _nameEnd;
+    private int _seriesEnd;
+    private int _labelsStart;
+    private int _labelsEnd;
+    private double _value;
+    private long _timestampMs;
+    private bool _hasTimestamp;
+
+    private int _textStart;
+    private int _textEnd;
+    private MetricType _type;
+
+    private int _labelCount;
+    private LabelNameOffsets _labelNames;
+
+    public ExpositionReader(ReadOnlySpan<byte> body, ExpositionFormat format)
+    {
+        _body = body;
+        _format = format;
+    }
+
+    public readonly ExpositionFormat Format => _format;
+
+    /// <summary>What the current entry is.</summary>
+    public readonly EntryKind Kind => _kind;
+
+    /// <summary>The metric name of a series, or the family name of HELP, TYPE and UNIT.</summary>
+    public readonly ReadOnlySpan<byte> MetricName => _body[_nameStart.._nameEnd];
+
+    /// <summary>
+    /// The bytes that identify a series in this exposition: the metric name and its label text, as written.
+    /// Equal bytes mean the same series, so a scrape loop can cache label sets by them across scrapes.
+    /// </summary>
+    public readonly ReadOnlySpan<byte> SeriesBytes => _body[_nameStart.._seriesEnd];
+
+    /// <summary>The sample value; every NaN has Prometheus' canonical bits <c>0x7ff8000000000001</c>.</summary>
+    public readonly double Value => _value;
+
+    /// <summary>The sample's own timestamp in Unix milliseconds, if the exposition gave one.</summary>
+    public readonly long? TimestampMs => _hasTimestamp ? _timestampMs : null;
+
+    /// <summary>The type declared by the current TYPE entry.</summary>
+    public readonly MetricType Type => _type;
+
+    /// <summary>
+    /// The raw text of a HELP (still escaped), the unit of a UNIT, or the whole line of a comment.
+    /// </summary>
+    public readonly ReadOnlySpan<byte> RawText => _body[_textStart.._textEnd];
+
+    /// <summary>The labels of the current series, without the metric name.</summary>
+    public readonly ExpositionLabelEnumerator Labels =>
+        new(_labelsStart < 0 ? default : _body[_labelsStart.._labelsEnd]);
+
+    /// <summary>The 1-based line of the current entry (counted on demand; meant for diagnostics).</summary>
+    public readonly int LineNumber => LineAt(_lineStart);
+
+    /// <summary>Moves to the next entry. Returns false at the end of the exposition.</summary>
+    public bool Read()
+    {
+        if (_finished)
+        {
+            return false;
+        }
+        var more = _format == ExpositionFormat.OpenMetrics ? ReadOpenMetrics() : ReadPrometheusText();
+        if (!more)
+        {
+            _finished = true;
+            _kind = EntryKind.None;
+        }
+        return more;
+    }
+
+    /// <summary>The HELP text with its escapes undone (allocates the string).</summary>
+    public readonly string GetHelpText() =>
+        ExpositionEscapes.UnescapeToString(RawText, quoteEscape: _format == ExpositionFormat.OpenMetrics);
+
+    /// <summary>
+    /// The current series' labels including <c>__name__</c>, sorted by name, without empty values — the
+    /// allocation point for a series the caller has not seen before.
+    /// </summary>
+    public readonly LabelSet CreateLabelSet()
+    {
+        var count = 1;
+        foreach (var label in Labels)
+        {
+            if (!label.RawValue.IsEmpty)
+            {
+                count++;
+            }
+        }
+        var labels = new Label[count];
+        labels[0] = new Label(MetricNameLabel, Encoding.ASCII.GetString(MetricName));
+        var index = 1;
+        foreach (var label in Labels)
+        {
+            if (!label.RawValue.IsEmpty)
+            {
+                labels[index++] = new Label(label.GetName(), label.GetValue());
+            }
+        }
+        Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return LabelSet.FromSortedUnique(labels);
+    }
+
+    private void BeginSeries(int nameStart, int nameEnd)
+    {
+        _kind = EntryKind.Series;
+        _lineStart = nameStart;
+        _nameStart = nameStart;
+        _nameEnd = nameEnd;
+        _seriesEnd = nameEnd;
+        _labelsStart = -1;
+        _labelsEnd = -1;
+        _labelCount = 0;
+        _hasTimestamp = false;
+    }
+
+    private void BeginMetadata(EntryKind kind, int lineStart)
+    {
+        _kind = kind;
+        _lineStart = lineStart;
+        _labelsStart = -1;
+        _labelsEnd = -1;
+    }
+
+    /// <summary>Rejects a label name already used in this series (Prometheus fails such a scrape).</summary>
+    private void AddLabelName(int start, int end)
+    {
+        var name = _body[start..end];
+        if (name.SequenceEqual("__name__"u8))
+        {
+            throw Error(start, $"label name \"{MetricNameLabel}\" is not unique");
+        }
+        var tracked = Math.Min(_labelCount, TrackedLabelNames);
+        for (var i = 0; i < tracked; i++)
+        {
+            if (_body[_labelNames[2 * i].._labelNames[2 * i + 1]].SequenceEqual(name))
+            {
+                throw Error(start, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
+            }
+        }
+        if (_labelCount >= TrackedLabelNames)
+        {
+            // Rare: more labels than tracked offsets; compare with the rest by walking the text again.
+            var seen = 0;
+            foreach (var label in new ExpositionLabelEnumerator(_body[_labelsStart..start]))
+            {
+                if (seen++ >= TrackedLabelNames && label.Name.SequenceEqual(name))
+                {
+                    throw Error(start, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
+                }
+            }
+        }
+        else
+        {
+            _labelNames[2 * _labelCount] = start;
+            _labelNames[2 * _labelCount + 1] = end;
+        }
+        _labelCount++;
+    }
+
+    private readonly double ParseValue(int start, int end)
+    {
+        var error = PrometheusFloat.TryParse(_body[start..end], out var value);
+        if (error is not null)
+        {
+            throw Error(start, $"strconv.ParseFloat: parsing {Quote(start, end)}: {error}");
+        }
+        return double.IsNaN(value) ? PrometheusFloat.NormalNaN : value;
+    }
+
+    private readonly void ValidateUtf8(int start, int end, string what)
+    {
+        if (!Utf8.IsValid(_body[start..end]))
+        {
+            throw Error(start, $"{what} is not valid UTF-8");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsMetricNameStart(byte c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a' || c is (byte)'_' or (byte)':';
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsLabelNameStart(byte c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a' || c == '_';
+
+    /// <summary>The end of the name that starts at <paramref name="start"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly int ScanName(int start, SearchValues<byte> chars)
+    {
+        var length = _body[(start + 1)..].IndexOfAnyExcept(chars);
+        return length < 0 ? _body.Length : start + 1 + length;
+    }
+
+    private readonly int LineAt(int position) => _body[..Math.Min(position, _body.Length)].Count((byte)'\n') + 1;
+
+    private readonly ExpositionFormatException Error(int position, string detail) => new(LineAt(position), detail);
+
+    /// <summary>The token at <paramref name="position"/> for an error message, like Prometheus shows it.</summary>
+    private readonly string Got(int position)
+    {
+        if (position >= _body.Length)
+        {
+            return "EOF";
+        }
+        if (_body[position] == '\n')
+        {
+            return "LINEBREAK";
+        }
+        var end = position + 1;
+        while (end < _body.Length && end - position < 16 && _body[end] is not ((byte)' ' or (byte)'\n'))
+        {
+            end++;
+        }
+        return Quote(position, end);
+    }
+
+    private readonly string Quote(int start, int end)
+    {
+        var text = Encoding.UTF8.GetString(_body[start..end]);
+        return "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
+    }
+
+    /// <summary>Start and end offsets of the first label names of a series, for the duplicate check.</summary>
+    [InlineArray(2 * TrackedLabelNames)]
+    private struct LabelNameOffsets
+    {
+        private int _element;
+    }
+}

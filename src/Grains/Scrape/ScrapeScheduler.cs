@@ -1,0 +1,527 @@
+using System.Diagnostics.Metrics;
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Membership;
+using AlloyOrleans.Grains.Ring;
+using AlloyOrleans.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace AlloyOrleans.Grains.Scrape;
+
+/// <summary>
+/// The per-silo scrape loop. It keeps the set of targets this silo scrapes — those the local ring gives it, plus
+/// hand-offs in flight — and starts each on its slot grid by calling a local stateless scrape worker.
+/// Targets change hands at slot boundaries: a silo that gains a target asks the previous owner to release it and
+/// starts at the first slot the previous owner did not scrape; a silo that shuts down hands its targets to their
+/// next owners before it leaves the ring. Only a crash loses slots (those inside failure detection).
+/// </summary>
+public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly ScrapeTargetRegistry _registry;
+    private readonly ClusterViewService _cluster;
+    private readonly IGrainFactory _grains;
+    private readonly TargetScraper _scraper;
+    private readonly TimeProvider _time;
+    private readonly ScrapeSchedulerOptions _options;
+    private readonly ILogger<ScrapeScheduler> _logger;
+    private readonly object _lock = new();
+    private readonly Dictionary<TargetRef, ScheduledTarget> _scraping = [];
+    private readonly HashSet<TargetRef> _acquiring = [];
+    private readonly Dictionary<TargetRef, (string Requester, long SinceMs)> _releasedTo = [];
+    private readonly PriorityQueue<ScheduledTarget, long> _due = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Counter<long> _movedTotal;
+    private ClusterView? _lastView;
+    private bool _running;
+    private bool _hasPendingMoves;
+    private Task _loop = Task.CompletedTask;
+
+    public ScrapeScheduler(
+        ScrapeTargetRegistry registry,
+        ClusterViewService cluster,
+        IGrainFactory grains,
+        TargetScraper scraper,
+        TimeProvider time,
+        IOptions<ScrapeSchedulerOptions> options,
+        ILogger<ScrapeScheduler> logger)
+    {
+        _registry = registry;
+        _cluster = cluster;
+        _grains = grains;
+        _scraper = scraper;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _movedTotal = AlloyMeter.Instance.CreateCounter<long>("prometheus_scrape_targets_moved_total",
+            description: "Targets this silo stopped scraping because another silo now owns them.");
+        AlloyMeter.Instance.CreateObservableGauge("prometheus_scrape_targets_gauge", ObserveTargets,
+            description: "Targets this silo scrapes, by component.");
+    }
+
+    /// <summary>The node name this scheduler scrapes for.</summary>
+    public string NodeName => _cluster.Current.LocalName;
+
+    /// <summary>The targets this silo scrapes now, with their last reports.</summary>
+    public IReadOnlyList<ScheduledTarget> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _scraping.Values];
+        }
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ScrapeScheduler), ServiceLifecycleStage.Active, OnStart, OnStop);
+
+    private Task OnStart(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _running = true;
+        }
+        _cluster.Changed += OnClusterChanged;
+        _registry.Changed += Reconcile;
+        _loop = Task.Run(() => DispatchLoopAsync(_stopping.Token), CancellationToken.None);
+        Reconcile();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Graceful stop: hand every clustered target to its next owner, then stop scraping.</summary>
+    private async Task OnStop(CancellationToken cancellationToken)
+    {
+        _cluster.Changed -= OnClusterChanged;
+        _registry.Changed -= Reconcile;
+        Dictionary<string, List<TargetHandOff>> handOffs;
+        lock (_lock)
+        {
+            _running = false;
+            handOffs = PlanHandOffOnLeave();
+        }
+        await Task.WhenAll(handOffs.Select(h => SendHandOffAsync(h.Key, h.Value, cancellationToken)));
+        await _stopping.CancelAsync();
+        _wake.Release();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private void OnClusterChanged(ClusterView view) => Reconcile();
+
+    /// <summary>Brings the scraped set in line with the registry and the current view. Cheap when nothing moved.</summary>
+    private void Reconcile()
+    {
+        var pulls = new Dictionary<string, List<TargetRef>>(StringComparer.Ordinal);
+        var stale = new List<ScheduledTarget>();
+        lock (_lock)
+        {
+            if (!_running)
+            {
+                return;
+            }
+            var view = _cluster.Current;
+            var lastView = _lastView is { IsReady: true } last ? last : null;
+            ClusterView? withoutLocal = null;
+            var now = NowMs();
+            var graceMs = (long)_options.ReleaseGrace.TotalMilliseconds;
+            _hasPendingMoves = _releasedTo.Count > 0;
+            var wanted = new HashSet<TargetRef>();
+
+            foreach (var (componentId, entry) in _registry.Jobs)
+            {
+                foreach (var (key, target) in entry.Targets)
+                {
+                    var reference = new TargetRef(componentId, key);
+                    if (!entry.Job.ClusteringEnabled)
+                    {
+                        wanted.Add(reference);
+                        if (!_scraping.ContainsKey(reference))
+                        {
+                            Start(reference, ScrapeSlots.AtOrAfter(key, entry.Job.Interval, now), grantedBy: null);
+                        }
+                        continue;
+                    }
+
+                    var owner = view.OwnerOf(key);
+                    // Released to a silo that our ring does not show yet: don't take it back until the ring agrees, or
+                    // until the grace period says the requester is not coming.
+                    if (_releasedTo.TryGetValue(reference, out var released) && (owner != view.LocalName || now - released.SinceMs >= graceMs))
+                    {
+                        _releasedTo.Remove(reference);
+                    }
+
+                    if (view.IsLocal(key))
+                    {
+                        wanted.Add(reference);
+                        if (_scraping.TryGetValue(reference, out var scheduled))
+                        {
+                            scheduled.LosingSinceMs = null;
+                            scheduled.GrantedBy = null;
+                        }
+                        else if (!_acquiring.Contains(reference) && !_releasedTo.ContainsKey(reference))
+                        {
+                            // Whoever may be scraping it now: the owner in our last view, or else the owner if we were
+                            // not here (a join: the silo we take it from).
+                            var previousOwner = lastView?.OwnerOf(key);
+                            if (previousOwner is null || previousOwner == view.LocalName || !view.IsActive(previousOwner))
+                            {
+                                withoutLocal ??= WithoutLocal(view);
+                                previousOwner = withoutLocal.OwnerOf(key);
+                            }
+                            if (previousOwner is not null && previousOwner != view.LocalName && view.IsActive(previousOwner))
+                            {
+                                _acquiring.Add(reference);
+                                (pulls.TryGetValue(previousOwner, out var list) ? list : pulls[previousOwner] = []).Add(reference);
+                            }
+                            else
+                            {
+                                Start(reference, ScrapeSlots.AtOrAfter(key, entry.Job.Interval, now), grantedBy: null);
+                            }
+                        }
+                    }
+                    else if (_scraping.TryGetValue(reference, out var scheduled))
+                    {
+                        wanted.Add(reference);
+                        if (owner is null || !view.LocalHoldsName)
+                        {
+                            Stop(scheduled, "cluster not ready");
+                            continue;
+                        }
+                        if (scheduled.GrantedBy == owner && view.IsActive(owner))
+                        {
+                            continue; // handed to us by a leaving silo that is still in our ring
+                        }
+                        // The new owner will ask for it; keep scraping until then, within a bound.
+                        scheduled.LosingSinceMs ??= now;
+                        _hasPendingMoves = true;
+                        if (now - scheduled.LosingSinceMs >= graceMs || !view.IsActive(owner))
+                        {
+                            Stop(scheduled, "owned by " + owner);
+                            _movedTotal.Add(1, new KeyValuePair<string, object?>("component_id", componentId));
+                        }
+                    }
+                }
+            }
+
+            foreach (var (reference, scheduled) in _scraping.ToList())
+            {
+                if (!wanted.Contains(reference))
+                {
+                    Stop(scheduled, "target disappeared");
+                    stale.Add(scheduled);
+                }
+            }
+            _lastView = view;
+        }
+
+        foreach (var (owner, targets) in pulls)
+        {
+            _ = PullAsync(owner, targets, _stopping.Token);
+        }
+        foreach (var scheduled in stale)
+        {
+            _ = EndSeriesAsync(scheduled);
+        }
+    }
+
+    /// <summary>Asks the previous owner to release targets and starts them at the first slot it did not scrape.</summary>
+    private async Task PullAsync(string previousOwner, List<TargetRef> targets, CancellationToken cancellationToken)
+    {
+        TargetHandOff[] handOffs;
+        try
+        {
+            var coordinator = _grains.GetGrain<IScrapeCoordinatorGrain>(previousOwner);
+            handOffs = await coordinator.Release(NodeName, [.. targets]).WaitAsync(_options.HandOffTimeout, _time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogPullFailed(ex, previousOwner, targets.Count);
+            handOffs = [.. targets.Select(t => new TargetHandOff(t, null))];
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (var handOff in handOffs)
+            {
+                _acquiring.Remove(handOff.Target);
+                if (_running && !_scraping.ContainsKey(handOff.Target) && _registry.TryGet(handOff.Target, out var job, out _)
+                    && _cluster.Current.IsLocal(handOff.Target.Key))
+                {
+                    Start(handOff.Target, FirstSlot(handOff, job), grantedBy: null);
+                }
+            }
+        }
+        LogPulled(previousOwner, handOffs.Length, handOffs.Count(h => h.NextSlotMs is not null));
+        _wake.Release();
+    }
+
+    /// <summary>Called through this silo's coordinator: another silo now owns these targets.</summary>
+    public TargetHandOff[] Release(string requester, TargetRef[] targets)
+    {
+        var result = new TargetHandOff[targets.Length];
+        lock (_lock)
+        {
+            for (var i = 0; i < targets.Length; i++)
+            {
+                var target = targets[i];
+                long? nextSlot = null;
+                if (_scraping.TryGetValue(target, out var scheduled))
+                {
+                    nextSlot = scheduled.NextSlotMs;
+                    Stop(scheduled, "released to " + requester);
+                    _movedTotal.Add(1, new KeyValuePair<string, object?>("component_id", target.ComponentId));
+                }
+                if (_running)
+                {
+                    _releasedTo[target] = (requester, NowMs());
+                    _hasPendingMoves = true;
+                }
+                result[i] = new TargetHandOff(target, nextSlot);
+            }
+        }
+        LogReleased(requester, targets.Length, result.Count(r => r.NextSlotMs is not null));
+        return result;
+    }
+
+    /// <summary>Called through this silo's coordinator: a leaving silo hands these targets over.</summary>
+    public void Accept(string sender, TargetHandOff[] handOffs)
+    {
+        var accepted = 0;
+        lock (_lock)
+        {
+            foreach (var handOff in handOffs)
+            {
+                _releasedTo.Remove(handOff.Target);
+                if (_running && !_scraping.ContainsKey(handOff.Target) && _registry.TryGet(handOff.Target, out var job, out _))
+                {
+                    Start(handOff.Target, FirstSlot(handOff, job), grantedBy: sender);
+                    accepted++;
+                }
+            }
+        }
+        LogAccepted(sender, handOffs.Length, accepted);
+        _wake.Release();
+    }
+
+    /// <summary>Where a handed-over target resumes: the sender's next slot, unless the sender was far behind.</summary>
+    private long FirstSlot(TargetHandOff handOff, ScrapeJob job)
+    {
+        var now = NowMs();
+        var intervalMs = ScrapeSlots.IntervalMs(job.Interval);
+        return handOff.NextSlotMs is { } next && next >= now - intervalMs
+            ? next
+            : ScrapeSlots.AtOrAfter(handOff.Target.Key, job.Interval, now);
+    }
+
+    /// <summary>On leave: stop every clustered target and group it by the owner of the ring without this silo.</summary>
+    private Dictionary<string, List<TargetHandOff>> PlanHandOffOnLeave()
+    {
+        var view = _cluster.Current;
+        var successor = WithoutLocal(view);
+        var plan = new Dictionary<string, List<TargetHandOff>>(StringComparer.Ordinal);
+        foreach (var scheduled in _scraping.Values.ToList())
+        {
+            var nextSlot = scheduled.NextSlotMs;
+            Stop(scheduled, "silo stopping");
+            if (!_registry.TryGet(scheduled.Target, out var job, out _) || !job.ClusteringEnabled)
+            {
+                continue;
+            }
+            if (successor.OwnerOf(scheduled.Target.Key) is { } owner && owner != view.LocalName)
+            {
+                (plan.TryGetValue(owner, out var list) ? list : plan[owner] = []).Add(new TargetHandOff(scheduled.Target, nextSlot));
+            }
+        }
+        return plan;
+    }
+
+    private async Task SendHandOffAsync(string owner, List<TargetHandOff> handOffs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _grains.GetGrain<IScrapeCoordinatorGrain>(owner).Accept(NodeName, [.. handOffs])
+                .WaitAsync(_options.HandOffTimeout, _time, cancellationToken);
+            LogHandedOff(owner, handOffs.Count);
+        }
+        catch (Exception ex)
+        {
+            LogHandOffFailed(ex, owner, handOffs.Count);
+        }
+    }
+
+    private static ClusterView WithoutLocal(ClusterView view)
+    {
+        var others = view.ActiveByName.Where(p => p.Key != view.LocalName).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var ring = others.Count == view.ActiveByName.Count ? view.Ring : HashRing.Build(others.Keys);
+        return new ClusterView(view.LocalName, view.Version, view.IsReady, ring, others, view.Peers);
+    }
+
+    private void Start(TargetRef reference, long firstSlotMs, string? grantedBy)
+    {
+        var scheduled = new ScheduledTarget(reference, firstSlotMs) { GrantedBy = grantedBy };
+        _scraping[reference] = scheduled;
+        _due.Enqueue(scheduled, firstSlotMs);
+        LogStarted(reference.ComponentId, reference.Key, firstSlotMs);
+        _wake.Release();
+    }
+
+    private void Stop(ScheduledTarget scheduled, string reason)
+    {
+        scheduled.Active = false;
+        _scraping.Remove(scheduled.Target);
+        LogStopped(scheduled.Target.ComponentId, scheduled.Target.Key, reason);
+    }
+
+    /// <summary>A target that disappeared gets staleness markers for its series, once its last scrape is done.</summary>
+    private async Task EndSeriesAsync(ScheduledTarget scheduled)
+    {
+        await scheduled.InFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        try
+        {
+            await _scraper.EndSeriesAsync(scheduled.State, NowMs(), _stopping.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStalenessFailed(ex, scheduled.Target.ComponentId);
+        }
+    }
+
+    private async Task DispatchLoopAsync(CancellationToken cancellationToken)
+    {
+        var worker = _grains.GetGrain<IScrapeWorkerGrain>(0);
+        var lastGraceCheck = NowMs();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = NowMs();
+                while (_due.TryPeek(out var scheduled, out var dueMs) && dueMs <= now)
+                {
+                    _due.Dequeue();
+                    if (!scheduled.Active || scheduled.NextSlotMs != dueMs)
+                    {
+                        continue;
+                    }
+                    if (!_registry.TryGet(scheduled.Target, out var job, out _))
+                    {
+                        continue;
+                    }
+                    var slot = scheduled.NextSlotMs;
+                    scheduled.NextSlotMs = slot + ScrapeSlots.IntervalMs(job.Interval);
+                    _due.Enqueue(scheduled, scheduled.NextSlotMs);
+                    if (!scheduled.InFlight.IsCompleted)
+                    {
+                        LogSkippedSlot(scheduled.Target.ComponentId, scheduled.Target.Key, slot);
+                        continue;
+                    }
+                    scheduled.InFlight = ScrapeSlotAsync(worker, scheduled, slot);
+                }
+                wait = _due.TryPeek(out _, out var nextDue) ? TimeSpan.FromMilliseconds(Math.Max(1, nextDue - now)) : TimeSpan.FromSeconds(1);
+                if (wait > TimeSpan.FromSeconds(1))
+                {
+                    wait = TimeSpan.FromSeconds(1);
+                }
+            }
+
+            // Targets whose new owner never asked, or that were released to a silo never seen, time out.
+            if (Volatile.Read(ref _hasPendingMoves) && NowMs() - lastGraceCheck >= 1000)
+            {
+                lastGraceCheck = NowMs();
+                Reconcile();
+            }
+            try
+            {
+                await _wake.WaitAsync(wait, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, long slotMs)
+    {
+        try
+        {
+            scheduled.LastReport = await worker.Scrape(scheduled.Target, slotMs);
+            scheduled.LastScrapeSlotMs = slotMs;
+        }
+        catch (Exception ex)
+        {
+            LogWorkerFailed(ex, scheduled.Target.ComponentId, scheduled.Target.Key);
+        }
+    }
+
+    /// <summary>Used by the worker grain: the scrape state of a target this silo scrapes.</summary>
+    public bool TryGetWork(TargetRef target, out ScrapeJob job, out ScrapeTarget scrapeTarget, out TargetScrapeState state)
+    {
+        lock (_lock)
+        {
+            if (_scraping.TryGetValue(target, out var scheduled) && _registry.TryGet(target, out job, out scrapeTarget))
+            {
+                state = scheduled.State;
+                return true;
+            }
+        }
+        job = null!;
+        scrapeTarget = null!;
+        state = null!;
+        return false;
+    }
+
+    private IEnumerable<Measurement<int>> ObserveTargets()
+    {
+        List<IGrouping<string, ScheduledTarget>> groups;
+        lock (_lock)
+        {
+            groups = [.. _scraping.Values.GroupBy(s => s.Target.ComponentId)];
+        }
+        return groups.Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("component_id", g.Key)));
+    }
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: scraping target {Key:x16} from slot {SlotMs}")]
+    private partial void LogStarted(string componentId, ulong key, long slotMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: stopped target {Key:x16}: {Reason}")]
+    private partial void LogStopped(string componentId, ulong key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask {PreviousOwner} to release {Targets} targets; starting them at their next slots")]
+    private partial void LogPullFailed(Exception exception, string previousOwner, int targets);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took {Targets} targets from {PreviousOwner} ({Scraping} were being scraped there)")]
+    private partial void LogPulled(string previousOwner, int targets, int scraping);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Targets} targets to {Requester} ({Scraping} were being scraped here)")]
+    private partial void LogReleased(string requester, int targets, int scraping);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {Accepted} of {Targets} targets handed over by {Sender}")]
+    private partial void LogAccepted(string sender, int targets, int accepted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handed {Targets} targets to {Owner}")]
+    private partial void LogHandedOff(string owner, int targets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand {Targets} targets to {Owner}; it will pick them up when it sees this silo leave")]
+    private partial void LogHandOffFailed(Exception exception, string owner, int targets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: target {Key:x16} still being scraped at slot {SlotMs}; slot skipped")]
+    private partial void LogSkippedSlot(string componentId, ulong key, long slotMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{ComponentId}: scrape worker failed for target {Key:x16}")]
+    private partial void LogWorkerFailed(Exception exception, string componentId, ulong key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: could not write staleness markers")]
+    private partial void LogStalenessFailed(Exception exception, string componentId);
+}

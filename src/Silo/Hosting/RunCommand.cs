@@ -1,0 +1,90 @@
+using AlloyOrleans.Grains;
+using AlloyOrleans.Grains.Telemetry;
+using AlloyOrleans.Silo.CommandLine;
+using AlloyOrleans.Silo.Configuration;
+using AlloyOrleans.Silo.Http;
+using AlloyOrleans.Silo.Syntax;
+using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
+
+namespace AlloyOrleans.Silo.Hosting;
+
+/// <summary>
+/// <c>alloy-orleans run [flags] CONFIG_PATH</c>: loads and checks the configuration, then starts the silo, the
+/// components and the HTTP server. A bad flag or configuration prints its position and exits 1, starting nothing;
+/// Ctrl-C or SIGTERM stops gracefully (targets are handed over) and exits 0.
+/// </summary>
+public static class RunCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error)
+    {
+        RunOptions options;
+        LoadedConfiguration configuration;
+        try
+        {
+            options = RunOptions.Parse(args);
+            configuration = ConfigurationLoader.Load(options.ConfigPath);
+        }
+        catch (UsageException ex)
+        {
+            await error.WriteLineAsync("Error: " + ex.Message);
+            return 1;
+        }
+        catch (SyntaxException ex)
+        {
+            await error.WriteLineAsync("Error: " + ex.Message);
+            return 1;
+        }
+
+        var app = Build(options, configuration);
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication Build(RunOptions options, LoadedConfiguration configuration)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://" + options.HttpListenAddress);
+        builder.Logging.SetMinimumLevel(configuration.Logging.MinimumLevel);
+        builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
+        builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
+        builder.Logging.AddFilter("Polly", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
+        // Hand-off on shutdown needs a moment beyond Orleans' own stop.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        // The components start before the silo and stop after it (hosted services stop in reverse order): the
+        // scheduler hands targets over while their jobs are still registered, and remote_write drains last.
+        builder.Services.AddSingleton(configuration);
+        builder.Services.AddSingleton(new StoragePath(options.StoragePath));
+        builder.Services.AddSingleton<ComponentGraphService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ComponentGraphService>());
+
+        builder.UseOrleans(silo =>
+        {
+            SiloClustering.Configure(silo, options);
+            silo.AddClusteredScraping(ownership =>
+            {
+                ownership.MinimumClusterSize = options.WaitForSize;
+                ownership.WaitTimeout = options.WaitTimeout;
+            });
+            if (options.DashboardEnabled)
+            {
+                silo.AddDashboard();
+            }
+        });
+
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Microsoft.Orleans")
+            .AddMeter(AlloyMeter.Name)
+            .AddPrometheusExporter());
+
+        var app = builder.Build();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapStatusEndpoints();
+        if (options.DashboardEnabled)
+        {
+            app.MapOrleansDashboard(routePrefix: "/dashboard");
+        }
+        return app;
+    }
+}

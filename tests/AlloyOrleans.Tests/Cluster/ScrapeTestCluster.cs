@@ -1,0 +1,162 @@
+using AlloyOrleans.Grains;
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Ring;
+using AlloyOrleans.Grains.Scrape;
+using AlloyOrleans.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace AlloyOrleans.Tests.Cluster;
+
+/// <summary>
+/// An in-process Orleans TestCluster whose silos run the clustered scrape core, all given the same job over
+/// targets served by a real loopback HTTP server — the way every silo of a real deployment reads one configuration.
+/// </summary>
+public sealed class ScrapeTestCluster : IAsyncDisposable
+{
+    public const string ComponentId = "prometheus.scrape.test";
+
+    private ScrapeTestCluster(TestCluster cluster, ScrapeTargetServer server, ScrapeJob job, IReadOnlyList<LabelSet> targets, RecordingSink sink)
+    {
+        Sink = sink;
+        Cluster = cluster;
+        Server = server;
+        Job = job;
+        Targets = targets;
+    }
+
+    public TestCluster Cluster { get; }
+
+    public ScrapeTargetServer Server { get; }
+
+    public ScrapeJob Job { get; }
+
+    public IReadOnlyList<LabelSet> Targets { get; }
+
+    public RecordingSink Sink { get; }
+
+    public static async Task<ScrapeTestCluster> StartAsync(int silos, int targetCount, TimeSpan interval, int waitForSize = 0, TimeSpan waitTimeout = default)
+    {
+        var server = await ScrapeTargetServer.StartAsync();
+        var builder = new TestClusterBuilder((short)silos);
+        builder.Properties["Scrape:WaitForSize"] = waitForSize.ToString();
+        builder.Properties["Scrape:WaitTimeoutMs"] = ((long)waitTimeout.TotalMilliseconds).ToString();
+        builder.AddSiloBuilderConfigurator<ScrapingSiloConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        var targets = Enumerable.Range(0, targetCount)
+            .Select(i => LabelSet.From(("__address__", server.Address), ("__metrics_path__", $"/t/{i}"), ("target", i.ToString())))
+            .ToList();
+        var sink = new RecordingSink();
+        var job = new ScrapeJob
+        {
+            ComponentId = ComponentId,
+            JobName = "test",
+            Interval = interval,
+            Timeout = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds / 2, 5000)),
+            ClusteringEnabled = true,
+            ForwardTo = [sink],
+        };
+        var result = new ScrapeTestCluster(cluster, server, job, targets, sink);
+        foreach (var silo in cluster.Silos)
+        {
+            result.ApplyJob(silo);
+        }
+        return result;
+    }
+
+    /// <summary>Starts one more silo and gives it the same configuration.</summary>
+    public async Task<SiloHandle> AddSiloAsync()
+    {
+        var silo = await Cluster.StartAdditionalSiloAsync();
+        ApplyJob(silo);
+        return silo;
+    }
+
+    public void ApplyJob(SiloHandle silo) => Services(silo).GetRequiredService<IScrapeJobRegistry>().Apply(Job, Targets);
+
+    public static IServiceProvider Services(SiloHandle silo) => ((InProcessSiloHandle)silo).SiloHost.Services;
+
+    public static ScrapeScheduler Scheduler(SiloHandle silo) => Services(silo).GetRequiredService<ScrapeScheduler>();
+
+    /// <summary>Which silo (by node name) scrapes each target now; a target scraped by two silos appears twice.</summary>
+    public Dictionary<ulong, List<string>> Assignments()
+    {
+        var result = new Dictionary<ulong, List<string>>();
+        foreach (var silo in Cluster.Silos)
+        {
+            var scheduler = Scheduler(silo);
+            foreach (var scheduled in scheduler.Snapshot())
+            {
+                (result.TryGetValue(scheduled.Target.Key, out var list) ? list : result[scheduled.Target.Key] = []).Add(scheduler.NodeName);
+            }
+        }
+        return result;
+    }
+
+    public ulong KeyOf(int target) => TargetKey.Compute(Targets[target]);
+
+    /// <summary>
+    /// Scrapes per slot for every target between two times: the slot grid is the target's (key mod interval), and a
+    /// scrape counts for the nearest slot. Returns, per target, the counts of each slot due in [fromMs, toMs).
+    /// </summary>
+    public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs)
+    {
+        var intervalMs = ScrapeSlots.IntervalMs(Job.Interval);
+        var result = new Dictionary<int, int[]>();
+        for (var i = 0; i < Targets.Count; i++)
+        {
+            var firstSlot = ScrapeSlots.AtOrAfter(KeyOf(i), Job.Interval, fromMs);
+            var slots = (int)Math.Max(0, (toMs - firstSlot + intervalMs - 1) / intervalMs);
+            var counts = new int[slots];
+            foreach (var time in Server.ScrapesOf(i))
+            {
+                var index = (int)Math.Floor((time - firstSlot + intervalMs / 2.0) / intervalMs);
+                if (index >= 0 && index < slots)
+                {
+                    counts[index]++;
+                }
+            }
+            result[i] = counts;
+        }
+        return result;
+    }
+
+    /// <summary>Waits until every target is scraped by exactly one silo, or the timeout passes.</summary>
+    public async Task<bool> WaitForExclusiveOwnershipAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var assignments = Assignments();
+            if (assignments.Count == Targets.Count && assignments.Values.All(owners => owners.Count == 1))
+            {
+                return true;
+            }
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+
+    private sealed class ScrapingSiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var configuration = siloBuilder.Configuration;
+            siloBuilder.AddClusteredScraping(options =>
+            {
+                options.MinimumClusterSize = configuration.GetValue<int>("Scrape:WaitForSize");
+                options.WaitTimeout = TimeSpan.FromMilliseconds(configuration.GetValue<long>("Scrape:WaitTimeoutMs"));
+            });
+        }
+    }
+}
