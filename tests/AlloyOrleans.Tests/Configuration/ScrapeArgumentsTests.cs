@@ -1,6 +1,7 @@
 using Xunit;
 using AlloyOrleans.Grains.Components.Prometheus.Scrape;
 using AlloyOrleans.Silo.Configuration;
+using AlloyOrleans.Tests.Infrastructure;
 
 namespace AlloyOrleans.Tests.Configuration;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Components;
 using AlloyOrleans.Grains.Scrape;
+using AlloyOrleans.Tests.Infrastructure;
 
 namespace AlloyOrleans.Tests.Configuration;
 
@@ -113,21 +114,6 @@ public sealed class ReceiverExports
 {
     [Alloy("receiver")]
     public ISampleSink? Receiver { get; init; }
-}
-
-/// <summary>A sample sink that keeps what it is given.</summary>
-public sealed class RecordingSink : ISampleSink
-{
-    public ConcurrentQueue<Sample> Samples { get; } = new();
-
-    public ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
-    {
-        foreach (var sample in samples)
-        {
-            Samples.Enqueue(sample);
-        }
-        return ValueTask.CompletedTask;
-    }
 }
 
 /// <summary><c>testing.receiver</c>: exports a <c>receiver</c> capsule, as prometheus.remote_write does.</summary>
