@@ -112,8 +112,9 @@ public sealed class ReceiverArguments;
 
 public sealed class ReceiverExports
 {
+    // Required, as in prometheus.remote_write's exports: the graph must cope with no value before the component runs.
     [Alloy("receiver")]
-    public ISampleSink? Receiver { get; init; }
+    public required ISampleSink Receiver { get; init; }
 }
 
 /// <summary><c>testing.receiver</c>: exports a <c>receiver</c> capsule, as prometheus.remote_write does.</summary>
