@@ -7,6 +7,8 @@ return args switch
     ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Error),
     ["fmt", .. var rest] => FmtCommand.Run(rest, Console.Out, Console.Error),
     ["validate", .. var rest] => ValidateCommand.Run(rest, Console.Out, Console.Error),
+    ["cluster", "owner", .. var rest] => ClusterOwnerCommand.Run(rest, Console.Out, Console.Error),
+    ["cluster", "simulate", .. var rest] => ClusterSimulateCommand.Run(rest, Console.Out, Console.Error),
     _ => Usage(),
 };
 
@@ -18,6 +20,10 @@ static int Usage()
           run [flags] CONFIG_PATH   start a silo on the configuration
           fmt [--write] FILE        print (or rewrite) the file in canonical Alloy formatting
           validate FILE             check a configuration without starting anything
+          cluster owner --nodes a,b,c --target '{__address__="h:9100"}'
+                                    print the node that owns a target
+          cluster simulate --nodes N --targets T
+                                    print each node's share and the targets moved by a join and a leave
         """);
     return 1;
 }

@@ -45,13 +45,13 @@ public sealed class ClusterView
     /// The node that owns <paramref name="key"/>: nobody while not ready, this silo when the ring is empty
     /// (fail-open, as Alloy), otherwise the ring's owner.
     /// </summary>
-    public string? OwnerOf(ulong key)
+    public string? Owner(ulong key)
     {
         if (!IsReady)
         {
             return null;
         }
-        return Ring.Nodes.Count == 0 ? LocalName : Ring.OwnerOf(key);
+        return Ring.Nodes.Count == 0 ? LocalName : Ring.Owner(key);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed class ClusterView
     public bool LocalHoldsName { get; }
 
     /// <summary>Whether this silo should scrape a clustered target with this key.</summary>
-    public bool IsLocal(ulong key) => LocalHoldsName && OwnerOf(key) == LocalName;
+    public bool IsLocal(ulong key) => LocalHoldsName && Owner(key) == LocalName;
 
     public bool IsActive(string nodeName) => ActiveByName.ContainsKey(nodeName);
 }

@@ -141,7 +141,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                         continue;
                     }
 
-                    var owner = view.OwnerOf(key);
+                    var owner = view.Owner(key);
                     // Released to a silo that our ring does not show yet: don't take it back until the ring agrees, or
                     // until the grace period says the requester is not coming.
                     if (_releasedTo.TryGetValue(reference, out var released) && (owner != view.LocalName || now - released.SinceMs >= graceMs))
@@ -161,11 +161,11 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                         {
                             // Whoever may be scraping it now: the owner in our last view, or else the owner if we were
                             // not here (a join: the silo we take it from).
-                            var previousOwner = lastView?.OwnerOf(key);
+                            var previousOwner = lastView?.Owner(key);
                             if (previousOwner is null || previousOwner == view.LocalName || !view.IsActive(previousOwner))
                             {
                                 withoutLocal ??= WithoutLocal(view);
-                                previousOwner = withoutLocal.OwnerOf(key);
+                                previousOwner = withoutLocal.Owner(key);
                             }
                             if (previousOwner is not null && previousOwner != view.LocalName && view.IsActive(previousOwner))
                             {
@@ -330,7 +330,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             {
                 continue;
             }
-            if (successor.OwnerOf(scheduled.Target.Key) is { } owner && owner != view.LocalName)
+            if (successor.Owner(scheduled.Target.Key) is { } owner && owner != view.LocalName)
             {
                 (plan.TryGetValue(owner, out var list) ? list : plan[owner] = []).Add(new TargetHandOff(scheduled.Target, nextSlot));
             }

@@ -97,6 +97,22 @@ public sealed class ClusteredScrapingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Two_active_silos_with_one_name_do_not_both_scrape_and_the_later_one_owns_nothing()
+    {
+        await using var cluster = await ScrapeTestCluster.StartAsync(3, TargetCount, Interval, renameLastSiloTo: "Secondary_1");
+        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.FromSeconds(30)), "ownership did not settle");
+        var from = Now() + 500;
+        await Task.Delay(Interval * 3);
+        AssertExactlyOncePerSlot(cluster, from, Now() - 1000, minimumSlots: 2);
+
+        var schedulers = cluster.Cluster.Silos.Select(ScrapeTestCluster.Scheduler).ToList();
+        var namesakes = schedulers.Where(s => s.NodeName == "Secondary_1").Select(s => s.Snapshot().Count).Order().ToList();
+        Assert.Equal(2, namesakes.Count);
+        Assert.Equal(0, namesakes[0]);
+        Assert.True(namesakes[1] > 0);
+    }
+
+    [Fact]
     public async Task With_wait_for_size_three_two_silos_scrape_nothing_until_the_third_joins()
     {
         await using var cluster = await ScrapeTestCluster.StartAsync(2, 60, Interval, waitForSize: 3);

@@ -5,6 +5,7 @@ using AlloyOrleans.Grains.Scrape;
 using AlloyOrleans.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace AlloyOrleans.Tests.Cluster;
@@ -36,12 +37,18 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
 
     public RecordingSink Sink { get; }
 
-    public static async Task<ScrapeTestCluster> StartAsync(int silos, int targetCount, TimeSpan interval, int waitForSize = 0, TimeSpan waitTimeout = default)
+    /// <param name="renameLastSiloTo">Gives the last initial silo another silo's name: the misconfiguration of two silos with one name.</param>
+    public static async Task<ScrapeTestCluster> StartAsync(
+        int silos, int targetCount, TimeSpan interval, int waitForSize = 0, TimeSpan waitTimeout = default, string? renameLastSiloTo = null)
     {
         var server = await ScrapeTargetServer.StartAsync();
         var builder = new TestClusterBuilder((short)silos);
         builder.Properties["Scrape:WaitForSize"] = waitForSize.ToString();
         builder.Properties["Scrape:WaitTimeoutMs"] = ((long)waitTimeout.TotalMilliseconds).ToString();
+        if (renameLastSiloTo is not null)
+        {
+            builder.Properties["Scrape:Rename:" + (silos == 1 ? "Primary" : $"Secondary_{silos - 1}")] = renameLastSiloTo;
+        }
         builder.AddSiloBuilderConfigurator<ScrapingSiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -152,6 +159,10 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
         public void Configure(ISiloBuilder siloBuilder)
         {
             var configuration = siloBuilder.Configuration;
+            if (configuration["Scrape:Rename:" + configuration["Orleans:Name"]] is { } rename)
+            {
+                siloBuilder.Configure<SiloOptions>(options => options.SiloName = rename);
+            }
             siloBuilder.AddClusteredScraping(options =>
             {
                 options.MinimumClusterSize = configuration.GetValue<int>("Scrape:WaitForSize");
