@@ -46,7 +46,11 @@ public sealed class LoggingSettings
         logging.SetMinimumLevel(MinimumLevel);
         if (Format == FormatName.Json)
         {
-            logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
         }
         else
         {

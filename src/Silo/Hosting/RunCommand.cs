@@ -45,7 +45,7 @@ public static class RunCommand
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://" + options.HttpListenAddress);
-        builder.Logging.SetMinimumLevel(configuration.Logging.MinimumLevel);
+        configuration.Logging.Apply(builder.Logging);
         builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Polly", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
