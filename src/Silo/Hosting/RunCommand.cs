@@ -37,7 +37,16 @@ public static class RunCommand
         }
 
         var app = Build(options, configuration);
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (SyntaxException ex)
+        {
+            // A component that failed to start with its real inputs (the graph starts with the host).
+            await error.WriteLineAsync("Error: " + ex.Message);
+            return 1;
+        }
         return 0;
     }
 

@@ -2,6 +2,7 @@ using Xunit;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Scrape;
 using AlloyOrleans.Silo.Configuration;
+using AlloyOrleans.Silo.Syntax;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlloyOrleans.Tests.Configuration;
@@ -98,6 +99,41 @@ public sealed class ComponentGraphTests : IDisposable
             await TestConfigurations.WaitUntilAsync(() => _probe.LastArguments<EchoArguments>("testing.echo.c").Input == "THIRD!", "the third value");
             Assert.Equal(2, _probe.UpdateCount("testing.echo.b"));
         });
+    }
+
+    [Fact]
+    public async Task A_failed_re_evaluation_keeps_the_previous_arguments_until_a_good_value_arrives()
+    {
+        const string source = """
+            testing.source "json" {
+            	value = "{\"name\": \"one\"}"
+            }
+
+            testing.echo "name" {
+            	input = encoding.from_json(testing.source.json.value).name
+            }
+            """;
+        await WithGraphAsync(source, async _ =>
+        {
+            var host = _probe.Hosts["testing.source.json"];
+
+            host.SetExports(new SourceExports { Value = "not json" });
+            host.SetExports(new SourceExports { Value = "{\"name\": \"two\"}" });
+
+            await TestConfigurations.WaitUntilAsync(() => _probe.LastArguments<EchoArguments>("testing.echo.name").Input == "two", "the good value");
+            Assert.Equal(["one", "two"], _probe.Updates.Where(u => u.Id == "testing.echo.name").Select(u => ((EchoArguments)u.Arguments).Input));
+        });
+    }
+
+    [Fact]
+    public async Task A_function_error_on_a_referenced_export_is_reported_when_the_graph_starts()
+    {
+        var loaded = TestConfigurations.Load("testing.source \"json\" {\n\tvalue = \"not json\"\n}\n\ntesting.echo \"name\" {\n\tinput = encoding.from_json(testing.source.json.value).name\n}\n", "late.alloy");
+        var graph = new ComponentGraph(loaded);
+
+        var error = await Assert.ThrowsAsync<FunctionCallException>(() => graph.StartAsync(_services, _storage, CancellationToken.None));
+
+        Assert.StartsWith("late.alloy:6:29: encoding.from_json: invalid JSON", error.Message);
     }
 
     [Fact]

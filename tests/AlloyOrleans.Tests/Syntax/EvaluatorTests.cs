@@ -49,7 +49,7 @@ public sealed class EvaluatorTests
     [InlineData("{a = 1, a = 2}", "e:1:9: field \"a\" is defined more than once")]
     public void Evaluation_errors_point_at_the_sub_expression(string expression, string expected)
     {
-        var error = Assert.Throws<SyntaxException>(() => Eval(expression));
+        var error = Assert.ThrowsAny<SyntaxException>(() => Eval(expression));
         Assert.Equal(expected, error.Message);
     }
 }

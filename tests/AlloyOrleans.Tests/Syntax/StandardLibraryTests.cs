@@ -60,7 +60,7 @@ public sealed class StandardLibraryTests
     [InlineData("array.concat([1], 2)", "e:1:19: array.concat: expected array, got number")]
     public void Bad_arguments_are_errors_at_the_argument(string expression, string expectedPrefix)
     {
-        var error = Assert.Throws<SyntaxException>(() => Eval(expression));
+        var error = Assert.Throws<FunctionCallException>(() => Eval(expression));
         Assert.StartsWith(expectedPrefix, error.Message);
     }
 }
