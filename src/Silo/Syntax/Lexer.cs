@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AlloyOrleans.Silo.Syntax;
 
 /// <summary>
@@ -15,20 +13,6 @@ public sealed class Lexer(string file, string source)
     private bool _insertTerminator;
 
     public string File { get; } = file;
-
-    public static List<Token> Tokenize(string file, string source)
-    {
-        var lexer = new Lexer(file, source);
-        var tokens = new List<Token>();
-        Token token;
-        do
-        {
-            token = lexer.Next();
-            tokens.Add(token);
-        }
-        while (token.Kind != TokenKind.EndOfFile);
-        return tokens;
-    }
 
     public Token Next()
     {
