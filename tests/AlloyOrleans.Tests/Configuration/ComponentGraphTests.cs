@@ -102,6 +102,21 @@ public sealed class ComponentGraphTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dependent_whose_arguments_evaluate_the_same_is_not_updated_and_nothing_propagates()
+    {
+        await WithGraphAsync(Chain, async _ =>
+        {
+            _probe.Hosts["testing.source.a"].SetExports(new SourceExports { Value = "First" });
+            _probe.Hosts["testing.source.a"].SetExports(new SourceExports { Value = "marker" });
+
+            await TestConfigurations.WaitUntilAsync(() => _probe.LastArguments<EchoArguments>("testing.echo.c").Input == "MARKER!", "the marker value");
+            // "First" upper-cases to what b already had, so only "marker" reached b and c.
+            Assert.Equal(["FIRST", "MARKER"], _probe.Updates.Where(u => u.Id == "testing.echo.b").Select(u => ((EchoArguments)u.Arguments).Input));
+            Assert.Equal(2, _probe.UpdateCount("testing.echo.c"));
+        });
+    }
+
+    [Fact]
     public async Task A_failed_re_evaluation_keeps_the_previous_arguments_until_a_good_value_arrives()
     {
         const string source = """
