@@ -311,7 +311,8 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     {
         var now = NowMs();
         var intervalMs = ScrapeSlots.IntervalMs(job.Interval);
-        return handOff.NextSlotMs is { } next && next >= now - intervalMs
+        // A late start still scrapes the slot the sender left (stamped with its own time); only a sender far behind is skipped.
+        return handOff.NextSlotMs is { } next && next >= now - 3 * intervalMs
             ? next
             : ScrapeSlots.AtOrAfter(handOff.Target.Key, job.Interval, now);
     }
