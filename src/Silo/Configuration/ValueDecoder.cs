@@ -69,6 +69,10 @@ public static class ValueDecoder
         {
             // Object keys are unique already, so sorting is all a label set needs (discovery hands over thousands).
             var fields = RequireObject(value, type);
+            if (fields is LabelSetFields exported)
+            {
+                return exported.Labels;
+            }
             var labels = new Label[fields.Count];
             var count = 0;
             foreach (var (name, labelValue) in fields)

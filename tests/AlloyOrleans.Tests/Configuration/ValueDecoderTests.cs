@@ -82,13 +82,17 @@ public sealed class ValueDecoderTests
     }
 
     [Fact]
-    public void Encoding_exports_round_trips_through_decoding()
+    public void Exported_label_sets_decode_to_the_same_instances_and_compare_by_content()
     {
         var exports = new TargetsExports { Targets = [LabelSet.From(("__address__", "a:1"))] };
 
         var value = ValueEncoder.EncodeObject(exports, typeof(TargetsExports));
 
         Assert.Equal("{\"targets\" = [{\"__address__\" = \"a:1\"}]}", value.ToString());
-        Assert.Equal(exports.Targets, ValueDecoder.Decode(value.AsObject()["targets"], typeof(IReadOnlyList<LabelSet>)));
+        var decoded = (IReadOnlyList<LabelSet>)ValueDecoder.Decode(value.AsObject()["targets"], typeof(IReadOnlyList<LabelSet>))!;
+        Assert.Same(exports.Targets[0], Assert.Single(decoded));
+        Assert.Equal(value, ValueEncoder.EncodeObject(new TargetsExports { Targets = [LabelSet.From(("__address__", "a:1"))] }, typeof(TargetsExports)));
+        Assert.NotEqual(value, ValueEncoder.EncodeObject(new TargetsExports { Targets = [LabelSet.From(("__address__", "a:2"))] }, typeof(TargetsExports)));
+        Assert.Equal(value, Eval("{targets = [{\"__address__\" = \"a:1\"}]}"));
     }
 }
