@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests start for real (PostgreSQL for the
-# membership table, Prometheus 2.42 as the remote_write receiver), then runs every test project and prints
-# the summary line "N passed, M failed, K skipped".
+# membership table, Prometheus 2.42 as the remote_write receiver, Chromium for the browser UI tests), then runs
+# every test project and prints the summary line "N passed, M failed, K skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium) # the browser UI tests drive it headless through Playwright
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -13,6 +13,9 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
 
     [Id(0)] private readonly Label[] _labels;
 
+    /// <summary>The hash code once computed (0 = not yet): label sets key caches and maps on every scrape.</summary>
+    [NonSerialized] private int _hashCode;
+
     private LabelSet(Label[] sortedUnique) => _labels = sortedUnique;
 
     /// <summary>Builds a set from labels in any order. A later label with the same name wins; empty values are dropped.</summary>
@@ -73,13 +76,19 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
 
     public bool Contains(string name) => IndexOf(name) >= 0;
 
-    private int IndexOf(string name)
+    private int IndexOf(string name) => IndexOf(_labels, name);
+
+    /// <summary>
+    /// Binary search by name (ordinal) in labels sorted by name: the index, or the complement of the insertion point
+    /// when absent (as <see cref="Array.BinarySearch(Array, object)"/>).
+    /// </summary>
+    public static int IndexOf(ReadOnlySpan<Label> sorted, string name)
     {
-        int lo = 0, hi = _labels.Length - 1;
+        int lo = 0, hi = sorted.Length - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var cmp = string.CompareOrdinal(_labels[mid].Name, name);
+            var cmp = string.CompareOrdinal(sorted[mid].Name, name);
             if (cmp == 0)
             {
                 return mid;
@@ -93,7 +102,7 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
                 hi = mid - 1;
             }
         }
-        return -1;
+        return ~lo;
     }
 
     public Dictionary<string, string> ToDictionary()
@@ -111,19 +120,29 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public bool Equals(LabelSet? other) =>
-        other is not null && (ReferenceEquals(this, other) || _labels.AsSpan().SequenceEqual(other._labels));
+        other is not null &&
+        (ReferenceEquals(this, other) ||
+         ((_hashCode == 0 || other._hashCode == 0 || _hashCode == other._hashCode) && _labels.AsSpan().SequenceEqual(other._labels)));
 
     public override bool Equals(object? obj) => Equals(obj as LabelSet);
 
     public override int GetHashCode()
     {
+        var cached = _hashCode;
+        if (cached != 0)
+        {
+            return cached;
+        }
         var hash = new HashCode();
         foreach (var label in _labels)
         {
             hash.Add(label.Name);
             hash.Add(label.Value);
         }
-        return hash.ToHashCode();
+        cached = hash.ToHashCode();
+        // Racing threads compute the same value; 0 is reserved for "not computed".
+        _hashCode = cached == 0 ? 1 : cached;
+        return _hashCode;
     }
 
     /// <summary>Prometheus' notation: <c>{a="1", b="2"}</c>.</summary>

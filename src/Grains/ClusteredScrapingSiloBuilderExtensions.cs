@@ -19,6 +19,7 @@ public static class ClusteredScrapingSiloBuilderExtensions
             services.Configure(configureOwnership);
         }
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
 
         services.AddSingleton<ClusterViewService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewService>());
@@ -28,6 +29,7 @@ public static class ClusteredScrapingSiloBuilderExtensions
         services.AddSingleton<IScrapeJobRegistry>(sp => sp.GetRequiredService<ScrapeTargetRegistry>());
         services.AddSingleton<ScrapeHttpClients>();
         services.AddSingleton<TargetScraper>();
+        services.AddSingleton<ScrapeMetrics>();
         services.AddSingleton<ScrapeScheduler>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ScrapeScheduler>());
         return builder;

@@ -20,17 +20,23 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     private readonly ClusterReadiness _readiness;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
+    private readonly Histogram<double> _updateDuration;
     private ClusterMembershipSnapshot? _lastSnapshot;
     private string _activeSetSignature = string.Empty;
     private ClusterView _current;
     private Task _loop = Task.CompletedTask;
     private int _nameConflicts;
 
+    // An update covers the ring rebuild and the observers (the scheduler re-deciding ownership of every target), so it
+    // spans from a fraction of a millisecond (few silos, few targets) to a second (many of both).
+    private static readonly double[] UpdateDurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
     public ClusterViewService(
         IClusterMembershipService membership,
         ILocalSiloDetails localSilo,
         IOptions<ClusterOwnershipOptions> options,
         TimeProvider time,
+        IMeterFactory meterFactory,
         ILogger<ClusterViewService> logger)
     {
         _membership = membership;
@@ -40,7 +46,10 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         _readiness = new ClusterReadiness(options.Value.MinimumClusterSize, options.Value.WaitTimeout, time.GetUtcNow());
         _current = new ClusterView(localSilo.Name, 0, isReady: false, HashRing.Empty, new Dictionary<string, SiloAddress>(), []);
 
-        var meter = AlloyMeter.Instance;
+        var meter = AlloyMeter.For(meterFactory);
+        _updateDuration = meter.CreateHistogram("cluster_node_update_duration_seconds",
+            description: "Time spent rebuilding the ring and telling its observers after the set of active silos changed.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = UpdateDurationBuckets });
         meter.CreateObservableGauge("cluster_ready_for_traffic", () => Current.IsReady ? 1 : 0,
             description: "1 when the cluster has reached --cluster.wait-for-size (or the wait timed out).");
         meter.CreateObservableGauge("cluster_minimum_size", () => _readiness.MinimumSize,
@@ -107,6 +116,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
 
     private void Apply(ClusterMembershipSnapshot snapshot)
     {
+        var started = _time.GetTimestamp();
         ClusterView view;
         lock (_gate)
         {
@@ -154,6 +164,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
             LogViewChanged(view.Version, byName.Count, ready);
         }
         Changed?.Invoke(view);
+        _updateDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
     }
 
     private List<ClusterPeer> BuildPeers(ClusterMembershipSnapshot snapshot, Dictionary<string, SiloAddress> activeByName)

@@ -10,7 +10,7 @@ namespace AlloyOrleans.Grains.Scrape;
 /// </summary>
 [SiloNamePlacement]
 [Reentrant]
-public sealed class ScrapeCoordinatorGrain(ScrapeScheduler scheduler, ClusterViewService cluster) : Grain, IScrapeCoordinatorGrain
+public sealed class ScrapeCoordinatorGrain(ScrapeScheduler scheduler, ScrapeTargetRegistry registry, ClusterViewService cluster) : Grain, IScrapeCoordinatorGrain
 {
     public Task<TargetHandOff[]> Release(string requester, TargetRef[] targets) =>
         Task.FromResult(scheduler.Release(requester, targets));
@@ -24,6 +24,24 @@ public sealed class ScrapeCoordinatorGrain(ScrapeScheduler scheduler, ClusterVie
     public Task<ScrapeSiloStatus> GetStatus()
     {
         var view = cluster.Current;
-        return Task.FromResult(new ScrapeSiloStatus(view.LocalName, view.IsReady, scheduler.Snapshot().Count, view.Ring.Nodes.Count));
+        var scraping = scheduler.Snapshot();
+        double samplesPerSecond = 0;
+        var down = 0;
+        foreach (var scheduled in scraping)
+        {
+            if (scheduled.LastReport is not { } report)
+            {
+                continue;
+            }
+            if (!report.Up)
+            {
+                down++;
+            }
+            if (registry.TryGet(scheduled.Target, out var job, out _))
+            {
+                samplesPerSecond += report.SamplesScraped / job.Interval.TotalSeconds;
+            }
+        }
+        return Task.FromResult(new ScrapeSiloStatus(view.LocalName, view.IsReady, scraping.Count, view.Ring.Nodes.Count, samplesPerSecond, down));
     }
 }

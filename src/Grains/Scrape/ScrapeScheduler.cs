@@ -33,6 +33,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counter<long> _movedTotal;
+    private readonly ScrapeMetrics _metrics;
     private ClusterView? _lastView;
     private bool _running;
     private bool _hasPendingMoves;
@@ -45,6 +46,8 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         TargetScraper scraper,
         TimeProvider time,
         IOptions<ScrapeSchedulerOptions> options,
+        IMeterFactory meterFactory,
+        ScrapeMetrics metrics,
         ILogger<ScrapeScheduler> logger)
     {
         _registry = registry;
@@ -54,9 +57,11 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _movedTotal = AlloyMeter.Instance.CreateCounter<long>("prometheus_scrape_targets_moved_total",
+        _metrics = metrics;
+        var meter = AlloyMeter.For(meterFactory);
+        _movedTotal = meter.CreateCounter<long>("prometheus_scrape_targets_moved_total",
             description: "Targets this silo stopped scraping because another silo now owns them.");
-        AlloyMeter.Instance.CreateObservableGauge("prometheus_scrape_targets_gauge", ObserveTargets,
+        meter.CreateObservableGauge("prometheus_scrape_targets_gauge", ObserveTargets,
             description: "Targets this silo scrapes, by component.");
     }
 
@@ -449,8 +454,14 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     {
         try
         {
-            scheduled.LastReport = await worker.Scrape(scheduled.Target, slotMs);
+            var report = await worker.Scrape(scheduled.Target, slotMs);
+            scheduled.LastReport = report;
             scheduled.LastScrapeSlotMs = slotMs;
+            if (scheduled.Active)
+            {
+                // A target stopped meanwhile (released, moved) is not counted: its worker usually found nothing to scrape.
+                _metrics.Record(scheduled.Target.ComponentId, report);
+            }
         }
         catch (Exception ex)
         {

@@ -4,6 +4,7 @@ using AlloyOrleans.Silo.CommandLine;
 using AlloyOrleans.Silo.Configuration;
 using AlloyOrleans.Silo.Http;
 using AlloyOrleans.Silo.Syntax;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
@@ -82,14 +83,18 @@ public static class RunCommand
             }
         });
 
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans")
-            .AddMeter(AlloyMeter.Name)
-            .AddPrometheusExporter());
+        builder.Services.AddOperatorEndpoints();
+        // Meters are enabled through the host's metrics rules rather than OpenTelemetry's AddMeter: AddMeter listens to
+        // every meter of that name in the process, while a rule in the Global|Local scope takes the process-wide meter
+        // plus this host's own meter factory — so silos sharing a process (tests) each export only their own values.
+        builder.Metrics.EnableMetrics("Microsoft.Orleans", instrumentName: null, listenerName: null, scopes: MeterScope.Global | MeterScope.Local);
+        builder.Metrics.EnableMetrics(AlloyMeter.Name, instrumentName: null, listenerName: null, scopes: MeterScope.Global | MeterScope.Local);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
 
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStatusEndpoints();
+        app.MapOperatorEndpoints(options.DashboardEnabled);
         if (options.DashboardEnabled)
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard");

@@ -119,6 +119,7 @@ public ref partial struct ExpositionReader
             _labelsStart = position + 1;
             position = ReadOpenMetricsLabels(position + 1, exemplar: false);
             _labelsEnd = position - 1;
+            CheckRepeatedLabelNames();
             _seriesEnd = position;
         }
 
@@ -167,6 +168,12 @@ public ref partial struct ExpositionReader
     private int SkipExemplar(int position)
     {
         var body = _body;
+        // Prometheus 2.42 accepts exemplars only on counters' _total and histograms' _bucket series.
+        var name = MetricName;
+        if (!name.EndsWith("_total"u8) && !name.EndsWith("_bucket"u8))
+        {
+            throw Error(position, $"metric name {MetricNameString} does not support exemplars");
+        }
         position = ReadOpenMetricsLabels(position, exemplar: true);
         var valueEnd = ReadSpaceToken(position);
         if (valueEnd < 0)
@@ -224,15 +231,16 @@ public ref partial struct ExpositionReader
             first = false;
             var nameStart = position;
             position = ScanName(position, LabelNameChars);
-            if (!exemplar)
-            {
-                AddLabelName(nameStart, position);
-            }
+            var nameEnd = position;
             if (position >= body.Length || body[position] != '=')
             {
                 throw Error(position, $"expected equal, got {Got(position)}");
             }
-            position = ReadQuotedLabelValue(position + 1, newlineAllowed: false);
+            position = ReadQuotedLabelValue(position + 1, newlineAllowed: false, out var hasEscapes);
+            if (!exemplar)
+            {
+                AddLabel(nameStart, nameEnd, nameEnd + 2, position - 1, hasEscapes);
+            }
         }
     }
 

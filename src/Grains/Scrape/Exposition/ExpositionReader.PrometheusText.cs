@@ -13,7 +13,9 @@ public ref partial struct ExpositionReader
         var position = _position;
         while (true)
         {
-            // Blanks are insignificant between tokens, also at the start of a line; blank lines are skipped.
+            // Blanks may precede a comment and fill a blank line, but not precede a metric name: Prometheus then
+            // takes them into the name and rejects it.
+            var lineStart = position;
             position = SkipBlanks(position);
             if (position >= body.Length || body[position] == 0)
             {
@@ -34,6 +36,10 @@ public ref partial struct ExpositionReader
             }
             if (IsMetricNameStart(c))
             {
+                if (position != lineStart)
+                {
+                    throw Error(position, $"invalid metric name {Quote(lineStart, ScanName(position, MetricNameChars))}");
+                }
                 ReadTextSeries(position);
                 return true;
             }
@@ -50,6 +56,7 @@ public ref partial struct ExpositionReader
         if (position < body.Length && body[position] == '{')
         {
             position = ReadTextLabels(position + 1);
+            CheckRepeatedLabelNames();
             _seriesEnd = position;
             position = SkipBlanks(position);
         }
@@ -114,14 +121,16 @@ public ref partial struct ExpositionReader
             }
             var nameStart = position;
             position = ScanName(position, LabelNameChars);
-            AddLabelName(nameStart, position);
+            var nameEnd = position;
             position = SkipBlanks(position);
             if (position >= body.Length || body[position] != '=')
             {
                 throw Error(position, $"expected equal, got {Got(position)}");
             }
             position = SkipBlanks(position + 1);
-            position = ReadQuotedLabelValue(position, newlineAllowed: true);
+            var valueStart = position + 1;
+            position = ReadQuotedLabelValue(position, newlineAllowed: true, out var hasEscapes);
+            AddLabel(nameStart, nameEnd, valueStart, position - 1, hasEscapes);
             position = SkipBlanks(position);
             // A comma is optional between pairs and allowed before the closing brace (as Prometheus 2.42 lexes it).
             if (position < body.Length && body[position] == ',')
@@ -135,8 +144,9 @@ public ref partial struct ExpositionReader
     /// Reads a <c>"..."</c> label value at <paramref name="position"/>, checks it is UTF-8 and returns the position
     /// after the closing quote. A backslash escapes any character but a newline.
     /// </summary>
-    private readonly int ReadQuotedLabelValue(int position, bool newlineAllowed)
+    private readonly int ReadQuotedLabelValue(int position, bool newlineAllowed, out bool hasEscapes)
     {
+        hasEscapes = false;
         var body = _body;
         if (position >= body.Length || body[position] != '"')
         {
@@ -163,6 +173,7 @@ public ref partial struct ExpositionReader
             {
                 throw Error(position, $"expected label value, got {Got(position)}");
             }
+            hasEscapes = true;
             i += 2;
         }
         ValidateUtf8(valueStart, i, "label value");

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
@@ -13,16 +14,17 @@ namespace AlloyOrleans.Grains.Scrape.Exposition;
 /// <see cref="ExpositionFormatException"/>: any error fails the whole scrape.
 /// </summary>
 /// <remarks>
-/// Duplicate label names within a series are rejected here (Prometheus' appender rejects them and fails the
-/// scrape). The same series appearing twice is not an error: Prometheus keeps the first sample, so the caller
-/// should compare label sets (<see cref="SeriesBytes"/> is a cache key, not a canonical identity).
+/// Besides the grammar, the reader applies the checks of Prometheus 2.42's scrape loop that fail a scrape on the
+/// parsed text: a repeated label name (unless an empty occurrence makes Prometheus drop the name), <c>__name__</c>
+/// inside the braces, blanks before a metric name, and OpenMetrics exemplars on series other than <c>_total</c>
+/// and <c>_bucket</c>. The same series appearing twice is not an error: Prometheus keeps the first sample. Equal
+/// <see cref="SeriesBytes"/> mean the same series, but one series can be written in several ways
+/// (<c>a{x="1"}</c>, <c>a{x="1",}</c>), so deduplicate on label sets. After an exception the reader is done.
 /// </remarks>
 public ref partial struct ExpositionReader
 {
     /// <summary>The name Prometheus gives the metric-name label.</summary>
     public const string MetricNameLabel = "__name__";
-
-    private const int TrackedLabelNames = 16;
 
     internal static readonly SearchValues<byte> MetricNameChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:"u8);
@@ -51,7 +53,8 @@ public ref partial struct ExpositionReader
     private MetricType _type;
 
     private int _labelCount;
-    private LabelNameOffsets _labelNames;
+    private bool _hasRepeatedLabelName;
+    private LabelSpans _labels;
 
     public ExpositionReader(ReadOnlySpan<byte> body, ExpositionFormat format)
     {
@@ -66,6 +69,9 @@ public ref partial struct ExpositionReader
 
     /// <summary>The metric name of a series, or the family name of HELP, TYPE and UNIT.</summary>
     public readonly ReadOnlySpan<byte> MetricName => _body[_nameStart.._nameEnd];
+
+    /// <summary><see cref="MetricName"/> as a string (allocates).</summary>
+    public readonly string MetricNameString => Encoding.ASCII.GetString(MetricName);
 
     /// <summary>
     /// The bytes that identify a series in this exposition: the metric name and its label text, as written.
@@ -87,9 +93,15 @@ public ref partial struct ExpositionReader
     /// </summary>
     public readonly ReadOnlySpan<byte> RawText => _body[_textStart.._textEnd];
 
-    /// <summary>The labels of the current series, without the metric name.</summary>
+    /// <summary>
+    /// The labels of the current series as written, without the metric name; empty values included
+    /// (<see cref="CreateLabelSet"/> applies Prometheus' dropping rules).
+    /// </summary>
+    [UnscopedRef]
     public readonly ExpositionLabelEnumerator Labels =>
-        new(_labelsStart < 0 ? default : _body[_labelsStart.._labelsEnd]);
+        _labelCount <= LabelSpans.Capacity
+            ? new(_body, _labels[.._labelCount])
+            : new(_body[_labelsStart.._labelsEnd]);
 
     /// <summary>The 1-based line of the current entry (counted on demand; meant for diagnostics).</summary>
     public readonly int LineNumber => LineAt(_lineStart);
@@ -115,25 +127,26 @@ public ref partial struct ExpositionReader
         ExpositionEscapes.UnescapeToString(RawText, quoteEscape: _format == ExpositionFormat.OpenMetrics);
 
     /// <summary>
-    /// The current series' labels including <c>__name__</c>, sorted by name, without empty values — the
-    /// allocation point for a series the caller has not seen before.
+    /// The current series' labels as Prometheus stores them: including <c>__name__</c>, sorted by name, without
+    /// empty values (and without a repeated name that has an empty occurrence) — the allocation point for a
+    /// series the caller has not seen before.
     /// </summary>
     public readonly LabelSet CreateLabelSet()
     {
         var count = 1;
         foreach (var label in Labels)
         {
-            if (!label.RawValue.IsEmpty)
+            if (IsKept(label))
             {
                 count++;
             }
         }
         var labels = new Label[count];
-        labels[0] = new Label(MetricNameLabel, Encoding.ASCII.GetString(MetricName));
+        labels[0] = new Label(MetricNameLabel, MetricNameString);
         var index = 1;
         foreach (var label in Labels)
         {
-            if (!label.RawValue.IsEmpty)
+            if (IsKept(label))
             {
                 labels[index++] = new Label(label.GetName(), label.GetValue());
             }
@@ -152,6 +165,7 @@ public ref partial struct ExpositionReader
         _labelsStart = -1;
         _labelsEnd = -1;
         _labelCount = 0;
+        _hasRepeatedLabelName = false;
         _hasTimestamp = false;
     }
 
@@ -159,45 +173,98 @@ public ref partial struct ExpositionReader
     {
         _kind = kind;
         _lineStart = lineStart;
+        _labelCount = 0;
         _labelsStart = -1;
         _labelsEnd = -1;
     }
 
-    /// <summary>Rejects a label name already used in this series (Prometheus fails such a scrape).</summary>
-    private void AddLabelName(int start, int end)
+    /// <summary>
+    /// Records a label of the current series. <c>__name__</c> inside the braces always fails the scrape in
+    /// Prometheus (a second name, or no name once an empty one is dropped); other repeated names are settled by
+    /// <see cref="CheckRepeatedLabelNames"/> once the labels are read.
+    /// </summary>
+    private void AddLabel(int nameStart, int nameEnd, int valueStart, int valueEnd, bool hasEscapes)
     {
-        var name = _body[start..end];
-        if (name.SequenceEqual("__name__"u8))
+        var body = _body;
+        var name = body[nameStart..nameEnd];
+        if (name.Length == 8 && name.SequenceEqual("__name__"u8))
         {
-            throw Error(start, $"label name \"{MetricNameLabel}\" is not unique");
+            throw Error(nameStart, $"label name \"{MetricNameLabel}\" is not unique");
         }
-        var tracked = Math.Min(_labelCount, TrackedLabelNames);
+        var tracked = Math.Min(_labelCount, LabelSpans.Capacity);
         for (var i = 0; i < tracked; i++)
         {
-            if (_body[_labelNames[2 * i].._labelNames[2 * i + 1]].SequenceEqual(name))
+            ref readonly var other = ref _labels[i];
+            if (other.NameEnd - other.NameStart == name.Length && body[other.NameStart..other.NameEnd].SequenceEqual(name))
             {
-                throw Error(start, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
+                _hasRepeatedLabelName = true;
             }
         }
-        if (_labelCount >= TrackedLabelNames)
+        if (_labelCount < LabelSpans.Capacity)
         {
-            // Rare: more labels than tracked offsets; compare with the rest by walking the text again.
-            var seen = 0;
-            foreach (var label in new ExpositionLabelEnumerator(_body[_labelsStart..start]))
-            {
-                if (seen++ >= TrackedLabelNames && label.Name.SequenceEqual(name))
-                {
-                    throw Error(start, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
-                }
-            }
+            _labels[_labelCount] = new LabelSpan(nameStart, nameEnd, valueStart, valueEnd, hasEscapes);
         }
         else
         {
-            _labelNames[2 * _labelCount] = start;
-            _labelNames[2 * _labelCount + 1] = end;
+            // Rare: more labels than recorded positions; compare with the rest by walking the text again.
+            var seen = 0;
+            foreach (var label in new ExpositionLabelEnumerator(body[_labelsStart..nameStart]))
+            {
+                if (seen++ >= LabelSpans.Capacity && label.Name.SequenceEqual(name))
+                {
+                    _hasRepeatedLabelName = true;
+                }
+            }
         }
         _labelCount++;
     }
+
+    /// <summary>
+    /// A repeated label name fails the scrape (Prometheus' appender rejects the series) — unless one of its
+    /// occurrences has an empty value: Prometheus' label builder then drops every label of that name.
+    /// </summary>
+    private readonly void CheckRepeatedLabelNames()
+    {
+        if (!_hasRepeatedLabelName)
+        {
+            return;
+        }
+        var outer = Labels;
+        while (outer.MoveNext())
+        {
+            var name = outer.Current.Name;
+            var occurrences = 0;
+            foreach (var label in Labels)
+            {
+                if (label.Name.SequenceEqual(name))
+                {
+                    occurrences++;
+                }
+            }
+            if (occurrences > 1 && !HasEmptyOccurrence(name))
+            {
+                throw Error(_labelsStart, $"label name \"{Encoding.ASCII.GetString(name)}\" is not unique");
+            }
+        }
+    }
+
+    /// <summary>Whether a label of this name has an empty value, which makes Prometheus drop the name.</summary>
+    private readonly bool HasEmptyOccurrence(ReadOnlySpan<byte> name)
+    {
+        foreach (var label in Labels)
+        {
+            if (label.RawValue.IsEmpty && label.Name.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether Prometheus keeps this label of the current series: empty values and names repeated
+    /// with an empty occurrence are dropped.</summary>
+    private readonly bool IsKept(in ExpositionLabel label) =>
+        !label.RawValue.IsEmpty && (!_hasRepeatedLabelName || !HasEmptyOccurrence(label.Name));
 
     private readonly double ParseValue(int start, int end)
     {
@@ -258,12 +325,5 @@ public ref partial struct ExpositionReader
     {
         var text = Encoding.UTF8.GetString(_body[start..end]);
         return "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
-    }
-
-    /// <summary>Start and end offsets of the first label names of a series, for the duplicate check.</summary>
-    [InlineArray(2 * TrackedLabelNames)]
-    private struct LabelNameOffsets
-    {
-        private int _element;
     }
 }

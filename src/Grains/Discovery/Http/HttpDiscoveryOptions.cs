@@ -1,0 +1,28 @@
+using System.Net.Http.Headers;
+
+namespace AlloyOrleans.Grains.Discovery.Http;
+
+/// <summary>Settings of HTTP discovery (Prometheus' http_sd_config, Alloy's discovery.http).</summary>
+public sealed record HttpDiscoveryOptions
+{
+    public required Uri Url { get; init; }
+
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The limit for one request, response body included.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first retry delay after a failure; it doubles up to the refresh interval.</summary>
+    public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Responses larger than this fail (a bound on memory).</summary>
+    public long MaxResponseBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>Builds the message handler (TLS, redirects); the discoverer owns and disposes it.</summary>
+    public Func<HttpMessageHandler> CreateHandler { get; init; } = static () => new SocketsHttpHandler();
+
+    /// <summary>The Authorization header for each request, or null.</summary>
+    public Func<AuthenticationHeaderValue?> Authorization { get; init; } = static () => null;
+
+    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+}

@@ -1,0 +1,10 @@
+namespace AlloyOrleans.Grains.Discovery.Kubernetes;
+
+/// <summary>The kind of Kubernetes object whose instances become targets.</summary>
+public enum KubernetesRole
+{
+    Pod,
+    Service,
+    Endpoints,
+    Node,
+}
