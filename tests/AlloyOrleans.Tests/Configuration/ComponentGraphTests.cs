@@ -22,7 +22,14 @@ public sealed class ComponentGraphTests : IDisposable
             .BuildServiceProvider();
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _services.Dispose();
+        if (Directory.Exists(_storage))
+        {
+            Directory.Delete(_storage, recursive: true);
+        }
+    }
 
     private const string Chain = """
         testing.echo "c" {
@@ -213,6 +220,38 @@ public sealed class ComponentGraphTests : IDisposable
         var error = await Assert.ThrowsAsync<ConfigurationException>(() => graph.StartAsync(withoutRegistry, _storage, CancellationToken.None));
 
         Assert.StartsWith("start.alloy:3:1: component \"prometheus.scrape.s\" failed to start: ", error.Message);
+    }
+
+    [Fact]
+    public async Task Targets_discovered_from_a_file_reach_the_scrape_registry_and_follow_the_file()
+    {
+        Directory.CreateDirectory(_storage);
+        var file = Path.Combine(_storage, "targets.json");
+        await File.WriteAllTextAsync(file, """[{"targets": ["127.0.0.1:9100"], "labels": {"env": "test"}}]""");
+        var source = $$"""
+            discovery.file "nodes" {
+            	files            = ["{{file}}"]
+            	refresh_interval = "1s"
+            }
+
+            testing.receiver "sink" { }
+
+            prometheus.scrape "nodes" {
+            	targets    = discovery.file.nodes.targets
+            	forward_to = [testing.receiver.sink.receiver]
+            }
+            """;
+        await WithGraphAsync(source, async _ =>
+        {
+            await TestConfigurations.WaitUntilAsync(() => _registry.Applied.Any(a => a.Targets.Count == 1), "the first target");
+            Assert.Equal("test", _registry.Applied.Last().Targets[0].Get("env"));
+
+            await File.WriteAllTextAsync(file, """[{"targets": ["127.0.0.1:9100", "127.0.0.1:9101"]}]""");
+
+            await TestConfigurations.WaitUntilAsync(() => _registry.Applied.Any(a => a.Targets.Count == 2), "the changed file");
+            Assert.Equal(["127.0.0.1:9100", "127.0.0.1:9101"], _registry.Applied.Last().Targets.Select(t => t.Get("__address__")));
+        });
+        Assert.Equal(["prometheus.scrape.nodes"], _registry.Removed);
     }
 
     [Fact]
