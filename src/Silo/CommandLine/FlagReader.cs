@@ -1,4 +1,5 @@
 using System.Globalization;
+using AlloyOrleans.Silo.Configuration;
 
 namespace AlloyOrleans.Silo.CommandLine;
 
@@ -34,7 +35,7 @@ public sealed class FlagReader
             : throw new UsageException($"invalid value \"{value}\" for flag --{name}: expected a non-negative integer")));
 
     public FlagReader Duration(string name, Action<TimeSpan> set) =>
-        String(name, value => set(GoDurations.TryParse(value, out var parsed)
+        String(name, value => set(GoDuration.TryParse(value, out var parsed)
             ? parsed
             : throw new UsageException($"invalid value \"{value}\" for flag --{name}: expected a duration such as 30s or 1m")));
 

@@ -61,7 +61,7 @@ internal static class ClrTypeShape
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         return !(type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan)
-            || type == typeof(LabelSet) || ListElement(type) is not null || DictionaryValue(type) is not null || IsAlloyObject(type)
+            || type == typeof(Uri) || type == typeof(LabelSet) || ListElement(type) is not null || DictionaryValue(type) is not null || IsAlloyObject(type)
             || type == typeof(object));
     }
 
@@ -91,6 +91,10 @@ internal static class ClrTypeShape
         if (type == typeof(string) || type.IsEnum)
         {
             return "string";
+        }
+        if (type == typeof(Uri))
+        {
+            return "URL string";
         }
         if (type == typeof(TimeSpan))
         {

@@ -77,10 +77,17 @@ public sealed partial class ComponentGraph(LoadedConfiguration configuration) : 
             var evaluated = EvaluatedBlock.Evaluate(node.Definition.Block, Scope());
             var arguments = BlockDecoder.Decode(evaluated, node.Definition.Registration.ArgumentsType);
             var host = new ComponentHost(id, Path.Combine(storagePath, id), loggerFactory.CreateLogger(id), Publish);
-            var component = (IComponent)ActivatorUtilities.CreateInstance(services, node.Definition.Registration.ComponentType, host);
-            node.Component = component;
-            node.LastEvaluated = evaluated;
-            await component.UpdateAsync(arguments, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var component = (IComponent)ActivatorUtilities.CreateInstance(services, node.Definition.Registration.ComponentType, host);
+                node.Component = component;
+                node.LastEvaluated = evaluated;
+                await component.UpdateAsync(arguments, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not SyntaxException)
+            {
+                throw new ConfigurationException(node.Definition.Block.Start, $"component \"{id}\" failed to start: {e.Message}");
+            }
         }
 
         _propagation = Task.Run(() => PropagateAsync(_stopping.Token), CancellationToken.None);

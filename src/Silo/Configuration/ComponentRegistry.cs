@@ -35,7 +35,5 @@ public sealed class ComponentRegistry
         return new ComponentRegistry(byName);
     }
 
-    public IEnumerable<string> Names => _byName.Keys.Order(StringComparer.Ordinal);
-
     public bool TryGet(string name, out ComponentRegistration registration) => _byName.TryGetValue(name, out registration!);
 }

@@ -61,7 +61,7 @@ public static class ConfigurationLoader
             }
             if (!registry.TryGet(name, out var registration))
             {
-                throw new ConfigurationException(block.Start, $"unknown component \"{name}\" (supported: {string.Join(", ", registry.Names.Prepend(LoggingBlock))})");
+                throw new ConfigurationException(block.Start, $"unknown component \"{name}\"");
             }
             if (string.IsNullOrEmpty(block.Label))
             {
@@ -84,14 +84,27 @@ public static class ConfigurationLoader
         return new LoadedConfiguration(file, logging, ordered, standardLibrary);
     }
 
-    /// <summary>Evaluates and decodes every component with its references' default exports, in dependency order.</summary>
+    /// <summary>
+    /// Evaluates and decodes every component with its references' default exports, in dependency order. A block
+    /// whose function call fails on a value that references supply (<c>encoding.from_json</c> of an export that is
+    /// still empty) is checked when the graph starts instead, with the real exports.
+    /// </summary>
     private static void TypeCheck(IReadOnlyList<ComponentDefinition> ordered, IReadOnlyDictionary<string, AlloyValue> standardLibrary)
     {
         var exports = ordered.ToDictionary(d => d.Id, d => ValueEncoder.DefaultExports(d.Registration.ExportsType), StringComparer.Ordinal);
         var scope = ExportScope.Build(standardLibrary, exports);
         foreach (var definition in ordered)
         {
-            BlockDecoder.Decode(EvaluatedBlock.Evaluate(definition.Block, scope), definition.Registration.ArgumentsType);
+            EvaluatedBlock evaluated;
+            try
+            {
+                evaluated = EvaluatedBlock.Evaluate(definition.Block, scope);
+            }
+            catch (FunctionCallException) when (definition.Dependencies.Count > 0)
+            {
+                continue;
+            }
+            BlockDecoder.Decode(evaluated, definition.Registration.ArgumentsType);
         }
     }
 }

@@ -1,5 +1,6 @@
 using AlloyOrleans.Grains.Components;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace AlloyOrleans.Silo.Configuration;
 
@@ -34,4 +35,32 @@ public sealed class LoggingSettings
         LevelName.Error => LogLevel.Error,
         _ => LogLevel.Information,
     };
+
+    /// <summary>
+    /// Configures console logging from the block: the minimum level, and JSON lines for <c>json</c> or one line per
+    /// entry for <c>logfmt</c> (the closest built-in console format).
+    /// </summary>
+    public void Apply(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(MinimumLevel);
+        if (Format == FormatName.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+    }
 }

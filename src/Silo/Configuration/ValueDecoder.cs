@@ -10,16 +10,14 @@ namespace AlloyOrleans.Silo.Configuration;
 /// </summary>
 public static class ValueDecoder
 {
-    public static object? Decode(AlloyValue value, Type type) => Decode(value, type, "");
-
-    private static object? Decode(AlloyValue value, Type type, string path)
+    public static object? Decode(AlloyValue value, Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type);
         if (value.Kind == ValueKind.Null)
         {
             if (type.IsValueType && underlying is null)
             {
-                throw Mismatch(path, type, value);
+                throw Mismatch(type, value);
             }
             return null;
         }
@@ -32,52 +30,81 @@ public static class ValueDecoder
             {
                 ValueKind.String => value.AsString(),
                 ValueKind.Number => value.FormatNumber(),
-                _ => throw Mismatch(path, type, value),
+                _ => throw Mismatch(type, value),
             };
+        }
+        if (type == typeof(Uri))
+        {
+            if (value.Kind != ValueKind.String)
+            {
+                throw Mismatch(type, value);
+            }
+            return Uri.TryCreate(value.AsString(), UriKind.Absolute, out var uri)
+                ? uri
+                : throw new ValueException($"invalid URL {StringLiteral.Quote(value.AsString())}");
         }
         if (type == typeof(bool))
         {
-            return value.Kind == ValueKind.Bool ? value.AsBool() : throw Mismatch(path, type, value);
+            return value.Kind == ValueKind.Bool ? value.AsBool() : throw Mismatch(type, value);
         }
         if (type == typeof(TimeSpan))
         {
             if (value.Kind != ValueKind.String)
             {
-                throw Mismatch(path, type, value);
+                throw Mismatch(type, value);
             }
             return GoDuration.TryParse(value.AsString(), out var duration)
                 ? duration
-                : throw new ValueException($"{Prefix(path)}invalid duration {StringLiteral.Quote(value.AsString())}");
+                : throw new ValueException($"invalid duration {StringLiteral.Quote(value.AsString())}");
         }
         if (type.IsEnum)
         {
-            return DecodeEnum(value, type, path);
+            return DecodeEnum(value, type);
         }
         if (type.IsPrimitive || type == typeof(decimal))
         {
-            return DecodeNumber(value, type, path);
+            return DecodeNumber(value, type);
         }
         if (type == typeof(LabelSet))
         {
-            var fields = RequireObject(value, type, path);
-            var labels = new List<Label>(fields.Count);
+            // Object keys are unique already, so sorting is all a label set needs (discovery hands over thousands).
+            var fields = RequireObject(value, type);
+            if (fields is LabelSetFields exported)
+            {
+                return exported.Labels;
+            }
+            var labels = new Label[fields.Count];
+            var count = 0;
             foreach (var (name, labelValue) in fields)
             {
-                labels.Add(new Label(name, (string)Decode(labelValue, typeof(string), $"{path}[{StringLiteral.Quote(name)}]")!));
+                var text = labelValue.Kind == ValueKind.String ? labelValue.AsString() : DecodeLabelValue(labelValue, name);
+                if (text.Length > 0)
+                {
+                    labels[count++] = new Label(name, text);
+                }
             }
-            return LabelSet.From(labels);
+            Array.Resize(ref labels, count);
+            Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return LabelSet.FromSortedUnique(labels);
         }
         if (ClrTypeShape.ListElement(type) is { } element)
         {
             if (value.Kind != ValueKind.Array)
             {
-                throw Mismatch(path, type, value);
+                throw Mismatch(type, value);
             }
             var items = value.AsArray();
             var array = Array.CreateInstance(element, items.Count);
             for (var i = 0; i < items.Count; i++)
             {
-                array.SetValue(Decode(items[i], element, $"{path}[{i}]"), i);
+                try
+                {
+                    array.SetValue(Decode(items[i], element), i);
+                }
+                catch (ValueException e)
+                {
+                    throw e.Within($"[{i}]");
+                }
             }
             if (type.IsArray || type.GetGenericTypeDefinition() != typeof(List<>))
             {
@@ -92,32 +119,46 @@ public static class ValueDecoder
         }
         if (ClrTypeShape.DictionaryValue(type) is { } valueType)
         {
-            var fields = RequireObject(value, type, path);
+            var fields = RequireObject(value, type);
             var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
             foreach (var (name, fieldValue) in fields)
             {
-                dictionary[name] = Decode(fieldValue, valueType, $"{path}[{StringLiteral.Quote(name)}]");
+                try
+                {
+                    dictionary[name] = Decode(fieldValue, valueType);
+                }
+                catch (ValueException e)
+                {
+                    throw e.Within($"[{StringLiteral.Quote(name)}]");
+                }
             }
             return dictionary;
         }
         if (ClrTypeShape.IsAlloyObject(type))
         {
-            var fields = RequireObject(value, type, path);
+            var fields = RequireObject(value, type);
             var instance = Activator.CreateInstance(type)!;
             var properties = ClrTypeShape.AlloyProperties(type).ToDictionary(p => p.Attribute.Name, StringComparer.Ordinal);
             foreach (var (name, fieldValue) in fields)
             {
                 if (!properties.TryGetValue(name, out var property))
                 {
-                    throw new ValueException($"{Prefix(path)}unrecognized field {StringLiteral.Quote(name)}");
+                    throw new ValueException($"unrecognized field {StringLiteral.Quote(name)}");
                 }
-                property.Property.SetValue(instance, Decode(fieldValue, property.Property.PropertyType, $"{path}.{name}"));
+                try
+                {
+                    property.Property.SetValue(instance, Decode(fieldValue, property.Property.PropertyType));
+                }
+                catch (ValueException e)
+                {
+                    throw e.Within($".{name}");
+                }
             }
             foreach (var (property, attribute) in properties.Values)
             {
                 if (attribute.Required && !fields.ContainsKey(attribute.Name))
                 {
-                    throw new ValueException($"{Prefix(path)}missing required field {StringLiteral.Quote(attribute.Name)}");
+                    throw new ValueException($"missing required field {StringLiteral.Quote(attribute.Name)}");
                 }
             }
             return instance;
@@ -131,21 +172,21 @@ public static class ValueDecoder
         // run time, as during validation) decodes to null.
         if (value.Kind != ValueKind.Capsule)
         {
-            throw Mismatch(path, type, value);
+            throw Mismatch(type, value);
         }
         var capsule = value.AsCapsule();
         if (capsule is null)
         {
-            return value.CapsuleType is { } declared && type.IsAssignableFrom(declared) ? null : throw Mismatch(path, type, value);
+            return value.CapsuleType is { } declared && type.IsAssignableFrom(declared) ? null : throw Mismatch(type, value);
         }
-        return type.IsInstanceOfType(capsule) ? capsule : throw Mismatch(path, type, value);
+        return type.IsInstanceOfType(capsule) ? capsule : throw Mismatch(type, value);
     }
 
-    private static object DecodeEnum(AlloyValue value, Type type, string path)
+    private static object DecodeEnum(AlloyValue value, Type type)
     {
         if (value.Kind != ValueKind.String)
         {
-            throw Mismatch(path, type, value);
+            throw Mismatch(type, value);
         }
         var wanted = ClrTypeShape.NormalizeEnumName(value.AsString());
         foreach (var member in Enum.GetValues(type))
@@ -156,14 +197,14 @@ public static class ValueDecoder
             }
         }
         var allowed = string.Join(", ", Enum.GetValues(type).Cast<object>().Select(ClrTypeShape.EnumName));
-        throw new ValueException($"{Prefix(path)}unknown value {StringLiteral.Quote(value.AsString())}; expected one of: {allowed}");
+        throw new ValueException($"unknown value {StringLiteral.Quote(value.AsString())}; expected one of: {allowed}");
     }
 
-    private static object DecodeNumber(AlloyValue value, Type type, string path)
+    private static object DecodeNumber(AlloyValue value, Type type)
     {
         if (value.Kind != ValueKind.Number)
         {
-            throw Mismatch(path, type, value);
+            throw Mismatch(type, value);
         }
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
         {
@@ -172,7 +213,7 @@ public static class ValueDecoder
         var number = value.AsDouble();
         if (!value.IsInteger && number != Math.Floor(number))
         {
-            throw new ValueException($"{Prefix(path)}expected integer, got {value}");
+            throw new ValueException($"expected integer, got {value}");
         }
         try
         {
@@ -182,15 +223,25 @@ public static class ValueDecoder
         }
         catch (OverflowException)
         {
-            throw new ValueException($"{Prefix(path)}{value} is out of range for {type.Name}");
+            throw new ValueException($"{value} is out of range for {type.Name}");
         }
     }
 
-    private static IReadOnlyDictionary<string, AlloyValue> RequireObject(AlloyValue value, Type type, string path) =>
-        value.Kind == ValueKind.Object ? value.AsObject() : throw Mismatch(path, type, value);
+    private static IReadOnlyDictionary<string, AlloyValue> RequireObject(AlloyValue value, Type type) =>
+        value.Kind == ValueKind.Object ? value.AsObject() : throw Mismatch(type, value);
 
-    private static ValueException Mismatch(string path, Type type, AlloyValue value) =>
-        new($"{Prefix(path)}expected {ClrTypeShape.Describe(type)}, got {value.Kind.Describe()}");
+    private static string DecodeLabelValue(AlloyValue value, string name)
+    {
+        try
+        {
+            return (string)Decode(value, typeof(string))!;
+        }
+        catch (ValueException e)
+        {
+            throw e.Within($"[{StringLiteral.Quote(name)}]");
+        }
+    }
 
-    private static string Prefix(string path) => path.Length == 0 ? "" : $"{path.TrimStart('.')}: ";
+    private static ValueException Mismatch(Type type, AlloyValue value) =>
+        new($"expected {ClrTypeShape.Describe(type)}, got {value.Kind.Describe()}");
 }

@@ -20,6 +20,8 @@ public static class ValueEncoder
                 return AlloyValue.String(s);
             case bool b:
                 return AlloyValue.Bool(b);
+            case Uri uri:
+                return AlloyValue.String(uri.OriginalString);
             case TimeSpan duration:
                 return AlloyValue.String(GoDuration.Format(duration));
             case Enum e:
@@ -31,12 +33,7 @@ public static class ValueEncoder
             case ulong u:
                 return u <= long.MaxValue ? AlloyValue.Int((long)u) : AlloyValue.Float(u);
             case LabelSet labels:
-                var fields = new OrderedDictionary<string, AlloyValue>(labels.Count, StringComparer.Ordinal);
-                foreach (var label in labels)
-                {
-                    fields[label.Name] = AlloyValue.String(label.Value);
-                }
-                return AlloyValue.Object(fields);
+                return AlloyValue.Object(new LabelSetFields(labels));
         }
 
         if (ClrTypeShape.DictionaryValue(type) is { } valueType && value is IDictionary dictionary)

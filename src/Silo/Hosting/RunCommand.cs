@@ -38,7 +38,16 @@ public static class RunCommand
             return 1;
         }
 
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (SyntaxException ex)
+        {
+            // A component that failed to start with its real inputs (the graph starts with the host).
+            await error.WriteLineAsync("Error: " + ex.Message);
+            return 1;
+        }
         return 0;
     }
 
@@ -46,7 +55,7 @@ public static class RunCommand
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://" + options.HttpListenAddress);
-        builder.Logging.SetMinimumLevel(configuration.Logging.MinimumLevel);
+        configuration.Logging.Apply(builder.Logging);
         builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Polly", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);

@@ -109,6 +109,11 @@ public sealed class AlloyValue : IEquatable<AlloyValue>
             case ValueKind.Object:
                 var a = AsObject();
                 var b = other.AsObject();
+                if (a.Equals(b))
+                {
+                    // Same instance, or a host-side view that knows its own equality (a label set).
+                    return true;
+                }
                 if (a.Count != b.Count)
                 {
                     return false;

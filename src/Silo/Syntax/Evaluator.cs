@@ -121,7 +121,7 @@ public static class Evaluator
         catch (ValueException e)
         {
             var at = e.ArgumentIndex >= 0 && e.ArgumentIndex < call.Arguments.Count ? call.Arguments[e.ArgumentIndex].Start : call.Start;
-            throw new SyntaxException(at, $"{Describe(call.Function)}: {e.Message}");
+            throw new FunctionCallException(at, $"{Describe(call.Function)}: {e.Message}");
         }
     }
 

@@ -18,8 +18,7 @@ public static class Formatter
         var printer = new FormatPrinter(file.Comments);
         WalkStatements(printer, file.Body);
         var aligned = ElasticTabWriter.Align(printer.Finish());
-        var trimmed = TrimLines(aligned);
-        return trimmed.Length == 0 ? "" : trimmed + "\n";
+        return TrimLines(aligned) + "\n";
     }
 
     private static void WalkStatements(FormatPrinter p, IReadOnlyList<Statement> statements)

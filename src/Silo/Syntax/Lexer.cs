@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AlloyOrleans.Silo.Syntax;
 
 /// <summary>
@@ -15,20 +13,6 @@ public sealed class Lexer(string file, string source)
     private bool _insertTerminator;
 
     public string File { get; } = file;
-
-    public static List<Token> Tokenize(string file, string source)
-    {
-        var lexer = new Lexer(file, source);
-        var tokens = new List<Token>();
-        Token token;
-        do
-        {
-            token = lexer.Next();
-            tokens.Add(token);
-        }
-        while (token.Kind != TokenKind.EndOfFile);
-        return tokens;
-    }
 
     public Token Next()
     {
@@ -142,7 +126,13 @@ public sealed class Lexer(string file, string source)
         }
 
         _insertTerminator = canEndStatement;
-        return new Token(kind, source[startOffset.._offset], start, _line);
+        var text = source[startOffset.._offset];
+        if (kind == TokenKind.Comment && text.Contains('\r'))
+        {
+            // Files with CRLF line ends format like LF ones.
+            text = text.Replace("\r", "", StringComparison.Ordinal);
+        }
+        return new Token(kind, text, start, _line);
     }
 
     private SourcePosition Here() => new(File, _line, _column);

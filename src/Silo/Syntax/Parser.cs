@@ -126,13 +126,15 @@ public sealed class Parser
             }
             if (_token.Text[0] != '"')
             {
-                throw Error($"expected block label to be a double quoted string, but got {_token.Text}");
+                throw Error($"expected block label to be a double quoted string, but got {StringLiteral.Quote(_token.Text)}");
             }
-            label = StringLiteral.Unquote(_token.Text);
-            if (label.Length > 0 && !Lexer.IsValidIdentifier(label))
+            var text = StringLiteral.Unquote(_token.Text);
+            if (text.Length > 0 && !Lexer.IsValidIdentifier(text))
             {
-                throw Error($"expected block label to be a valid identifier, but got {StringLiteral.Quote(label)}");
+                throw Error($"expected block label to be a valid identifier, but got {StringLiteral.Quote(text)}");
             }
+            // An empty label is no label, as in Alloy (the formatter drops it).
+            label = text.Length > 0 ? text : null;
             labelPosition = _token.Start;
             Next();
             if (_token.Kind != TokenKind.LeftCurly)

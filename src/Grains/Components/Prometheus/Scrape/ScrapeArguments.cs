@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Components.Common.Http;
 using AlloyOrleans.Grains.Scrape;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.Scrape;
@@ -53,17 +54,53 @@ public sealed class ScrapeArguments : IValidatableArguments
     [Alloy("bearer_token_file")]
     public string? BearerTokenFile { get; init; }
 
+    // Alloy arguments accepted at their default value only: the scrape core behaves as these defaults say, and a
+    // configuration that asks for anything else is rejected rather than silently run differently.
+
+    [Alloy("follow_redirects")]
+    public bool FollowRedirects { get; init; } = true;
+
+    [Alloy("enable_http2")]
+    public bool EnableHttp2 { get; init; } = true;
+
+    [Alloy("extra_metrics")]
+    public bool ExtraMetrics { get; init; }
+
+    [Alloy("scrape_classic_histograms")]
+    public bool ScrapeClassicHistograms { get; init; }
+
+    [Alloy("track_timestamps_staleness")]
+    public bool TrackTimestampsStaleness { get; init; }
+
+    [Alloy("enable_protobuf_negotiation")]
+    public bool EnableProtobufNegotiation { get; init; }
+
+    [Alloy("target_limit")]
+    public int TargetLimit { get; init; }
+
+    [Alloy("label_limit")]
+    public int LabelLimit { get; init; }
+
+    [Alloy("label_name_length_limit")]
+    public int LabelNameLengthLimit { get; init; }
+
+    [Alloy("label_value_length_limit")]
+    public int LabelValueLengthLimit { get; init; }
+
+    [Alloy("proxy_url")]
+    public string ProxyUrl { get; init; } = "";
+
     [AlloyBlock("basic_auth")]
-    public BasicAuthBlock? BasicAuth { get; init; }
+    public BasicAuthArguments? BasicAuth { get; init; }
 
     [AlloyBlock("authorization")]
-    public AuthorizationBlock? Authorization { get; init; }
+    public AuthorizationArguments? Authorization { get; init; }
 
     [AlloyBlock("tls_config")]
-    public TlsConfigBlock? TlsConfig { get; init; }
+    public TlsConfigArguments? TlsConfig { get; init; }
 
     [AlloyBlock("clustering")]
-    public ClusteringBlock? Clustering { get; init; }
+    public ClusteringArguments? Clustering { get; init; }
 
     /// <summary>The body size limit in bytes (validated).</summary>
     public long BodySizeLimitBytes => ByteSize.Parse(BodySizeLimit);
@@ -80,7 +117,7 @@ public sealed class ScrapeArguments : IValidatableArguments
         }
         if (ScrapeTimeout > ScrapeInterval)
         {
-            throw new ComponentArgumentException("scrape_timeout", $"scrape_timeout ({ScrapeTimeout}) greater than scrape_interval ({ScrapeInterval})");
+            throw new ComponentArgumentException("scrape_timeout", $"scrape_timeout ({ScrapeTimeout.TotalSeconds}s) greater than scrape_interval ({ScrapeInterval.TotalSeconds}s)");
         }
         if (Scheme is not "http" and not "https")
         {
@@ -99,6 +136,25 @@ public sealed class ScrapeArguments : IValidatableArguments
             throw new ComponentArgumentException("body_size_limit", $"invalid size \"{BodySizeLimit}\" (use bytes or a unit: B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)");
         }
 
+        var unsupported = new (string Name, bool AtDefault)[]
+        {
+            ("follow_redirects", FollowRedirects),
+            ("enable_http2", EnableHttp2),
+            ("extra_metrics", !ExtraMetrics),
+            ("scrape_classic_histograms", !ScrapeClassicHistograms),
+            ("track_timestamps_staleness", !TrackTimestampsStaleness),
+            ("enable_protobuf_negotiation", !EnableProtobufNegotiation),
+            ("target_limit", TargetLimit == 0),
+            ("label_limit", LabelLimit == 0),
+            ("label_name_length_limit", LabelNameLengthLimit == 0),
+            ("label_value_length_limit", LabelValueLengthLimit == 0),
+            ("proxy_url", ProxyUrl.Length == 0),
+        }.FirstOrDefault(a => !a.AtDefault);
+        if (unsupported.Name is not null)
+        {
+            throw new ComponentArgumentException(unsupported.Name, "only the default value is supported by alloy-orleans");
+        }
+
         // Prometheus allows one way of authenticating per job.
         var schemes = new (string Name, bool Set)[]
         {
@@ -111,79 +167,10 @@ public sealed class ScrapeArguments : IValidatableArguments
         {
             throw new ComponentArgumentException(schemes[1], $"at most one of {string.Join(", ", schemes)} may be set");
         }
-        BasicAuth?.Validate();
-        Authorization?.Validate();
-    }
-}
-
-/// <summary><c>basic_auth { username, password | password_file }</c>.</summary>
-public sealed class BasicAuthBlock
-{
-    [Alloy("username")]
-    public string Username { get; init; } = "";
-
-    [Alloy("password")]
-    public string? Password { get; init; }
-
-    [Alloy("password_file")]
-    public string? PasswordFile { get; init; }
-
-    public void Validate()
-    {
-        if (Password is not null && PasswordFile is not null)
+        if (BasicAuth is { Password.Length: > 0, PasswordFile.Length: > 0 })
         {
             throw new ComponentArgumentException("basic_auth", "at most one of password and password_file may be set");
         }
+        Authorization?.Validate();
     }
-}
-
-/// <summary><c>authorization { type, credentials | credentials_file }</c>; type defaults to Bearer.</summary>
-public sealed class AuthorizationBlock
-{
-    [Alloy("type")]
-    public string Type { get; init; } = "Bearer";
-
-    [Alloy("credentials")]
-    public string? Credentials { get; init; }
-
-    [Alloy("credentials_file")]
-    public string? CredentialsFile { get; init; }
-
-    public void Validate()
-    {
-        if (Credentials is not null && CredentialsFile is not null)
-        {
-            throw new ComponentArgumentException("authorization", "at most one of credentials and credentials_file may be set");
-        }
-        if (string.Equals(Type, "basic", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ComponentArgumentException("authorization", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-        }
-    }
-}
-
-/// <summary><c>tls_config { ca_file, cert_file, key_file, server_name, insecure_skip_verify }</c>.</summary>
-public sealed class TlsConfigBlock
-{
-    [Alloy("ca_file")]
-    public string? CaFile { get; init; }
-
-    [Alloy("cert_file")]
-    public string? CertFile { get; init; }
-
-    [Alloy("key_file")]
-    public string? KeyFile { get; init; }
-
-    [Alloy("server_name")]
-    public string? ServerName { get; init; }
-
-    [Alloy("insecure_skip_verify")]
-    public bool InsecureSkipVerify { get; init; }
-}
-
-/// <summary><c>clustering { enabled = true }</c>: distribute targets over the cluster instead of scraping all of them.</summary>
-public sealed class ClusteringBlock
-{
-    [Alloy("enabled", Required = true)]
-    public bool Enabled { get; init; }
 }

@@ -35,10 +35,15 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
     public static async Task<ScrapeJob> ToJobAsync(string componentId, ScrapeArguments args, CancellationToken cancellationToken)
     {
         var bearer = args.BearerToken ?? await ReadSecretAsync(args.BearerTokenFile, cancellationToken).ConfigureAwait(false);
-        var authorizationCredentials = args.Authorization?.Credentials
-            ?? await ReadSecretAsync(args.Authorization?.CredentialsFile, cancellationToken).ConfigureAwait(false);
-        var basicPassword = args.BasicAuth?.Password
-            ?? await ReadSecretAsync(args.BasicAuth?.PasswordFile, cancellationToken).ConfigureAwait(false);
+        var authorization = args.Authorization;
+        var authorizationCredentials = authorization is null
+            ? null
+            : NullIfEmpty(authorization.Credentials) ?? await ReadSecretAsync(NullIfEmpty(authorization.CredentialsFile), cancellationToken).ConfigureAwait(false);
+        var basicAuth = args.BasicAuth;
+        var basicPassword = basicAuth is null
+            ? null
+            : NullIfEmpty(basicAuth.Password) ?? await ReadSecretAsync(NullIfEmpty(basicAuth.PasswordFile), cancellationToken).ConfigureAwait(false);
+        var tls = args.TlsConfig;
         return new ScrapeJob
         {
             ComponentId = componentId,
@@ -58,18 +63,20 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
             Http = new ScrapeHttpClientSettings
             {
                 BearerToken = bearer,
-                BasicAuthUsername = args.BasicAuth?.Username,
-                BasicAuthPassword = args.BasicAuth is null ? null : basicPassword,
-                AuthorizationType = args.Authorization is null ? null : args.Authorization.Type,
+                BasicAuthUsername = basicAuth?.Username,
+                BasicAuthPassword = basicPassword,
+                AuthorizationType = authorization?.Type,
                 AuthorizationCredentials = authorizationCredentials,
-                TlsCaFile = args.TlsConfig?.CaFile,
-                TlsCertFile = args.TlsConfig?.CertFile,
-                TlsKeyFile = args.TlsConfig?.KeyFile,
-                TlsServerName = args.TlsConfig?.ServerName,
-                TlsInsecureSkipVerify = args.TlsConfig?.InsecureSkipVerify ?? false,
+                TlsCaFile = NullIfEmpty(tls?.CaFile),
+                TlsCertFile = NullIfEmpty(tls?.CertFile),
+                TlsKeyFile = NullIfEmpty(tls?.KeyFile),
+                TlsServerName = NullIfEmpty(tls?.ServerName),
+                TlsInsecureSkipVerify = tls?.InsecureSkipVerify ?? false,
             },
         };
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static async Task<string?> ReadSecretAsync(string? path, CancellationToken cancellationToken) =>
         path is null ? null : (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
