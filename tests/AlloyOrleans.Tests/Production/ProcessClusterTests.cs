@@ -30,7 +30,7 @@ public sealed class ProcessClusterTests(PostgresFixture postgres, ITestOutputHel
         output.WriteLine($"shares: {string.Join(", ", owners.GroupBy(o => o.Value).OrderBy(g => g.Key).Select(g => $"{g.Key}={g.Count()}"))}");
         var steadyFrom = SiloProcessCluster.Now();
         await Task.Delay(Interval * 3);
-        cluster.AssertEverySlotExactlyOnce(steadyFrom, SiloProcessCluster.Now() - Interval.Milliseconds);
+        cluster.AssertEverySlotExactlyOnce(steadyFrom, SiloProcessCluster.Now() - (long)Interval.TotalMilliseconds);
 
         var orphans = owners.Where(o => o.Value == "b").Select(o => o.Key).ToList();
         var killedAt = SiloProcessCluster.Now();

@@ -21,8 +21,11 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     private readonly string _clusterName;
     private readonly Dictionary<string, Silo> _silos = new(StringComparer.Ordinal);
 
-    private SiloProcessCluster(string directory, string connectionString, string clusterName, ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval)
+    private readonly Uri? _remoteWriteUrl;
+
+    private SiloProcessCluster(string directory, string connectionString, string clusterName, ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval, Uri? remoteWriteUrl)
     {
+        _remoteWriteUrl = remoteWriteUrl;
         _directory = directory;
         _connectionString = connectionString;
         _clusterName = clusterName;
@@ -43,14 +46,15 @@ public sealed class SiloProcessCluster : IAsyncDisposable
 
     public Silo this[string name] => _silos[name];
 
-    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval)
+    /// <param name="remoteWriteUrl">When given, every silo forwards its samples there through prometheus.remote_write.</param>
+    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval, Uri? remoteWriteUrl = null)
     {
         var server = await ScrapeTargetServer.StartAsync();
         var targets = Enumerable.Range(0, targetCount)
             .Select(i => LabelSet.From(("__address__", server.Address), ("__metrics_path__", $"/t/{i}"), ("target", i.ToString())))
             .ToList();
         var directory = Directory.CreateTempSubdirectory("alloy-orleans-silos-").FullName;
-        var cluster = new SiloProcessCluster(directory, connectionString, "c" + Guid.NewGuid().ToString("N")[..8], server, targets, interval);
+        var cluster = new SiloProcessCluster(directory, connectionString, "c" + Guid.NewGuid().ToString("N")[..8], server, targets, interval, remoteWriteUrl);
         await File.WriteAllTextAsync(cluster.ConfigPath, cluster.Configuration());
         return cluster;
     }
@@ -202,7 +206,7 @@ public sealed class SiloProcessCluster : IAsyncDisposable
             config.AppendLine("},");
         }
         config.AppendLine("  ]");
-        config.AppendLine("  forward_to      = []");
+        config.AppendLine(_remoteWriteUrl is null ? "  forward_to      = []" : "  forward_to      = [prometheus.remote_write.receiver.receiver]");
         config.AppendLine($"  scrape_interval = \"{(int)Interval.TotalMilliseconds}ms\"");
         config.AppendLine($"  scrape_timeout  = \"{(int)Interval.TotalMilliseconds / 2}ms\"");
         config.AppendLine($"  params          = {{ \"silo\" = [sys.env(\"{SiloVariable}\")] }}");
@@ -210,6 +214,17 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         config.AppendLine("    enabled = true");
         config.AppendLine("  }");
         config.AppendLine("}");
+        if (_remoteWriteUrl is not null)
+        {
+            config.AppendLine("prometheus.remote_write \"receiver\" {");
+            config.AppendLine("  endpoint {");
+            config.AppendLine($"    url = \"{_remoteWriteUrl}\"");
+            config.AppendLine("    queue_config {");
+            config.AppendLine("      batch_send_deadline = \"200ms\"");
+            config.AppendLine("    }");
+            config.AppendLine("  }");
+            config.AppendLine("}");
+        }
         return config.ToString();
     }
 
