@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Discovery.Relabel;
 using Microsoft.Extensions.Logging;
 
 namespace AlloyOrleans.Grains.RemoteWrite;
@@ -129,13 +130,13 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private async Task RouteAsync(WalRecord record, QueueShard[] shards, CancellationToken cancellationToken)
     {
         var ticket = _tracker.Begin(record.Next);
-        var relabel = _options.WriteRelabel;
+        var rules = _options.WriteRelabel;
         foreach (var original in record.Samples)
         {
             var sample = original;
-            if (relabel is not null)
+            if (rules.Count > 0)
             {
-                if (relabel(sample.Labels) is not { Count: > 0 } labels)
+                if (RelabelProcessor.Process(sample.Labels, rules) is not { Count: > 0 } labels)
                 {
                     continue;
                 }
