@@ -23,6 +23,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private readonly WriteAheadLog _wal;
     private readonly RemoteWriteEndpointOptions _options;
     private readonly Label[] _externalLabels;
+    private readonly Label[] _encoderExternalLabels;
     private readonly ILogger _logger;
     private readonly RemoteWriteClient _client;
     private readonly SentPositionFile _positionFile;
@@ -45,6 +46,9 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         _wal = wal;
         _options = options;
         _externalLabels = [.. LabelSet.From(externalLabels).AsSpan()];
+        // Prometheus relabels after adding external labels, so write_relabel_config rules see (and may drop or rewrite)
+        // them; the encoder then has nothing left to add.
+        _encoderExternalLabels = options.WriteRelabel.Count > 0 ? [] : _externalLabels;
         _logger = logger;
         // Credentials in the URL's user-info part must not end up in a metric label.
         Tags = RemoteWriteMetrics.Tags(componentId, options.Name,
@@ -136,7 +140,8 @@ public sealed partial class EndpointQueue : IAsyncDisposable
             var sample = original;
             if (rules.Count > 0)
             {
-                if (RelabelProcessor.Process(sample.Labels, rules) is not { Count: > 0 } labels)
+                var withExternal = _externalLabels.Length > 0 ? LabelSet.From(_externalLabels.Concat(sample.Labels)) : sample.Labels;
+                if (RelabelProcessor.Process(withExternal, rules) is not { Count: > 0 } labels)
                 {
                     continue;
                 }
@@ -180,7 +185,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         {
             return;
         }
-        var body = encoder.EncodeCompressed(samples.AsSpan(0, count), _externalLabels);
+        var body = encoder.EncodeCompressed(samples.AsSpan(0, count), _encoderExternalLabels);
         var backoff = _options.Queue.MinBackoff;
         while (true)
         {

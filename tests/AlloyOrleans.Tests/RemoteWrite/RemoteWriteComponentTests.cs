@@ -10,9 +10,13 @@ using Xunit;
 namespace AlloyOrleans.Tests.RemoteWrite;
 
 /// <summary>The prometheus.remote_write component as the configuration graph drives it.</summary>
-public sealed class RemoteWriteComponentTests : IDisposable
+public sealed class RemoteWriteComponentTests : IAsyncLifetime
 {
     private readonly TestStorage _test = new();
+    private readonly LoopbackWriteReceiver _receiver = new();
+    private readonly Host _host;
+
+    public RemoteWriteComponentTests() => _host = new Host(_test.Directory);
 
     private sealed class Host(string dataPath) : IComponentHost
     {
@@ -27,7 +31,16 @@ public sealed class RemoteWriteComponentTests : IDisposable
         public void SetExports(object exports) => Exports = exports;
     }
 
-    private static RemoteWriteComponent Create(Host host) => new(host);
+    private RemoteWriteComponent Create() => new(_host);
+
+    /// <summary>A component sending to the loopback receiver, its endpoint adjusted by <paramref name="endpoint"/>.</summary>
+    private async Task<RemoteWriteComponent> StartAsync(Action<EndpointBlock>? endpoint = null)
+    {
+        _receiver.Start();
+        var component = Create();
+        await component.UpdateAsync(Arguments(_receiver.Url, endpoint), CancellationToken.None);
+        return component;
+    }
 
     private static RemoteWriteArguments Arguments(Uri url, Action<EndpointBlock>? endpoint = null)
     {
@@ -48,21 +61,17 @@ public sealed class RemoteWriteComponentTests : IDisposable
     [Fact]
     public async Task Samples_sent_to_the_exported_receiver_reach_the_endpoint_with_its_headers()
     {
-        await using var receiver = new LoopbackWriteReceiver();
-        receiver.Start();
-        var host = new Host(_test.Directory);
-        await using var component = Create(host);
-        await component.UpdateAsync(Arguments(receiver.Url, e =>
+        await using var component = await StartAsync(e =>
         {
             e.Headers = new Dictionary<string, string> { ["X-Scope-OrgID"] = "tenant-1" };
             e.BasicAuth = new BasicAuthArguments { Username = "user", Password = "secret" };
-        }), CancellationToken.None);
-        var sink = Assert.IsType<RemoteWriteExports>(host.Exports).Receiver;
+        });
+        var sink = Assert.IsType<RemoteWriteExports>(_host.Exports).Receiver;
 
         await sink.AppendAsync([new Sample(LabelSet.From(("__name__", "up"), ("job", "a")), 1_000, 1)], CancellationToken.None);
 
-        await Eventually.TrueAsync(() => receiver.Accepted.Count == 1, "the sample arrives");
-        var request = Assert.Single(receiver.Requests);
+        await Eventually.TrueAsync(() => _receiver.Accepted.Count == 1, "the sample arrives");
+        var request = Assert.Single(_receiver.Requests);
         Assert.Equal("tenant-1", request.Headers["X-Scope-OrgID"]);
         Assert.Equal("Basic " + Convert.ToBase64String("user:secret"u8.ToArray()), request.Headers["Authorization"]);
         Assert.Equal([new Label("__name__", "up"), new Label("cluster", "eu"), new Label("job", "a")], Assert.Single(request.Series).Labels);
@@ -72,26 +81,22 @@ public sealed class RemoteWriteComponentTests : IDisposable
     [Fact]
     public async Task An_authorization_block_sends_the_credentials_read_from_its_file()
     {
-        await using var receiver = new LoopbackWriteReceiver();
-        receiver.Start();
         Directory.CreateDirectory(_test.Directory);
         var credentials = Path.Combine(_test.Directory, "token");
         await File.WriteAllTextAsync(credentials, "from-file\n");
-        var host = new Host(_test.Directory);
-        await using var component = Create(host);
-        await component.UpdateAsync(Arguments(receiver.Url, e =>
-            e.Authorization = new AuthorizationArguments { Type = "Token", CredentialsFile = credentials }), CancellationToken.None);
+        await using var component = await StartAsync(e =>
+            e.Authorization = new AuthorizationArguments { Type = "Token", CredentialsFile = credentials });
 
         await component.AppendAsync([new Sample(LabelSet.From(("__name__", "up")), 1_000, 1)], CancellationToken.None);
 
-        await Eventually.TrueAsync(() => receiver.Accepted.Count == 1, "the sample arrives");
-        Assert.Equal("Token from-file", Assert.Single(receiver.Requests).Headers["Authorization"]);
+        await Eventually.TrueAsync(() => _receiver.Accepted.Count == 1, "the sample arrives");
+        Assert.Equal("Token from-file", Assert.Single(_receiver.Requests).Headers["Authorization"]);
     }
 
     [Fact]
     public async Task An_unreadable_password_file_is_an_argument_error()
     {
-        await using var component = Create(new Host(_test.Directory));
+        await using var component = Create();
         var error = await Assert.ThrowsAsync<ComponentArgumentException>(() => component.UpdateAsync(
             Arguments(new Uri("http://127.0.0.1:1/api/v1/write"), e =>
                 e.BasicAuth = new BasicAuthArguments { Username = "u", PasswordFile = Path.Combine(_test.Directory, "missing") }),
@@ -102,11 +107,7 @@ public sealed class RemoteWriteComponentTests : IDisposable
     [Fact]
     public async Task Write_relabel_config_drops_and_rewrites_series_before_they_are_sent()
     {
-        await using var receiver = new LoopbackWriteReceiver();
-        receiver.Start();
-        var host = new Host(_test.Directory);
-        await using var component = Create(host);
-        await component.UpdateAsync(Arguments(receiver.Url, e =>
+        await using var component = await StartAsync(e =>
         {
             // One shard sends in WAL order, so once the last sample has arrived every earlier one has been decided.
             e.QueueConfig = new QueueConfigBlock { MinShards = 1, MaxShards = 1, BatchSendDeadline = TimeSpan.FromMilliseconds(50) };
@@ -115,7 +116,7 @@ public sealed class RemoteWriteComponentTests : IDisposable
                 new RelabelRuleArguments { SourceLabels = ["__name__"], Regex = "go_.*", Action = "drop" },
                 new RelabelRuleArguments { SourceLabels = ["instance"], Regex = "([^:]+):\\d+", TargetLabel = "host", Replacement = "$1" },
             ];
-        }), CancellationToken.None);
+        });
 
         await component.AppendAsync(
         [
@@ -125,13 +126,28 @@ public sealed class RemoteWriteComponentTests : IDisposable
             new Sample(LabelSet.From(("__name__", "http_requests_total"), ("instance", "web-2:9090")), 1_000, 4),
         ], CancellationToken.None);
 
-        await Eventually.TrueAsync(() => receiver.Accepted.Any(s => s.Value == 4), "the last kept sample arrives");
+        await Eventually.TrueAsync(() => _receiver.Accepted.Any(s => s.Value == 4), "the last kept sample arrives");
         IReadOnlyList<Label>[] expected =
         [
             [new Label("__name__", "up"), new Label("cluster", "eu"), new Label("host", "web-1"), new Label("instance", "web-1:9090")],
             [new Label("__name__", "http_requests_total"), new Label("cluster", "eu"), new Label("host", "web-2"), new Label("instance", "web-2:9090")],
         ];
-        Assert.Equal(expected, receiver.Requests.SelectMany(r => r.Series).Select(s => s.Labels));
+        Assert.Equal(expected, _receiver.Requests.SelectMany(r => r.Series).Select(s => s.Labels));
+    }
+
+    [Fact]
+    public async Task Write_relabel_config_sees_the_external_labels()
+    {
+        await using var component = await StartAsync(e => e.WriteRelabelConfigs =
+        [
+            new RelabelRuleArguments { SourceLabels = ["cluster"], TargetLabel = "region", Replacement = "${1}-1" },
+            new RelabelRuleArguments { Regex = "cluster", Action = "labeldrop" },
+        ]);
+
+        await component.AppendAsync([new Sample(LabelSet.From(("__name__", "up")), 1_000, 1)], CancellationToken.None);
+
+        await Eventually.TrueAsync(() => _receiver.Accepted.Count == 1, "the sample arrives");
+        Assert.Equal([new Label("__name__", "up"), new Label("region", "eu-1")], Assert.Single(Assert.Single(_receiver.Requests).Series).Labels);
     }
 
     [Theory]
@@ -139,7 +155,7 @@ public sealed class RemoteWriteComponentTests : IDisposable
     [InlineData("regex", "replace", "([a-z")]
     public async Task An_invalid_write_relabel_rule_is_an_argument_error_naming_the_attribute(string attribute, string action, string regex)
     {
-        await using var component = Create(new Host(_test.Directory));
+        await using var component = Create();
         var error = await Assert.ThrowsAsync<ComponentArgumentException>(() => component.UpdateAsync(
             Arguments(new Uri("http://127.0.0.1:1/api/v1/write"), e =>
                 e.WriteRelabelConfigs = [new RelabelRuleArguments { Action = action, Regex = regex, TargetLabel = "x" }]),
@@ -182,5 +198,11 @@ public sealed class RemoteWriteComponentTests : IDisposable
         Assert.Equal("Bearer", new AuthorizationArguments().Type);
     }
 
-    public void Dispose() => _test.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        _test.Dispose();
+    }
 }
