@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Discovery.Relabel;
 using Microsoft.Extensions.Logging;
 
 namespace AlloyOrleans.Grains.RemoteWrite;
@@ -22,6 +23,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private readonly WriteAheadLog _wal;
     private readonly RemoteWriteEndpointOptions _options;
     private readonly Label[] _externalLabels;
+    private readonly Label[] _encoderExternalLabels;
     private readonly ILogger _logger;
     private readonly RemoteWriteClient _client;
     private readonly SentPositionFile _positionFile;
@@ -44,6 +46,9 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         _wal = wal;
         _options = options;
         _externalLabels = [.. LabelSet.From(externalLabels).AsSpan()];
+        // Prometheus relabels after adding external labels, so write_relabel_config rules see (and may drop or rewrite)
+        // them; the encoder then has nothing left to add.
+        _encoderExternalLabels = options.WriteRelabel.Count > 0 ? [] : _externalLabels;
         _logger = logger;
         // Credentials in the URL's user-info part must not end up in a metric label.
         Tags = RemoteWriteMetrics.Tags(componentId, options.Name,
@@ -129,13 +134,14 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private async Task RouteAsync(WalRecord record, QueueShard[] shards, CancellationToken cancellationToken)
     {
         var ticket = _tracker.Begin(record.Next);
-        var relabel = _options.WriteRelabel;
+        var rules = _options.WriteRelabel;
         foreach (var original in record.Samples)
         {
             var sample = original;
-            if (relabel is not null)
+            if (rules.Count > 0)
             {
-                if (relabel(sample.Labels) is not { Count: > 0 } labels)
+                var withExternal = _externalLabels.Length > 0 ? LabelSet.From(_externalLabels.Concat(sample.Labels)) : sample.Labels;
+                if (RelabelProcessor.Process(withExternal, rules) is not { Count: > 0 } labels)
                 {
                     continue;
                 }
@@ -179,7 +185,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         {
             return;
         }
-        var body = encoder.EncodeCompressed(samples.AsSpan(0, count), _externalLabels);
+        var body = encoder.EncodeCompressed(samples.AsSpan(0, count), _encoderExternalLabels);
         var backoff = _options.Queue.MinBackoff;
         while (true)
         {

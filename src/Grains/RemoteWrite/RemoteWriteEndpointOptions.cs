@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Discovery.Relabel;
 
 namespace AlloyOrleans.Grains.RemoteWrite;
 
@@ -26,8 +26,8 @@ public sealed record RemoteWriteEndpointOptions
     public QueueOptions Queue { get; init; } = new();
 
     /// <summary>
-    /// The endpoint's write relabelling: returns the labels to send, or null to drop the sample. Applied when a sample
-    /// leaves the WAL for this endpoint, so each endpoint can relabel differently.
+    /// The endpoint's <c>write_relabel_config</c> rules, applied when a sample leaves the WAL for this endpoint (so each
+    /// endpoint can relabel differently); a sample they drop, or leave without labels, is not sent.
     /// </summary>
-    public Func<LabelSet, LabelSet?>? WriteRelabel { get; init; }
+    public IReadOnlyList<RelabelRule> WriteRelabel { get; init; } = [];
 }

@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace AlloyOrleans.Grains.Components.Common.Http;
 
 /// <summary>An <c>authorization</c> block: <c>type</c> (default Bearer) with <c>credentials</c> or <c>credentials_file</c>.</summary>
@@ -24,4 +26,8 @@ public sealed class AuthorizationArguments
             throw new ComponentArgumentException("authorization", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
         }
     }
+
+    /// <summary>The Authorization header; reads <c>credentials_file</c> (trimmed) when it is set.</summary>
+    public AuthenticationHeaderValue ToHeader() =>
+        new(Type.Length > 0 ? Type : "Bearer", CredentialsFile.Length > 0 ? File.ReadAllText(CredentialsFile).Trim() : Credentials);
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 
 namespace AlloyOrleans.Grains.Components.Common.Http;
 
@@ -91,12 +90,7 @@ public class HttpClientArguments : IValidatableArguments
         {
             return new AuthenticationHeaderValue("Bearer", System.IO.File.ReadAllText(BearerTokenFile).Trim());
         }
-        if (BasicAuth is { } basic)
-        {
-            var password = basic.PasswordFile.Length > 0 ? System.IO.File.ReadAllText(basic.PasswordFile).Trim() : basic.Password;
-            return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.Username}:{password}")));
-        }
-        return null;
+        return BasicAuth?.ToHeader();
     }
 
     /// <summary>The HTTP version policy matching <see cref="EnableHttp2"/>.</summary>

@@ -1,3 +1,6 @@
+using AlloyOrleans.Grains.Components.Common.Http;
+using AlloyOrleans.Grains.Components.Common.Relabel;
+
 namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;
 
 /// <summary>An <c>endpoint</c> block: where to send, how to authenticate, how to queue.</summary>
@@ -30,19 +33,20 @@ public sealed class EndpointBlock
     public string ProxyUrl { get; set; } = "";
 
     [AlloyBlock("basic_auth")]
-    public BasicAuthBlock? BasicAuth { get; set; }
+    public BasicAuthArguments? BasicAuth { get; set; }
 
     [AlloyBlock("authorization")]
-    public AuthorizationBlock? Authorization { get; set; }
+    public AuthorizationArguments? Authorization { get; set; }
 
     [AlloyBlock("tls_config")]
-    public TlsConfigBlock? TlsConfig { get; set; }
+    public TlsConfigArguments? TlsConfig { get; set; }
 
     [AlloyBlock("queue_config")]
     public QueueConfigBlock QueueConfig { get; set; } = new();
 
+    /// <summary>Relabel rules (the same attributes as a <c>rule</c> block) applied just before sending to this endpoint.</summary>
     [AlloyBlock("write_relabel_config")]
-    public IReadOnlyList<WriteRelabelRule> WriteRelabelConfigs { get; set; } = [];
+    public IReadOnlyList<RelabelRuleArguments> WriteRelabelConfigs { get; set; } = [];
 
     internal void Validate()
     {
@@ -68,5 +72,6 @@ public sealed class EndpointBlock
         BasicAuth?.Validate();
         Authorization?.Validate();
         QueueConfig.Validate();
+        RelabelRuleArguments.ToRules(WriteRelabelConfigs);
     }
 }

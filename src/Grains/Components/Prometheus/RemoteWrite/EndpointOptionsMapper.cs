@@ -1,24 +1,18 @@
 using System.IO.Hashing;
 using System.Net.Http.Headers;
 using System.Text;
+using AlloyOrleans.Grains.Components.Common.Relabel;
 using AlloyOrleans.Grains.RemoteWrite;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;
 
-/// <summary>Turns validated <c>endpoint</c> blocks into the engine's options (reading credential files now).</summary>
+/// <summary>Turns validated <c>endpoint</c> blocks into the engine's options (reading secret files and compiling relabel rules now).</summary>
 internal static class EndpointOptionsMapper
 {
-    public static RemoteWriteEndpointOptions ToOptions(EndpointBlock block, IWriteRelabelCompiler? relabelCompiler)
+    public static RemoteWriteEndpointOptions ToOptions(EndpointBlock block)
     {
         var url = new Uri(block.Url);
         var queue = block.QueueConfig;
-        Func<AlloyOrleans.Grains.Abstractions.LabelSet, AlloyOrleans.Grains.Abstractions.LabelSet?>? relabel = null;
-        if (block.WriteRelabelConfigs.Count > 0)
-        {
-            relabel = (relabelCompiler ?? throw new ComponentArgumentException("write_relabel_config",
-                    "write_relabel_config needs the relabel engine, which this silo does not provide"))
-                .Compile(block.WriteRelabelConfigs);
-        }
         return new RemoteWriteEndpointOptions
         {
             Name = block.Name.Length > 0 ? block.Name : GeneratedName(url),
@@ -48,7 +42,7 @@ internal static class EndpointOptionsMapper
                 MaxBackoff = queue.MaxBackoff,
                 RetryOnHttp429 = queue.RetryOnHttp429,
             },
-            WriteRelabel = relabel,
+            WriteRelabel = RelabelRuleArguments.ToRules(block.WriteRelabelConfigs),
         };
     }
 
@@ -64,36 +58,29 @@ internal static class EndpointOptionsMapper
         }
         if (block.BearerTokenFile.Length > 0)
         {
-            return new AuthenticationHeaderValue("Bearer", ReadSecret("bearer_token_file", block.BearerTokenFile));
+            return ReadingSecret("bearer_token_file", () => new AuthenticationHeaderValue("Bearer", File.ReadAllText(block.BearerTokenFile).Trim()));
         }
         if (block.BasicAuth is { } basic)
         {
-            var password = basic.PasswordFile.Length > 0 ? ReadSecret("password_file", basic.PasswordFile) : basic.Password;
-            return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.Username}:{password}")));
+            return ReadingSecret("password_file", basic.ToHeader);
         }
         if (block.Authorization is { } authorization)
         {
-            var credentials = authorization.CredentialsFile.Length > 0
-                ? ReadSecret("credentials_file", authorization.CredentialsFile)
-                : authorization.Credentials;
-            return new AuthenticationHeaderValue(authorization.Type.Length > 0 ? authorization.Type : "Bearer", credentials);
+            return ReadingSecret("credentials_file", authorization.ToHeader);
         }
         return null;
     }
 
-    private static string ReadSecret(string attribute, string path)
+    /// <summary>Builds a header that may read a secret file, turning a failed read into an argument error.</summary>
+    private static AuthenticationHeaderValue ReadingSecret(string attribute, Func<AuthenticationHeaderValue> header)
     {
         try
         {
-            return File.ReadAllText(path).Trim();
+            return header();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ComponentArgumentException(attribute, $"cannot read {path}: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new ComponentArgumentException(attribute, $"cannot read {path}: {e.Message}");
+            throw new ComponentArgumentException(attribute, $"cannot read the file: {e.Message}");
         }
     }
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
 using AlloyOrleans.Grains.Scrape;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;
 
@@ -15,14 +14,12 @@ namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;
 public sealed class RemoteWriteComponent : IComponent, ISampleSink, IAsyncDisposable
 {
     private readonly IComponentHost _host;
-    private readonly IWriteRelabelCompiler? _relabelCompiler;
     private readonly RemoteWriteStorage _storage;
     private string? _appliedFingerprint;
 
-    public RemoteWriteComponent(IComponentHost host, IServiceProvider services)
+    public RemoteWriteComponent(IComponentHost host)
     {
         _host = host;
-        _relabelCompiler = services.GetService<IWriteRelabelCompiler>();
         _storage = new RemoteWriteStorage(Path.Combine(host.DataPath, "wal"), host.ComponentId, new WalOptions(), host.Logger);
         host.SetExports(new RemoteWriteExports { Receiver = this });
     }
@@ -36,7 +33,7 @@ public sealed class RemoteWriteComponent : IComponent, ISampleSink, IAsyncDispos
         {
             return;
         }
-        var endpoints = args.Endpoints.Select(e => EndpointOptionsMapper.ToOptions(e, _relabelCompiler)).ToList();
+        var endpoints = args.Endpoints.Select(e => EndpointOptionsMapper.ToOptions(e)).ToList();
         var duplicate = endpoints.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {

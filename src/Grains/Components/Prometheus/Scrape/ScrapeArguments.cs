@@ -167,10 +167,7 @@ public sealed class ScrapeArguments : IValidatableArguments
         {
             throw new ComponentArgumentException(schemes[1], $"at most one of {string.Join(", ", schemes)} may be set");
         }
-        if (BasicAuth is { Password.Length: > 0, PasswordFile.Length: > 0 })
-        {
-            throw new ComponentArgumentException("basic_auth", "at most one of password and password_file may be set");
-        }
+        BasicAuth?.Validate();
         Authorization?.Validate();
     }
 }
