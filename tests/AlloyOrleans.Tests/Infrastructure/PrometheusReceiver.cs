@@ -13,6 +13,9 @@ namespace AlloyOrleans.Tests.Infrastructure;
 /// </summary>
 public sealed class PrometheusReceiver : IAsyncLifetime
 {
+    /// <summary>A fixed loopback port, so a sender can be pointed at the receiver before it starts; a free one if null.</summary>
+    public int? Port { get; init; }
+
     private const string Binary = "/usr/bin/prometheus";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -31,8 +34,8 @@ public sealed class PrometheusReceiver : IAsyncLifetime
         Directory.CreateDirectory(_directory);
         var config = Path.Combine(_directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 1m\n");
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        var listenPort = Port ?? FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{listenPort}");
         var start = new ProcessStartInfo(Binary)
         {
             RedirectStandardOutput = true,
@@ -43,7 +46,7 @@ public sealed class PrometheusReceiver : IAsyncLifetime
         {
             "--web.enable-remote-write-receiver",
             "--storage.tsdb.path=" + Path.Combine(_directory, "data"),
-            $"--web.listen-address=127.0.0.1:{port}",
+            $"--web.listen-address=127.0.0.1:{listenPort}",
             "--config.file=" + config,
         })
         {
