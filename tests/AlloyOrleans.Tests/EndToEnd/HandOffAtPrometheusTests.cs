@@ -16,7 +16,9 @@ namespace AlloyOrleans.Tests.EndToEnd;
 [Collection(ProductionTestCollection.Name)]
 public sealed class HandOffAtPrometheusTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    // Two seconds, with a one-second scrape timeout: on a loaded 2-core machine a one-second interval lets ordinary
+    // scrape timeouts and skipped slots pass for hand-off errors.
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
     private const int TargetCount = 60;
     private readonly PrometheusReceiver _prometheus = new();
@@ -76,7 +78,7 @@ public sealed class HandOffAtPrometheusTests(PostgresFixture postgres, ITestOutp
         output.WriteLine($"{samples} samples of {TargetCount} targets checked at the receiver; {problems.Count} problems; {rejected} rejected writes");
         Assert.True(problems.Count == 0, string.Join("\n", problems.Take(10)) + "\n" + cluster.Logs());
         Assert.Equal(0, rejected);
-        Assert.True(samples >= TargetCount * 10, "too few samples to judge");
+        Assert.True(samples >= TargetCount * 8, "too few samples to judge");
 
         var up = await _prometheus.QueryAsync("up{job=\"prometheus.scrape.production\"} == 1");
         Assert.Equal(TargetCount, up.GetArrayLength());
