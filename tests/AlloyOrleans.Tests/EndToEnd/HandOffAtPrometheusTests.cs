@@ -80,6 +80,15 @@ public sealed class HandOffAtPrometheusTests(PostgresFixture postgres, ITestOutp
         Assert.Equal(0, rejected);
         Assert.True(samples >= TargetCount * 8, "too few samples to judge");
 
+        // A scraped label that clashes with a target label is kept as exported_<name> (honor_labels is false).
+        var gauges = await _prometheus.QueryAsync("test_gauge");
+        Assert.Equal(TargetCount, gauges.GetArrayLength());
+        Assert.All(gauges.EnumerateArray(), g =>
+        {
+            Assert.Equal("prometheus.scrape.production", g.GetProperty("metric").GetProperty("job").GetString());
+            Assert.Equal("exporter", g.GetProperty("metric").GetProperty("exported_job").GetString());
+        });
+
         var up = await _prometheus.QueryAsync("up{job=\"prometheus.scrape.production\"} == 1");
         Assert.Equal(TargetCount, up.GetArrayLength());
         Assert.All(up.EnumerateArray(), u => Assert.Equal(cluster.Server.Address, u.GetProperty("metric").GetProperty("instance").GetString()));

@@ -78,7 +78,7 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
         }
         return Results.Text(
             "# HELP test_scrapes_total Scrapes of this target.\n# TYPE test_scrapes_total counter\n" +
-            $"test_scrapes_total{{target=\"{id}\"}} {times.Count}\ntest_gauge{{target=\"{id}\",kind=\"constant\"}} 42\n",
+            $"test_scrapes_total{{target=\"{id}\"}} {times.Count}\ntest_gauge{{target=\"{id}\",kind=\"constant\",job=\"exporter\"}} 42\n",
             "text/plain; version=0.0.4");
     }
 
