@@ -212,14 +212,15 @@ if body.get("status") != "success": sys.exit("receiver query failed: %s" % body)
 r = body["data"]["result"]; print(r[0]["value"][1] if r else "nan")'
 }
 RANGE="$((WINDOW_END - WINDOW_START))s"
-# Wait until both contestants' window is fully at the receiver: the count of `up` samples stops growing.
+# Wait until both contestants' window is fully at the receiver: the count of `up` samples stops growing (a count of
+# nothing yet keeps waiting, up to SLACK).
 delivered() { echo "$(query "sum(count_over_time(up{contestant=\"agent\"}[$RANGE]))")/$(query "sum(count_over_time(up{contestant=\"alloy-orleans\"}[$RANGE]))")"; }
 LAST=$(delivered)
 for ((w = 0; w < SLACK; w += 5)); do
   sleep 5
   alive
   NOW=$(delivered)
-  [ "$NOW" = "$LAST" ] && break
+  [ "$NOW" = "$LAST" ] && [[ "$NOW" != *nan* ]] && break
   LAST=$NOW
 done
 CPU_SERIES=$(grep -c '^node_cpu_seconds_total{' "$EXPOSITION")
