@@ -12,6 +12,10 @@
 #
 #   scripts/bench-vs-agent.sh [--targets N (200)] [--interval 1s] [--seconds 60] [--warmup 20]
 #
+# The environment passes through: DOTNET_gcServer=0 runs the silo with workstation GC; KEEP_WORK=1 keeps the temp
+# directory (configurations, logs). The receiver shares the machine: when it or a contestant falls behind, the
+# script says so and the per-sample figures are not a comparison.
+#
 # Needs /usr/bin/prometheus (2.42), python3, curl, and a Release build of the silo
 # (dotnet build -c Release src/Silo; the script builds it when the dll is missing). Everything listens on 127.0.0.1;
 # every process started here is killed on exit.
@@ -34,7 +38,7 @@ while [ $# -gt 0 ]; do
     --seconds=*) SECONDS_WINDOW=${1#*=}; shift ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --warmup=*) WARMUP=${1#*=}; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -260,6 +264,10 @@ for name, r in row.items():
 print(f"{'receiver':<14}{$(cpu receiver):>8.2f}   (target servers: agent's {$(cpu agent-targets):.2f} s, ours {$(cpu silo-targets):.2f} s)")
 print("check: node_cpu_seconds_total samples at the receiver per delivered scrape / series in the exposition: "
       + ", ".join(f"{name} {r['check']:.3f}" for name, r in row.items()) + " (1.000 = every scrape arrived whole)")
+for name, r in row.items():
+    if not r["scrapes"] >= 0.95 * expected:
+        print(f"WARNING: {name}: {r['scrapes']:.0f} of ~{expected} scrapes reached the receiver in time; the machine, the "
+              "receiver or the contestant did not keep up, so per-sample figures are not a fair comparison")
 a, o = row["agent"], row["alloy-orleans"]
 ratio = lambda x, y: x / y if y else float("nan")
 print(f"ratios ours/agent: CPU per sample {ratio(o['per'], a['per']):.2f}, CPU {ratio(o['cpu'], a['cpu']):.2f}, "
