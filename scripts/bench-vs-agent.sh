@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
     --seconds=*) SECONDS_WINDOW=${1#*=}; shift ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --warmup=*) WARMUP=${1#*=}; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
