@@ -105,10 +105,7 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
 
     public ulong KeyOf(int target) => TargetKey.Compute(Targets[target]);
 
-    /// <summary>
-    /// Scrapes per slot for every target between two times: the slot grid is the target's (key mod interval), and a
-    /// scrape counts for the nearest slot. Returns, per target, the counts of each slot due in [fromMs, toMs).
-    /// </summary>
+    /// <summary>Scrapes per target per slot in [fromMs, toMs) (see <see cref="SlotCounts.PerSlot"/>).</summary>
     public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs) => SlotCounts.PerSlot(Server, Targets, Job.Interval, fromMs, toMs);
 
     /// <summary>Waits until every target is scraped by exactly one silo, or the timeout passes.</summary>

@@ -9,7 +9,9 @@ public static class SlotCounts
 {
     /// <summary>
     /// Scrapes per slot for every target between two times: the slot grid is the target's (key mod interval), and a
-    /// scrape counts for the nearest slot. Returns, per target index, the counts of each slot due in [fromMs, toMs).
+    /// scrape counts for the slot whose interval [slot, slot + interval) it falls in — a scrape never starts before its
+    /// slot, so a late one still counts for its own slot. Returns, per target index, the counts of each slot due in
+    /// [fromMs, toMs).
     /// </summary>
     public static Dictionary<int, int[]> PerSlot(ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval, long fromMs, long toMs)
     {
@@ -22,7 +24,7 @@ public static class SlotCounts
             var counts = new int[slots];
             foreach (var time in server.ScrapesOf(i))
             {
-                var index = (int)Math.Floor((time - firstSlot + intervalMs / 2.0) / intervalMs);
+                var index = (int)Math.Floor((time - firstSlot) / (double)intervalMs);
                 if (index >= 0 && index < slots)
                 {
                     counts[index]++;
