@@ -92,7 +92,7 @@ public sealed class ClusteredScrapingTests(ITestOutputHelper output)
         Assert.Equal(TargetCount, latestUp.Count);
         Assert.Equal([0.0], latestUp[broken]);
         Assert.All(latestUp.Where(p => p.Key != broken), p => Assert.Equal([1.0], p.Value));
-        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.Zero + TimeSpan.FromSeconds(1)), "ownership changed");
+        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.FromSeconds(1)), "ownership changed");
         AssertExactlyOncePerSlot(cluster, from, to, minimumSlots: 2);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using AlloyOrleans.Tests.Infrastructure;
 using AlloyOrleans.Tests.Production;
 using Xunit;
