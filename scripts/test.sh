@@ -20,6 +20,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   }
 fi
 
+# --fast: the unit lane for a developer's loop; it leaves out tests that start clusters, processes or servers
+# (namespaces Cluster, EndToEnd, Production and Operator, and classes named *ProcessTests or *OracleTests).
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  set -- --filter "FullyQualifiedName!~.Cluster.&FullyQualifiedName!~.EndToEnd.&FullyQualifiedName!~.Production.&FullyQualifiedName!~.Operator.&FullyQualifiedName!~ProcessTests&FullyQualifiedName!~OracleTests" "$@"
+fi
+
 results="TestResults"
 rm -rf "$results"
 dotnet test AlloyOrleans.sln -c Release --logger "trx" --results-directory "$results" "$@"

@@ -45,6 +45,9 @@ public sealed record ScrapeJob
     /// <summary>metric_relabel_configs: returns the relabelled series or null to drop it.</summary>
     public Func<LabelSet, LabelSet?>? MetricRelabel { get; init; }
 
+    /// <summary>What a slot's scrape does; null means the metrics scraper (<see cref="TargetScraper"/>).</summary>
+    public IScrapeExecutor? Executor { get; init; }
+
     /// <summary>forward_to: every sample of every scrape goes to each of these.</summary>
     public IReadOnlyList<ISampleSink> ForwardTo { get; init; } = [];
 }

@@ -250,7 +250,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         await scheduled.InFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
-            await _scraper.EndSeriesAsync(scheduled.State, NowMs(), _stopping.Token);
+            await (scheduled.State.Job?.Executor ?? _scraper).EndSeriesAsync(scheduled.State, NowMs(), _stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

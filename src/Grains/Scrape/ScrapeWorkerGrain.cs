@@ -18,6 +18,6 @@ public sealed class ScrapeWorkerGrain(ScrapeScheduler scheduler, TargetScraper s
         {
             return Task.FromResult(new ScrapeReport(false, 0, 0, "target is no longer scraped by this silo"));
         }
-        return scraper.ScrapeAsync(job, scrapeTarget, state, slotMs, CancellationToken.None);
+        return (job.Executor ?? scraper).ScrapeAsync(job, scrapeTarget, state, slotMs, CancellationToken.None);
     }
 }

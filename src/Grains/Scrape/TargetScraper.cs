@@ -15,7 +15,7 @@ namespace AlloyOrleans.Grains.Scrape;
 /// staleness markers for series that vanished; and every sample to the job's receivers. A failed scrape writes
 /// <c>up</c> 0 and ends the previous series; it never throws.
 /// </summary>
-public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvider time, ILogger<TargetScraper> logger)
+public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvider time, ILogger<TargetScraper> logger) : IScrapeExecutor
 {
     public const string AcceptHeader =
         "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
