@@ -8,15 +8,23 @@ namespace AlloyOrleans.Grains.Abstractions;
 public interface IScrapeCoordinatorGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Asked by the silo that now owns these targets: stop scraping them and say, for each, the first slot
-    /// this silo will not scrape.
+    /// Asked by a silo that now owns these targets: stop scraping them and say, for each, the first slot this silo
+    /// will not scrape — or where it went, or that this silo is acquiring it itself, or that it never had it.
     /// </summary>
     [Alias("Release")]
-    Task<TargetHandOff[]> Release(string requester, TargetRef[] targets);
+    Task<ReleaseAnswer[]> Release(string requester, TargetRef[] targets);
 
-    /// <summary>Told by a silo that is leaving: scrape these targets from the given slots on.</summary>
+    /// <summary>
+    /// Told by a silo that leaves or no longer owns these targets: scrape them from the given slots on. Returns, for
+    /// each, whether this silo took it; a silo that is stopping or fenced refuses, and the sender keeps the target or
+    /// offers it to the next successor.
+    /// </summary>
     [Alias("Accept")]
-    Task Accept(string sender, TargetHandOff[] handOffs);
+    Task<bool[]> Accept(string sender, TargetHandOff[] handOffs);
+
+    /// <summary>Answers when this silo can be reached: a peer's evidence that the caller is still a member.</summary>
+    [Alias("Ping")]
+    Task Ping();
 
     /// <summary>What this silo scrapes now, for the operator API and tests.</summary>
     [Alias("GetStatus")]

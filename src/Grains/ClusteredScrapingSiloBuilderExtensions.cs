@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Membership;
+using AlloyOrleans.Grains.Ownership;
 using AlloyOrleans.Grains.Scrape;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,8 @@ public static class ClusteredScrapingSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewService>());
         services.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
 
+        // Who owns which target among the active silos: the plain ring unless something else registered an assignment first.
+        services.TryAddSingleton<ITargetAssignment>(RingAssignment.Instance);
         services.AddSingleton<ScrapeTargetRegistry>();
         services.AddSingleton<IScrapeJobRegistry>(sp => sp.GetRequiredService<ScrapeTargetRegistry>());
         services.AddSingleton<ScrapeHttpClients>();

@@ -3,6 +3,7 @@ using AlloyOrleans.Grains.Ring;
 using AlloyOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime;
 
 namespace AlloyOrleans.Grains.Membership;
@@ -10,6 +11,9 @@ namespace AlloyOrleans.Grains.Membership;
 /// <summary>
 /// Keeps this silo's <see cref="ClusterView"/> current from Orleans membership: the ring over the names of the
 /// <c>Active</c> silos, rebuilt only when that set (or readiness) changes — Orleans can deliver one version twice.
+/// It also keeps the <see cref="Fence"/> fed: every snapshot that shows this silo active confirms its membership, and
+/// so does, between snapshots, a periodic refresh of the membership table or, while the table cannot be read, an
+/// answer from a peer (peers refuse calls from a silo they declared dead).
 /// </summary>
 public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -26,6 +30,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     private ClusterView _current;
     private Task _loop = Task.CompletedTask;
     private int _nameConflicts;
+    private readonly IGrainFactory _grains;
 
     // An update covers the ring rebuild and the observers (the scheduler re-deciding ownership of every target), so it
     // spans from a fraction of a millisecond (few silos, few targets) to a second (many of both).
@@ -35,6 +40,8 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         IClusterMembershipService membership,
         ILocalSiloDetails localSilo,
         IOptions<ClusterOwnershipOptions> options,
+        IOptions<ClusterMembershipOptions> membershipOptions,
+        IGrainFactory grains,
         TimeProvider time,
         IMeterFactory meterFactory,
         ILogger<ClusterViewService> logger)
@@ -43,6 +50,8 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         _localSilo = localSilo;
         _time = time;
         _logger = logger;
+        _grains = grains;
+        Fence = new MembershipFence(FailureDetectionWindowMs(membershipOptions.Value));
         _readiness = new ClusterReadiness(options.Value.MinimumClusterSize, options.Value.WaitTimeout, time.GetUtcNow());
         _current = new ClusterView(localSilo.Name, 0, isReady: false, HashRing.Empty, new Dictionary<string, SiloAddress>(), []);
 
@@ -61,6 +70,16 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         meter.CreateObservableGauge("cluster_node_info", ObserveSelf,
             description: "This silo's state in the cluster.");
     }
+
+    /// <summary>Whether this silo may scrape clustered targets now (it can show it is still an active member).</summary>
+    public MembershipFence Fence { get; }
+
+    /// <summary>
+    /// The shortest time in which peers can declare this silo dead: the missed probes a suspicion needs, one probe
+    /// period each. A silo that cannot confirm its membership for that long may already have been replaced.
+    /// </summary>
+    public static long FailureDetectionWindowMs(ClusterMembershipOptions options) =>
+        (long)(options.ProbeTimeout.TotalMilliseconds * Math.Max(1, options.NumMissedProbesLimit));
 
     /// <summary>The latest view; replaced atomically.</summary>
     public ClusterView Current => Volatile.Read(ref _current);
@@ -86,6 +105,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     private async Task FollowMembershipAsync(CancellationToken cancellationToken)
     {
         var deadlineTimer = Task.Run(() => ReevaluateAtDeadlinesAsync(cancellationToken), CancellationToken.None);
+        var confirmations = Task.Run(() => ConfirmMembershipAsync(cancellationToken), CancellationToken.None);
         try
         {
             await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(cancellationToken))
@@ -97,6 +117,65 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         {
         }
         await deadlineTimer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await confirmations.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// Confirms this silo's membership four times per failure-detection window while membership is quiet: a table
+    /// refresh, or when the table cannot be read (a database outage must not stop scraping), any peer's answer.
+    /// </summary>
+    private async Task ConfirmMembershipAsync(CancellationToken cancellationToken)
+    {
+        var period = TimeSpan.FromMilliseconds(Math.Max(50, Fence.WindowMs / 4));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, _time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var requestedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            try
+            {
+                await _membership.Refresh().AsTask().WaitAsync(TimeSpan.FromMilliseconds(Fence.WindowMs), _time, cancellationToken);
+                ConfirmFrom(_membership.CurrentSnapshot, requestedAt);
+                continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogRefreshFailed(ex.Message);
+            }
+            foreach (var peer in Current.ActiveByName.Keys.Where(n => n != _localSilo.Name).Take(2))
+            {
+                try
+                {
+                    await _grains.GetGrain<Abstractions.IScrapeCoordinatorGrain>(peer).Ping()
+                        .WaitAsync(TimeSpan.FromMilliseconds(Fence.WindowMs), _time, cancellationToken);
+                    Fence.Confirm(requestedAt);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    LogPeerUnreachable(peer, ex.Message);
+                }
+            }
+        }
+    }
+
+    private void ConfirmFrom(ClusterMembershipSnapshot snapshot, long requestedAtMs)
+    {
+        var status = snapshot.GetSiloStatus(_localSilo.SiloAddress);
+        if (status == SiloStatus.Dead)
+        {
+            Fence.Dead();
+        }
+        else if (status == SiloStatus.Active)
+        {
+            Fence.Confirm(requestedAtMs);
+        }
     }
 
     /// <summary>The wait-for-size deadline can pass while membership is quiet: look again when it does.</summary>
@@ -117,6 +196,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     private void Apply(ClusterMembershipSnapshot snapshot)
     {
         var started = _time.GetTimestamp();
+        ConfirmFrom(snapshot, _time.GetUtcNow().ToUnixTimeMilliseconds());
         ClusterView view;
         lock (_gate)
         {
@@ -222,6 +302,12 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster readiness is now {Ready} with {ActiveSilos} active silos (wait-for-size {MinimumSize})")]
     private partial void LogReadiness(bool ready, int activeSilos, int minimumSize);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not refresh membership: {Error}")]
+    private partial void LogRefreshFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Peer {Peer} did not answer a membership check: {Error}")]
+    private partial void LogPeerUnreachable(string peer, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cluster view {Version}: {ActiveSilos} active silos, ready {Ready}")]
     private partial void LogViewChanged(long version, int activeSilos, bool ready);

@@ -2,22 +2,10 @@ using AlloyOrleans.Grains.Abstractions;
 
 namespace AlloyOrleans.Grains.Scrape;
 
-/// <summary>A target this silo is scraping: where it is on its slot grid, and its scrape state.</summary>
-public sealed class ScheduledTarget(TargetRef target, long nextSlotMs)
+/// <summary>A target this silo is scraping: its scrape state, the scrape in flight and its last report.</summary>
+public sealed class ScheduledTarget(TargetRef target)
 {
     public TargetRef Target { get; } = target;
-
-    /// <summary>The first slot not yet started. Guarded by the scheduler's lock.</summary>
-    public long NextSlotMs { get; set; } = nextSlotMs;
-
-    /// <summary>False once the target was stopped, released or handed off; its queued slot is then discarded.</summary>
-    public bool Active { get; set; } = true;
-
-    /// <summary>The silo that handed this target over while its ring still named that silo, if any.</summary>
-    public string? GrantedBy { get; set; }
-
-    /// <summary>When the ring gave this target to another silo that has not asked for it yet.</summary>
-    public long? LosingSinceMs { get; set; }
 
     /// <summary>The scrape in progress, if any: a slot is skipped rather than overlapped.</summary>
     public Task InFlight { get; set; } = Task.CompletedTask;

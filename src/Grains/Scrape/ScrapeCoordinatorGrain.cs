@@ -12,14 +12,13 @@ namespace AlloyOrleans.Grains.Scrape;
 [Reentrant]
 public sealed class ScrapeCoordinatorGrain(ScrapeScheduler scheduler, ScrapeTargetRegistry registry, ClusterViewService cluster) : Grain, IScrapeCoordinatorGrain
 {
-    public Task<TargetHandOff[]> Release(string requester, TargetRef[] targets) =>
+    public Task<ReleaseAnswer[]> Release(string requester, TargetRef[] targets) =>
         Task.FromResult(scheduler.Release(requester, targets));
 
-    public Task Accept(string sender, TargetHandOff[] handOffs)
-    {
-        scheduler.Accept(sender, handOffs);
-        return Task.CompletedTask;
-    }
+    public Task<bool[]> Accept(string sender, TargetHandOff[] handOffs) =>
+        Task.FromResult(scheduler.Accept(sender, handOffs));
+
+    public Task Ping() => Task.CompletedTask;
 
     public Task<ScrapeSiloStatus> GetStatus()
     {

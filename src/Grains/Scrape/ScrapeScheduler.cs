@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Membership;
-using AlloyOrleans.Grains.Ring;
+using AlloyOrleans.Grains.Ownership;
 using AlloyOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,11 +10,9 @@ using Orleans.Runtime;
 namespace AlloyOrleans.Grains.Scrape;
 
 /// <summary>
-/// The per-silo scrape loop. It keeps the set of targets this silo scrapes — those the local ring gives it, plus
-/// hand-offs in flight — and starts each on its slot grid by calling a local stateless scrape worker.
-/// Targets change hands at slot boundaries: a silo that gains a target asks the previous owner to release it and
-/// starts at the first slot the previous owner did not scrape; a silo that shuts down hands its targets to their
-/// next owners before it leaves the ring. Only a crash loses slots (those inside failure detection).
+/// The per-silo scrape loop: the I/O shell around the pure <see cref="OwnershipPlanner"/>. It feeds the planner the
+/// registry's targets, the cluster view and the peers' answers, carries out what the planner returns (release
+/// requests, pushes, slots to scrape) outside its lock, and passes each due slot whole to a local stateless worker.
 /// </summary>
 public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -24,19 +22,16 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly TargetScraper _scraper;
     private readonly TimeProvider _time;
     private readonly ScrapeSchedulerOptions _options;
+    private readonly ITargetAssignment _assignment;
     private readonly ILogger<ScrapeScheduler> _logger;
     private readonly object _lock = new();
+    private readonly OwnershipPlanner _planner;
     private readonly Dictionary<TargetRef, ScheduledTarget> _scraping = [];
-    private readonly HashSet<TargetRef> _acquiring = [];
-    private readonly Dictionary<TargetRef, (string Requester, long SinceMs)> _releasedTo = [];
-    private readonly PriorityQueue<ScheduledTarget, long> _due = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counter<long> _movedTotal;
     private readonly ScrapeMetrics _metrics;
-    private ClusterView? _lastView;
     private bool _running;
-    private bool _hasPendingMoves;
     private Task _loop = Task.CompletedTask;
 
     public ScrapeScheduler(
@@ -46,6 +41,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         TargetScraper scraper,
         TimeProvider time,
         IOptions<ScrapeSchedulerOptions> options,
+        ITargetAssignment assignment,
         IMeterFactory meterFactory,
         ScrapeMetrics metrics,
         ILogger<ScrapeScheduler> logger)
@@ -56,17 +52,32 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _scraper = scraper;
         _time = time;
         _options = options.Value;
+        _assignment = assignment;
         _logger = logger;
         _metrics = metrics;
+        _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings());
         var meter = AlloyMeter.For(meterFactory);
         _movedTotal = meter.CreateCounter<long>("prometheus_scrape_targets_moved_total",
             description: "Targets this silo stopped scraping because another silo now owns them.");
         meter.CreateObservableGauge("prometheus_scrape_targets_gauge", ObserveTargets,
             description: "Targets this silo scrapes, by component.");
+        meter.CreateObservableCounter("prometheus_scrape_slots_skipped_total", () => SkippedSlots,
+            description: "Slots not scraped because the loop ran a whole interval late or the silo was fenced.");
     }
 
     /// <summary>The node name this scheduler scrapes for.</summary>
     public string NodeName => _cluster.Current.LocalName;
+
+    private long SkippedSlots
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _planner.Dispatcher.SkippedSlots;
+            }
+        }
+    }
 
     /// <summary>The targets this silo scrapes now, with their last reports.</summary>
     public IReadOnlyList<ScheduledTarget> Snapshot()
@@ -93,18 +104,37 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         return Task.CompletedTask;
     }
 
-    /// <summary>Graceful stop: hand every clustered target to its next owner, then stop scraping.</summary>
+    /// <summary>Graceful stop: hand every clustered target to its successor, wait for the hand-offs, then stop scraping.</summary>
     private async Task OnStop(CancellationToken cancellationToken)
     {
         _cluster.Changed -= OnClusterChanged;
         _registry.Changed -= Reconcile;
-        Dictionary<string, List<TargetHandOff>> handOffs;
+        PlannerActions actions;
+        lock (_lock)
+        {
+            _planner.SetView(OwnershipViewOf(_cluster.Current));
+            actions = _planner.BeginLeave(NowMs());
+            Apply(actions);
+        }
+        Perform(actions);
+        // Pulls and pushes under way finish first: a release that arrives now is passed on, not dropped.
+        var deadline = NowMs() + 2 * (long)_options.HandOffTimeout.TotalMilliseconds;
+        while (NowMs() < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            lock (_lock)
+            {
+                if (_planner.IsQuiescent)
+                {
+                    break;
+                }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None);
+        }
         lock (_lock)
         {
             _running = false;
-            handOffs = PlanHandOffOnLeave();
+            Apply(_planner.StopAll());
         }
-        await Task.WhenAll(handOffs.Select(h => SendHandOffAsync(h.Key, h.Value, cancellationToken)));
         await _stopping.CancelAsync();
         _wake.Release();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -112,141 +142,89 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     private void OnClusterChanged(ClusterView view) => Reconcile();
 
-    /// <summary>Brings the scraped set in line with the registry and the current view. Cheap when nothing moved.</summary>
+    private OwnershipView OwnershipViewOf(ClusterView view) =>
+        new(view.LocalName, view.Version, view.IsReady, view.LocalHoldsName, view.Ring, _assignment,
+            [.. view.Peers.Where(p => p.State == PeerState.Terminating).Select(p => p.Name)]);
+
+    /// <summary>Brings the scraped set in line with the registry and the current view.</summary>
     private void Reconcile()
     {
-        var pulls = new Dictionary<string, List<TargetRef>>(StringComparer.Ordinal);
-        var stale = new List<ScheduledTarget>();
+        PlannerActions actions;
         lock (_lock)
         {
             if (!_running)
             {
                 return;
             }
-            var view = _cluster.Current;
-            var lastView = _lastView is { IsReady: true } last ? last : null;
-            ClusterView? withoutLocal = null;
-            var now = NowMs();
-            var graceMs = (long)_options.ReleaseGrace.TotalMilliseconds;
-            _hasPendingMoves = _releasedTo.Count > 0;
-            var wanted = new HashSet<TargetRef>();
-
-            foreach (var (componentId, entry) in _registry.Jobs)
-            {
-                foreach (var (key, target) in entry.Targets)
-                {
-                    var reference = new TargetRef(componentId, key);
-                    if (!entry.Job.ClusteringEnabled)
-                    {
-                        wanted.Add(reference);
-                        if (!_scraping.ContainsKey(reference))
-                        {
-                            Start(reference, ScrapeSlots.AtOrAfter(key, entry.Job.Interval, now), grantedBy: null);
-                        }
-                        continue;
-                    }
-
-                    var owner = view.Owner(key);
-                    // Released to a silo that our ring does not show yet: don't take it back until the ring agrees, or
-                    // until the grace period says the requester is not coming.
-                    if (_releasedTo.TryGetValue(reference, out var released) && (owner != view.LocalName || now - released.SinceMs >= graceMs))
-                    {
-                        _releasedTo.Remove(reference);
-                    }
-
-                    if (view.IsLocal(key))
-                    {
-                        wanted.Add(reference);
-                        if (_scraping.TryGetValue(reference, out var scheduled))
-                        {
-                            scheduled.LosingSinceMs = null;
-                            scheduled.GrantedBy = null;
-                        }
-                        else if (!_acquiring.Contains(reference) && !_releasedTo.ContainsKey(reference))
-                        {
-                            // Whoever may be scraping it now: the owner in our last view, or else the owner if we were
-                            // not here (a join: the silo we take it from).
-                            var previousOwner = lastView?.Owner(key);
-                            if (previousOwner is null || previousOwner == view.LocalName || !view.IsActive(previousOwner))
-                            {
-                                withoutLocal ??= WithoutLocal(view);
-                                previousOwner = withoutLocal.Owner(key);
-                            }
-                            if (previousOwner is not null && previousOwner != view.LocalName && view.IsActive(previousOwner))
-                            {
-                                _acquiring.Add(reference);
-                                (pulls.TryGetValue(previousOwner, out var list) ? list : pulls[previousOwner] = []).Add(reference);
-                            }
-                            else
-                            {
-                                Start(reference, ScrapeSlots.AtOrAfter(key, entry.Job.Interval, now), grantedBy: null);
-                            }
-                        }
-                    }
-                    else if (_scraping.TryGetValue(reference, out var scheduled))
-                    {
-                        wanted.Add(reference);
-                        if (owner is null || !view.LocalHoldsName)
-                        {
-                            Stop(scheduled, "cluster not ready");
-                            continue;
-                        }
-                        if (scheduled.GrantedBy == owner && view.IsActive(owner))
-                        {
-                            continue; // handed to us by a leaving silo that is still in our ring
-                        }
-                        // The new owner will ask for it; keep scraping until then, within a bound.
-                        scheduled.LosingSinceMs ??= now;
-                        _hasPendingMoves = true;
-                        if (now - scheduled.LosingSinceMs >= graceMs || !view.IsActive(owner))
-                        {
-                            Stop(scheduled, "owned by " + owner);
-                            _movedTotal.Add(1, new KeyValuePair<string, object?>("component_id", componentId));
-                        }
-                    }
-                }
-            }
-
-            foreach (var (reference, scheduled) in _scraping.ToList())
-            {
-                if (!wanted.Contains(reference))
-                {
-                    Stop(scheduled, "target disappeared");
-                    stale.Add(scheduled);
-                }
-            }
-            _lastView = view;
+            _planner.SetTargets(TargetSpecs());
+            _planner.SetView(OwnershipViewOf(_cluster.Current));
+            actions = _planner.Reconcile(NowMs());
+            Apply(actions);
         }
+        Perform(actions);
+    }
 
-        foreach (var (owner, targets) in pulls)
+    private Dictionary<TargetRef, TargetSpec> TargetSpecs()
+    {
+        var specs = new Dictionary<TargetRef, TargetSpec>();
+        foreach (var (componentId, entry) in _registry.Jobs)
         {
-            _ = PullAsync(owner, targets, _stopping.Token);
+            var spec = new TargetSpec(ScrapeSlots.IntervalMs(entry.Job.Interval), entry.Job.ClusteringEnabled);
+            foreach (var key in entry.Targets.Keys)
+            {
+                specs[new TargetRef(componentId, key)] = spec;
+            }
         }
-        foreach (var scheduled in stale)
+        return specs;
+    }
+
+    /// <summary>Keeps the runtime records in step with what the planner started and stopped. Called under the lock.</summary>
+    private void Apply(PlannerActions actions)
+    {
+        foreach (var (target, reason) in actions.Stopped)
         {
-            _ = EndSeriesAsync(scheduled);
+            if (!_scraping.Remove(target, out var scheduled))
+            {
+                continue;
+            }
+            LogStopped(target.ComponentId, target.Key, reason);
+            if (reason == StopReason.Moved)
+            {
+                _movedTotal.Add(1, new KeyValuePair<string, object?>("component_id", target.ComponentId));
+            }
+            else if (reason == StopReason.Disappeared)
+            {
+                _ = EndSeriesAsync(scheduled);
+            }
+        }
+        foreach (var (target, firstSlot) in actions.Started)
+        {
+            _scraping[target] = new ScheduledTarget(target);
+            LogStarted(target.ComponentId, target.Key, firstSlot);
+        }
+        if (actions.Started.Count > 0)
+        {
+            _wake.Release();
         }
     }
 
-    private void Start(TargetRef reference, long firstSlotMs, string? grantedBy)
+    /// <summary>Sends what the planner asked for. Never called under the lock: a grain call may run inline.</summary>
+    private void Perform(PlannerActions actions)
     {
-        var scheduled = new ScheduledTarget(reference, firstSlotMs) { GrantedBy = grantedBy };
-        _scraping[reference] = scheduled;
-        _due.Enqueue(scheduled, firstSlotMs);
-        LogStarted(reference.ComponentId, reference.Key, firstSlotMs);
-        _wake.Release();
-    }
-
-    private void Stop(ScheduledTarget scheduled, string reason)
-    {
-        scheduled.Active = false;
-        _scraping.Remove(scheduled.Target);
-        LogStopped(scheduled.Target.ComponentId, scheduled.Target.Key, reason);
+        foreach (var (peer, targets) in actions.Pulls)
+        {
+            _ = PullAsync(peer, targets, _stopping.Token);
+        }
+        foreach (var (peer, handOffs) in actions.Pushes)
+        {
+            _ = PushAsync(peer, handOffs, _stopping.Token);
+        }
     }
 
     /// <summary>A target that disappeared gets staleness markers for its series, once its last scrape is done.</summary>
     private async Task EndSeriesAsync(ScheduledTarget scheduled)
     {
+        await Task.Yield(); // leave the caller's lock
         await scheduled.InFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
@@ -261,45 +239,47 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private async Task DispatchLoopAsync(CancellationToken cancellationToken)
     {
         var worker = _grains.GetGrain<IScrapeWorkerGrain>(0);
-        var lastGraceCheck = NowMs();
+        var lastReconcile = NowMs();
+        var work = new List<(ScheduledTarget, ScrapeWork)>();
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
+            var now = NowMs();
+            _cluster.Fence.Tick(now);
             lock (_lock)
             {
-                var now = NowMs();
-                while (_due.TryPeek(out var scheduled, out var dueMs) && dueMs <= now)
+                var fenceReason = _cluster.Fence.Reason(now);
+                if (fenceReason is not null != _planner.Fenced)
                 {
-                    _due.Dequeue();
-                    if (!scheduled.Active || scheduled.NextSlotMs != dueMs)
+                    LogFence(fenceReason ?? "membership confirmed");
+                }
+                _planner.Fenced = fenceReason is not null;
+                foreach (var (target, slot) in _planner.TakeDue(now))
+                {
+                    if (!_scraping.TryGetValue(target, out var scheduled) || !_registry.TryGet(target, out var job, out var scrapeTarget))
                     {
                         continue;
                     }
-                    if (!_registry.TryGet(scheduled.Target, out var job, out _))
-                    {
-                        continue;
-                    }
-                    var slot = scheduled.NextSlotMs;
-                    scheduled.NextSlotMs = slot + ScrapeSlots.IntervalMs(job.Interval);
-                    _due.Enqueue(scheduled, scheduled.NextSlotMs);
                     if (!scheduled.InFlight.IsCompleted)
                     {
-                        LogSkippedSlot(scheduled.Target.ComponentId, scheduled.Target.Key, slot);
+                        LogSkippedSlot(target.ComponentId, target.Key, slot);
                         continue;
                     }
-                    scheduled.InFlight = ScrapeSlotAsync(worker, scheduled, slot);
+                    work.Add((scheduled, new ScrapeWork(target, slot, job, scrapeTarget, scheduled.State)));
                 }
-                wait = _due.TryPeek(out _, out var nextDue) ? TimeSpan.FromMilliseconds(Math.Max(1, nextDue - now)) : TimeSpan.FromSeconds(1);
-                if (wait > TimeSpan.FromSeconds(1))
-                {
-                    wait = TimeSpan.FromSeconds(1);
-                }
+                var nextDue = _planner.Dispatcher.NextDueMs;
+                wait = TimeSpan.FromMilliseconds(Math.Clamp((nextDue ?? now + 1000) - now, 1, 250));
             }
-
-            // Targets whose new owner never asked, or that were released to a silo never seen, time out.
-            if (Volatile.Read(ref _hasPendingMoves) && NowMs() - lastGraceCheck >= 1000)
+            foreach (var (scheduled, one) in work)
             {
-                lastGraceCheck = NowMs();
+                scheduled.InFlight = ScrapeSlotAsync(worker, scheduled, one);
+            }
+            work.Clear();
+
+            // Retries of acquisitions, pushes held back, and ledger expiry are driven by time.
+            if (NowMs() - lastReconcile >= 1000)
+            {
+                lastReconcile = NowMs();
                 Reconcile();
             }
             try
@@ -313,45 +293,19 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
     }
 
-    private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, long slotMs)
+    private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work)
     {
-        // The dispatch loop starts this under _lock. Sending a grain call can run the worker activation's message
-        // loop inline on this thread, and that loop waits for the activation's own lock, which a running Scrape holds
-        // while it waits for _lock in TryGetWork: a lock-order deadlock (seen in real processes under load). Leave
-        // the caller's lock before calling.
-        await Task.Yield();
         try
         {
-            var report = await worker.Scrape(scheduled.Target, slotMs);
+            var report = await worker.Scrape(work);
             scheduled.LastReport = report;
-            scheduled.LastScrapeSlotMs = slotMs;
-            if (scheduled.Active)
-            {
-                // A target stopped meanwhile (released, moved) is not counted: its worker usually found nothing to scrape.
-                _metrics.Record(scheduled.Target.ComponentId, report);
-            }
+            scheduled.LastScrapeSlotMs = work.SlotMs;
+            _metrics.Record(work.Target.ComponentId, report);
         }
         catch (Exception ex)
         {
-            LogWorkerFailed(ex, scheduled.Target.ComponentId, scheduled.Target.Key);
+            LogWorkerFailed(ex, work.Target.ComponentId, work.Target.Key);
         }
-    }
-
-    /// <summary>Used by the worker grain: the scrape state of a target this silo scrapes.</summary>
-    public bool TryGetWork(TargetRef target, out ScrapeJob job, out ScrapeTarget scrapeTarget, out TargetScrapeState state)
-    {
-        lock (_lock)
-        {
-            if (_scraping.TryGetValue(target, out var scheduled) && _registry.TryGet(target, out job, out scrapeTarget))
-            {
-                state = scheduled.State;
-                return true;
-            }
-        }
-        job = null!;
-        scrapeTarget = null!;
-        state = null!;
-        return false;
     }
 
     private IEnumerable<Measurement<int>> ObserveTargets()
@@ -376,8 +330,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private partial void LogStarted(string componentId, ulong key, long slotMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: stopped target {Key:x16}: {Reason}")]
-    private partial void LogStopped(string componentId, ulong key, string reason);
-
+    private partial void LogStopped(string componentId, ulong key, StopReason reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: target {Key:x16} still being scraped at slot {SlotMs}; slot skipped")]
     private partial void LogSkippedSlot(string componentId, ulong key, long slotMs);
@@ -387,4 +340,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: could not write staleness markers")]
     private partial void LogStalenessFailed(Exception exception, string componentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clustered scraping fence: {Reason}")]
+    private partial void LogFence(string reason);
 }

@@ -1,3 +1,5 @@
+using AlloyOrleans.Grains.Ownership;
+
 namespace AlloyOrleans.Grains.Scrape;
 
 /// <summary>Timing of the hand-off protocol between silos.</summary>
@@ -7,8 +9,12 @@ public sealed class ScrapeSchedulerOptions
     public TimeSpan HandOffTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a silo keeps scraping a target that the ring gave to another silo, waiting for that silo to ask for it.
-    /// The new owner asks within milliseconds; this bound only matters when it cannot.
+    /// How long this silo trusts that a peer its view does not show yet is scraping a target (the peer asked for it,
+    /// or another peer says it went there): the time a join takes to reach every silo's view, with room to spare.
     /// </summary>
-    public TimeSpan ReleaseGrace { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan UnseenPeerGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal OwnershipTimings Timings() => new(
+        HandOffTimeoutMs: (long)HandOffTimeout.TotalMilliseconds,
+        UnseenPeerGraceMs: (long)UnseenPeerGrace.TotalMilliseconds);
 }

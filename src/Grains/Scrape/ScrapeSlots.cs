@@ -8,9 +8,11 @@ namespace AlloyOrleans.Grains.Scrape;
 public static class ScrapeSlots
 {
     /// <summary>The first slot at or after <paramref name="timeMs"/>.</summary>
-    public static long AtOrAfter(ulong key, TimeSpan interval, long timeMs)
+    public static long AtOrAfter(ulong key, TimeSpan interval, long timeMs) => AtOrAfter(key, IntervalMs(interval), timeMs);
+
+    /// <summary>The first slot at or after <paramref name="timeMs"/> on a grid of <paramref name="intervalMs"/> (at least 1).</summary>
+    public static long AtOrAfter(ulong key, long intervalMs, long timeMs)
     {
-        var intervalMs = IntervalMs(interval);
         var offset = (long)(key % (ulong)intervalMs);
         var remainder = ((offset - timeMs) % intervalMs + intervalMs) % intervalMs;
         return timeMs + remainder;

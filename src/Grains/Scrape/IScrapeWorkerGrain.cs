@@ -1,4 +1,4 @@
-namespace AlloyOrleans.Grains.Abstractions;
+namespace AlloyOrleans.Grains.Scrape;
 
 /// <summary>
 /// Scrapes one target for one slot. A stateless worker: Orleans activates it on the calling silo, so the scheduler's
@@ -8,5 +8,5 @@ namespace AlloyOrleans.Grains.Abstractions;
 public interface IScrapeWorkerGrain : IGrainWithIntegerKey
 {
     [Alias("Scrape")]
-    Task<ScrapeReport> Scrape(TargetRef target, long slotMs);
+    Task<Abstractions.ScrapeReport> Scrape(ScrapeWork work);
 }

@@ -1,0 +1,29 @@
+namespace AlloyOrleans.Grains.Abstractions;
+
+/// <summary>
+/// What a silo asked to release a target says about it. The answers are distinct on purpose: "I never had it" and "I
+/// already gave it to X" call for different actions by the asker (start, or look for X), and "I am getting it myself"
+/// means "ask again shortly", not "nobody has it".
+/// </summary>
+public enum ReleaseOutcome
+{
+    /// <summary>It was scraping the target and stopped: <see cref="ReleaseAnswer.SlotMs"/> is the first slot it did not start.</summary>
+    Released,
+
+    /// <summary>It gave the target to <see cref="ReleaseAnswer.HandedTo"/>, which scrapes from <see cref="ReleaseAnswer.SlotMs"/>.</summary>
+    HandedOn,
+
+    /// <summary>It is itself acquiring the target: ask again.</summary>
+    Pending,
+
+    /// <summary>It neither scrapes the target nor knows where it went.</summary>
+    NotHere,
+}
+
+/// <summary>One target's answer to a release request.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct ReleaseAnswer(
+    [property: Id(0)] TargetRef Target,
+    [property: Id(1)] ReleaseOutcome Outcome,
+    [property: Id(2)] long? SlotMs = null,
+    [property: Id(3)] string? HandedTo = null);

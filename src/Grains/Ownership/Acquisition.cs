@@ -1,0 +1,137 @@
+using AlloyOrleans.Grains.Abstractions;
+
+namespace AlloyOrleans.Grains.Ownership;
+
+/// <summary>
+/// One target this silo owns but does not hold yet: it asks every active peer to release it, collects the answers of
+/// one round, and then decides from all of them together (<see cref="Decide"/>) — start at the slot a holder
+/// released, wait and ask again, or start afresh when nobody has it.
+/// </summary>
+internal sealed class Acquisition(long startedMs)
+{
+    private readonly Dictionary<string, ReleaseAnswer?> _answers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _outstanding = new(StringComparer.Ordinal);
+
+    public long StartedMs { get; } = startedMs;
+
+    /// <summary>When to ask again, after a round that could not decide.</summary>
+    public long? RetryAtMs { get; set; }
+
+    public bool AwaitingAnswers => _outstanding.Count > 0;
+
+    /// <summary>Starts a round that asks <paramref name="peers"/>.</summary>
+    public void Ask(IEnumerable<string> peers)
+    {
+        RetryAtMs = null;
+        _answers.Clear();
+        _outstanding.Clear();
+        _outstanding.UnionWith(peers);
+    }
+
+    /// <summary>Records one peer's answer (null: the call failed). True when the round is complete.</summary>
+    public bool Record(string peer, ReleaseAnswer? answer)
+    {
+        if (!_outstanding.Remove(peer))
+        {
+            return false;
+        }
+        _answers[peer] = answer;
+        return _outstanding.Count == 0;
+    }
+
+    /// <summary>
+    /// Decides a complete round. A release wins (the latest released slot, in case two silos were scraping it).
+    /// Otherwise the hand-offs reported (and this silo's own, <paramref name="ownGift"/>) form a chain in time — slots
+    /// only grow along it — and its latest link says where the target is: on its way to this silo (start there), or
+    /// at a peer that is acquiring it, did not answer, or is not in this view yet (ask again, within a bound), or at a
+    /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
+    /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
+    /// </summary>
+    public Decision Decide(string localName, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs)? ownGift)
+    {
+        long? released = null;
+        var gifts = new List<(string From, string To, long SlotMs)>();
+        if (ownGift is { } own)
+        {
+            gifts.Add((localName, own.To, own.SlotMs));
+        }
+        var retry = false;
+        foreach (var (peer, answer) in _answers)
+        {
+            switch (answer)
+            {
+                case null:
+                    // Unreachable but still in the view: it may be scraping. A crashed peer leaves the view within
+                    // failure detection and the next round no longer asks it.
+                    retry |= view.Peers.Contains(peer);
+                    break;
+                case { Outcome: ReleaseOutcome.Released, SlotMs: { } slot }:
+                    released = Math.Max(released ?? long.MinValue, slot);
+                    break;
+                case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to }:
+                    gifts.Add((peer, to, slot));
+                    break;
+                case { Outcome: ReleaseOutcome.Pending }:
+                    retry |= string.CompareOrdinal(peer, localName) < 0;
+                    break;
+            }
+        }
+        if (released is { } r)
+        {
+            return new Decision(DecisionKind.Start, r);
+        }
+        if (Latest(gifts) is { } latest)
+        {
+            if (latest.To == localName)
+            {
+                return new Decision(DecisionKind.Start, latest.SlotMs);
+            }
+            var holderAnswer = _answers.TryGetValue(latest.To, out var a) ? a : null;
+            var orphaned = holderAnswer is { Outcome: ReleaseOutcome.NotHere };
+            if (!orphaned && nowMs - StartedMs < timings.UnseenPeerGraceMs)
+            {
+                return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
+            }
+            return new Decision(DecisionKind.StartAfresh, Math.Max(latest.SlotMs, nowMs));
+        }
+        if (retry && nowMs - StartedMs < timings.UnseenPeerGraceMs)
+        {
+            return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
+        }
+        return new Decision(DecisionKind.StartAfresh, nowMs);
+    }
+
+    /// <summary>The last link of the hand-off chain: the highest slot, and among equal slots the one passed on last.</summary>
+    private static (string From, string To, long SlotMs)? Latest(List<(string From, string To, long SlotMs)> gifts)
+    {
+        if (gifts.Count == 0)
+        {
+            return null;
+        }
+        var latest = gifts.MaxBy(g => g.SlotMs);
+        for (var hops = 0; hops < gifts.Count; hops++)
+        {
+            var onward = gifts.FirstOrDefault(g => g.From == latest.To && g.SlotMs >= latest.SlotMs && g != latest);
+            if (onward == default)
+            {
+                break;
+            }
+            latest = onward;
+        }
+        return latest;
+    }
+}
+
+internal enum DecisionKind
+{
+    /// <summary>Start at the slot (released or handed to this silo).</summary>
+    Start,
+
+    /// <summary>Nobody has it: start at the first slot at or after the time.</summary>
+    StartAfresh,
+
+    /// <summary>Ask again at the time.</summary>
+    Retry,
+}
+
+internal readonly record struct Decision(DecisionKind Kind, long Ms);

@@ -1,0 +1,63 @@
+using AlloyOrleans.Grains.Abstractions;
+
+namespace AlloyOrleans.Grains.Ownership;
+
+/// <summary>
+/// Where each target this silo gave away went, and from which slot: what lets it answer a later release request
+/// with "handed on to X from slot s" instead of "never had it", and keeps it from taking a target back that a peer
+/// it cannot see yet is scraping. Entries end when this silo holds the target again, or after a bound.
+/// </summary>
+public sealed class HandOffLedger
+{
+    private readonly Dictionary<TargetRef, HandOff> _given = [];
+
+    public int Count => _given.Count;
+
+    /// <summary>Records that <paramref name="target"/> went to <paramref name="to"/>, scraped there from <paramref name="fromSlotMs"/>.</summary>
+    public void RecordGiven(TargetRef target, string to, long fromSlotMs, long atMs, bool confirmed, bool receiverInView) =>
+        _given[target] = new HandOff(to, fromSlotMs, atMs, confirmed, receiverInView);
+
+    /// <summary>A push was answered: the receiver took the target.</summary>
+    public void Confirm(TargetRef target)
+    {
+        if (_given.TryGetValue(target, out var handOff))
+        {
+            _given[target] = handOff with { Confirmed = true };
+        }
+    }
+
+    public bool TryGetGiven(TargetRef target, out HandOff handOff) => _given.TryGetValue(target, out handOff);
+
+    public void Forget(TargetRef target) => _given.Remove(target);
+
+    /// <summary>
+    /// Notes which receivers the view now shows (a receiver not shown yet is a join this view has not caught up with),
+    /// and drops entries older than <paramref name="retentionMs"/>. An entry outlives its receiver's departure on
+    /// purpose: it is the link of the hand-off chain that tells an acquisition the target moved on after that.
+    /// </summary>
+    public void Observe(OwnershipView view, long nowMs, long retentionMs)
+    {
+        List<TargetRef>? expired = null;
+        List<TargetRef>? seen = null;
+        foreach (var (target, handOff) in _given)
+        {
+            if (nowMs - handOff.AtMs >= retentionMs)
+            {
+                (expired ??= []).Add(target);
+            }
+            else if (!handOff.ReceiverSeen && view.IsActive(handOff.To))
+            {
+                (seen ??= []).Add(target);
+            }
+        }
+        expired?.ForEach(t => _given.Remove(t));
+        seen?.ForEach(t => _given[t] = _given[t] with { ReceiverSeen = true });
+    }
+
+    /// <param name="To">The receiver's node name.</param>
+    /// <param name="FromSlotMs">The first slot the receiver scrapes.</param>
+    /// <param name="AtMs">When this silo gave it.</param>
+    /// <param name="Confirmed">False while a push is unanswered.</param>
+    /// <param name="ReceiverSeen">Whether this silo's view has shown the receiver active since.</param>
+    public readonly record struct HandOff(string To, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen);
+}

@@ -1,0 +1,400 @@
+using AlloyOrleans.Grains.Abstractions;
+
+namespace AlloyOrleans.Grains.Ownership;
+
+/// <summary>
+/// Decides, for one silo, which targets it holds and how they change hands — without I/O or a clock: every input
+/// carries the time, and every output is a <see cref="PlannerActions"/> for the caller to carry out.
+/// <list type="bullet">
+/// <item>A target this silo owns but does not hold is acquired: every active peer is asked to release it, and it
+/// starts at the slot a holder released (or afresh, when nobody has it).</item>
+/// <item>A target it holds but another active silo owns is pushed to that owner at its next slot; one the owner asks
+/// for is released at its next slot. The ledger remembers where it went.</item>
+/// <item>A leaving silo pushes everything to its successors, and a refused push goes to the next successor.</item>
+/// </list>
+/// Not thread-safe: the caller serialises calls.
+/// </summary>
+public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
+{
+    private readonly Dictionary<TargetRef, Acquisition> _acquiring = [];
+    private readonly Dictionary<TargetRef, HashSet<string>> _refusedBy = [];
+    private readonly Dictionary<TargetRef, long> _pushBackoffUntil = [];
+    private IReadOnlyDictionary<TargetRef, TargetSpec> _targets = new Dictionary<TargetRef, TargetSpec>();
+
+    public string LocalName { get; } = localName;
+
+    public OwnershipView View { get; private set; } = new(localName, 0, isReady: false, localHoldsName: true, Ring.HashRing.Empty, RingAssignment.Instance);
+
+    public SlotDispatcher Dispatcher { get; } = new();
+
+    public HandOffLedger Ledger { get; } = new();
+
+    /// <summary>Set while this silo cannot show it is still a member: it refuses hand-offs and starts no slot.</summary>
+    public bool Fenced { get; set; }
+
+    public bool Leaving { get; private set; }
+
+    /// <summary>True when no acquisition waits for answers and no push waits for its receiver.</summary>
+    public bool IsQuiescent => _acquiring.Values.All(a => !a.AwaitingAnswers) && _unconfirmedPushes == 0;
+
+    private int _unconfirmedPushes;
+
+    public void SetTargets(IReadOnlyDictionary<TargetRef, TargetSpec> targets) => _targets = targets;
+
+    public void SetView(OwnershipView view) => View = view;
+
+    /// <summary>The slots to scrape now (none while fenced: they are skipped).</summary>
+    public List<(TargetRef Target, long SlotMs)> TakeDue(long nowMs) => Dispatcher.TakeDue(nowMs, Fenced);
+
+    /// <summary>Brings what this silo holds in line with the targets and the view.</summary>
+    public PlannerActions Reconcile(long nowMs)
+    {
+        var actions = new PlannerActions();
+        Ledger.Observe(View, nowMs, timings.LedgerRetentionMs);
+        foreach (var target in Dispatcher.HeldTargets.ToList())
+        {
+            if (!_targets.ContainsKey(target))
+            {
+                Stop(target, StopReason.Disappeared, actions);
+            }
+        }
+        foreach (var target in _acquiring.Keys.Where(t => !_targets.ContainsKey(t)).ToList())
+        {
+            _acquiring.Remove(target);
+        }
+
+        foreach (var (target, spec) in _targets)
+        {
+            Dispatcher.ChangeInterval(target, spec.IntervalMs, nowMs);
+            if (!spec.Clustered)
+            {
+                if (!Leaving && !Dispatcher.IsHeld(target))
+                {
+                    Start(target, spec, nowMs, actions);
+                }
+                continue;
+            }
+            if (Leaving)
+            {
+                if (Dispatcher.IsHeld(target))
+                {
+                    PushToSuccessor(target, Dispatcher.Stop(target)!.Value, nowMs, actions, StopReason.Leaving);
+                }
+                continue;
+            }
+            ReconcileClustered(target, spec, nowMs, actions);
+        }
+        return actions;
+    }
+
+    private void ReconcileClustered(TargetRef target, TargetSpec spec, long nowMs, PlannerActions actions)
+    {
+        var held = Dispatcher.IsHeld(target);
+        var owner = View.Owner(target.Key);
+        if (owner is null || !View.LocalHoldsName)
+        {
+            _acquiring.Remove(target);
+            if (held)
+            {
+                Stop(target, StopReason.NotReady, actions);
+            }
+            return;
+        }
+        if (owner == LocalName)
+        {
+            if (held)
+            {
+                Ledger.Forget(target);
+                return;
+            }
+            if (_acquiring.TryGetValue(target, out var acquisition))
+            {
+                if (!acquisition.AwaitingAnswers && acquisition.RetryAtMs <= nowMs)
+                {
+                    AskPeers(target, acquisition, spec, nowMs, actions);
+                }
+                return;
+            }
+            if (Ledger.TryGetGiven(target, out var given) && given.To != LocalName)
+            {
+                // Given to a peer whose view still says it owns the target: it pushes it back once its view agrees
+                // with ours; ask for it only after that has had time. A receiver this view has never shown is a join
+                // this silo has not caught up with yet (within a grace); one that left pushed it on or crashed.
+                var age = nowMs - given.AtMs;
+                if (View.IsActive(given.To) ? age < timings.HandOffTimeoutMs : !given.ReceiverSeen && age < timings.UnseenPeerGraceMs)
+                {
+                    return;
+                }
+            }
+            acquisition = new Acquisition(nowMs);
+            _acquiring[target] = acquisition;
+            AskPeers(target, acquisition, spec, nowMs, actions);
+            return;
+        }
+
+        // Another active silo owns it. An acquisition under way still completes: a release it brings is held and
+        // pushed on, never dropped.
+        if (_acquiring.TryGetValue(target, out var stale) && !stale.AwaitingAnswers)
+        {
+            _acquiring.Remove(target);
+        }
+        if (held && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
+        {
+            var next = Dispatcher.Stop(target)!.Value;
+            actions.Stopped.Add((target, StopReason.Moved));
+            Give(target, owner, next, nowMs, actions);
+        }
+    }
+
+    private void AskPeers(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
+    {
+        var peers = View.Peers;
+        acquisition.Ask(peers);
+        if (peers.Count == 0)
+        {
+            Conclude(target, acquisition, spec, nowMs, actions);
+            return;
+        }
+        foreach (var peer in peers)
+        {
+            actions.Pull(peer, target);
+        }
+    }
+
+    /// <summary>A peer asks for targets it now owns. Answers each, stopping the ones held here at their next slot.</summary>
+    public ReleaseAnswer[] Release(string requester, IReadOnlyList<TargetRef> targets, long nowMs, PlannerActions actions)
+    {
+        var answers = new ReleaseAnswer[targets.Count];
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            if (Dispatcher.Stop(target) is { } next)
+            {
+                actions.Stopped.Add((target, StopReason.Moved));
+                Ledger.RecordGiven(target, requester, next, nowMs, confirmed: true, View.IsActive(requester));
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
+            }
+            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || acquisition.RetryAtMs is not null))
+            {
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending);
+            }
+            else if (Ledger.TryGetGiven(target, out var given))
+            {
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To);
+            }
+            else
+            {
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.NotHere);
+            }
+        }
+        return answers;
+    }
+
+    /// <summary>A peer's answers to this silo's release request (null: the call failed or timed out).</summary>
+    public PlannerActions OnReleaseAnswers(string peer, IReadOnlyList<TargetRef> targets, IReadOnlyList<ReleaseAnswer>? answers, long nowMs)
+    {
+        var actions = new PlannerActions();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            var answer = answers?[i];
+            if (!_targets.TryGetValue(target, out var spec))
+            {
+                _acquiring.Remove(target);
+                continue;
+            }
+            if (answer is { Outcome: ReleaseOutcome.Released, SlotMs: { } slot } && !Dispatcher.IsHeld(target) && !_acquiring.ContainsKey(target))
+            {
+                // The peer stopped for us although this silo gave up asking (it no longer owns it, or is leaving):
+                // hold it; the next reconcile passes it on.
+                Start(target, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
+                continue;
+            }
+            if (_acquiring.TryGetValue(target, out var acquisition) && acquisition.Record(peer, answer))
+            {
+                Conclude(target, acquisition, spec, nowMs, actions);
+            }
+        }
+        if (Leaving)
+        {
+            Merge(actions, Reconcile(nowMs));
+        }
+        return actions;
+    }
+
+    private void Conclude(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
+    {
+        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.FromSlotMs) : ((string, long)?)null;
+        var decision = acquisition.Decide(LocalName, View, nowMs, timings, ownGift);
+        if (Dispatcher.IsHeld(target))
+        {
+            _acquiring.Remove(target); // a push arrived meanwhile
+            return;
+        }
+        switch (decision.Kind)
+        {
+            case DecisionKind.Retry:
+                acquisition.RetryAtMs = decision.Ms;
+                return;
+            case DecisionKind.Start:
+                _acquiring.Remove(target);
+                Start(target, spec, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                return;
+            default:
+                _acquiring.Remove(target);
+                if (!Leaving && View.IsLocal(target.Key))
+                {
+                    Start(target, spec, decision.Ms, nowMs, actions);
+                }
+                return;
+        }
+    }
+
+    /// <summary>A peer hands targets over. Returns, per target, whether this silo took it.</summary>
+    public bool[] Accept(string sender, IReadOnlyList<TargetHandOff> handOffs, long nowMs, PlannerActions actions)
+    {
+        var accepted = new bool[handOffs.Count];
+        for (var i = 0; i < handOffs.Count; i++)
+        {
+            var handOff = handOffs[i];
+            if (Leaving || Fenced || !View.IsReady || !_targets.TryGetValue(handOff.Target, out var spec))
+            {
+                continue;
+            }
+            accepted[i] = true;
+            _acquiring.Remove(handOff.Target);
+            Ledger.Forget(handOff.Target);
+            if (!Dispatcher.IsHeld(handOff.Target))
+            {
+                var first = handOff.NextSlotMs is { } next ? FirstSlot(next, spec, nowMs) : nowMs;
+                Start(handOff.Target, spec, first, nowMs, actions);
+                // Not owned here in this view: keep it a moment before pushing it on, so two views that disagree
+                // do not bounce it back and forth on every reconcile.
+                if (!View.IsLocal(handOff.Target.Key))
+                {
+                    _pushBackoffUntil[handOff.Target] = nowMs + timings.RetryMs;
+                }
+            }
+        }
+        return accepted;
+    }
+
+    /// <summary>A receiver's answers to this silo's push (null: the call failed or timed out).</summary>
+    public PlannerActions OnAcceptAnswers(string peer, IReadOnlyList<TargetHandOff> handOffs, IReadOnlyList<bool>? accepted, long nowMs)
+    {
+        var actions = new PlannerActions();
+        for (var i = 0; i < handOffs.Count; i++)
+        {
+            var handOff = handOffs[i];
+            _unconfirmedPushes--;
+            if (accepted is null)
+            {
+                // Ambiguous: it may have taken it. Believe it did; if it died, the target comes back through the view.
+                continue;
+            }
+            if (accepted[i])
+            {
+                Ledger.Confirm(handOff.Target);
+                continue;
+            }
+            Ledger.Forget(handOff.Target);
+            (_refusedBy.TryGetValue(handOff.Target, out var refused) ? refused : _refusedBy[handOff.Target] = new(StringComparer.Ordinal)).Add(peer);
+            if (!_targets.TryGetValue(handOff.Target, out var spec) || Dispatcher.IsHeld(handOff.Target))
+            {
+                continue;
+            }
+            var slot = handOff.NextSlotMs ?? nowMs;
+            if (Leaving)
+            {
+                PushToSuccessor(handOff.Target, slot, nowMs, actions, reason: null);
+            }
+            else
+            {
+                // Refused (the receiver is stopping or fenced): scrape it on from where it stopped, and offer it again later.
+                Start(handOff.Target, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
+                _pushBackoffUntil[handOff.Target] = nowMs + timings.HandOffTimeoutMs;
+            }
+        }
+        return actions;
+    }
+
+    /// <summary>This silo is leaving: every clustered target goes to its successor, and new hand-offs are refused.</summary>
+    public PlannerActions BeginLeave(long nowMs)
+    {
+        Leaving = true;
+        return Reconcile(nowMs);
+    }
+
+    /// <summary>Answers the targets still held when leaving is over (non-clustered ones, or ones nobody could take).</summary>
+    public PlannerActions StopAll()
+    {
+        var actions = new PlannerActions();
+        foreach (var target in Dispatcher.HeldTargets.ToList())
+        {
+            Stop(target, StopReason.Leaving, actions);
+        }
+        return actions;
+    }
+
+    private void PushToSuccessor(TargetRef target, long slot, long nowMs, PlannerActions actions, StopReason? reason)
+    {
+        if (reason is { } r)
+        {
+            actions.Stopped.Add((target, r));
+        }
+        var excluded = new HashSet<string>(StringComparer.Ordinal) { LocalName };
+        if (_refusedBy.TryGetValue(target, out var refused))
+        {
+            excluded.UnionWith(refused);
+        }
+        if (View.OwnerWithout(target.Key, excluded) is { } successor)
+        {
+            Give(target, successor, slot, nowMs, actions);
+        }
+    }
+
+    private void Give(TargetRef target, string to, long slot, long nowMs, PlannerActions actions)
+    {
+        Ledger.RecordGiven(target, to, slot, nowMs, confirmed: false, View.IsActive(to));
+        _unconfirmedPushes++;
+        actions.Push(to, new TargetHandOff(target, slot));
+    }
+
+    private void Start(TargetRef target, TargetSpec spec, long nowMs, PlannerActions actions) => Start(target, spec, nowMs, nowMs, actions);
+
+    private void Start(TargetRef target, TargetSpec spec, long firstSlotMs, long nowMs, PlannerActions actions)
+    {
+        Dispatcher.Start(target, spec.IntervalMs, firstSlotMs);
+        Ledger.Forget(target);
+        _refusedBy.Remove(target);
+        actions.Started.Add((target, Dispatcher.NextSlot(target)!.Value));
+    }
+
+    private void Stop(TargetRef target, StopReason reason, PlannerActions actions)
+    {
+        Dispatcher.Stop(target);
+        _pushBackoffUntil.Remove(target);
+        actions.Stopped.Add((target, reason));
+    }
+
+    /// <summary>
+    /// Where a handed-over target resumes: the slot the sender left, unless that lies a whole interval or more in
+    /// the past — its sample would then carry a timestamp that long before the scrape — in which case the latest slot
+    /// within the last interval (the slots before it are lost: the hand-off itself took longer than an interval).
+    /// </summary>
+    private static long FirstSlot(long handedSlotMs, TargetSpec spec, long nowMs) => Math.Max(handedSlotMs, nowMs - spec.IntervalMs + 1);
+
+    private static void Merge(PlannerActions into, PlannerActions from)
+    {
+        foreach (var (peer, list) in from.Pulls)
+        {
+            list.ForEach(t => into.Pull(peer, t));
+        }
+        foreach (var (peer, list) in from.Pushes)
+        {
+            list.ForEach(h => into.Push(peer, h));
+        }
+        into.Started.AddRange(from.Started);
+        into.Stopped.AddRange(from.Stopped);
+    }
+}

@@ -1,0 +1,17 @@
+using AlloyOrleans.Grains.Ring;
+
+namespace AlloyOrleans.Grains.Ownership;
+
+/// <summary>The plain consistent-hash ring as the ownership answer (Alloy's placement, the default).</summary>
+public sealed class RingOwnership(HashRing ring) : ITargetOwnership
+{
+    public string? OwnerOf(ulong key) => ring.Owner(key);
+}
+
+/// <summary>The default <see cref="ITargetAssignment"/>: the ring as it is.</summary>
+public sealed class RingAssignment : ITargetAssignment
+{
+    public static readonly RingAssignment Instance = new();
+
+    public ITargetOwnership Assign(HashRing ring) => new RingOwnership(ring);
+}

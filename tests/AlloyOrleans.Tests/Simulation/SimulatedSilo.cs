@@ -1,0 +1,38 @@
+using AlloyOrleans.Grains.Membership;
+using AlloyOrleans.Grains.Ownership;
+
+namespace AlloyOrleans.Tests.Simulation;
+
+/// <summary>One incarnation of a silo in the simulation: the real planner and fence, and what the process is doing.</summary>
+public sealed class SimulatedSilo(string name, int generation, OwnershipTimings timings, long fenceWindowMs)
+{
+    public string Name { get; } = name;
+
+    public int Generation { get; } = generation;
+
+    public string Id => $"{Name}#{Generation}";
+
+    public OwnershipPlanner Planner { get; } = new(name, timings);
+
+    public MembershipFence Fence { get; } = new(fenceWindowMs);
+
+    /// <summary>The table version of the latest snapshot this silo's view holds.</summary>
+    public long ViewVersion { get; set; } = -1;
+
+    /// <summary>Active: it has written its Active row and runs its loops.</summary>
+    public bool Active { get; set; }
+
+    /// <summary>Gone: crashed, ended after learning it was declared dead, or finished leaving. It never runs again.</summary>
+    public bool Gone { get; set; }
+
+    public bool Leaving { get; set; }
+
+    /// <summary>While frozen (SIGSTOP) nothing of it runs; its events wait until this time.</summary>
+    public long FrozenUntilMs { get; set; }
+
+    public long LeaveStartedMs { get; set; }
+
+    public long LastReconcileMs { get; set; }
+
+    public override string ToString() => Id;
+}
