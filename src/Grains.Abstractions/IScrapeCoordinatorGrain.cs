@@ -12,7 +12,8 @@ public interface IScrapeCoordinatorGrain : IGrainWithStringKey
     /// will not scrape — or where it went, or that this silo is acquiring it itself, or that it never had it.
     /// </summary>
     [Alias("Release")]
-    Task<ReleaseAnswer[]> Release(string requester, TargetRef[] targets);
+    /// <param name="requesterGeneration">The asking process's Orleans generation: a restart under the same name is another process.</param>
+    Task<ReleaseAnswer[]> Release(string requester, int requesterGeneration, TargetRef[] targets);
 
     /// <summary>
     /// Told by a silo that leaves or no longer owns these targets: scrape them from the given slots on. Returns, for

@@ -1,7 +1,8 @@
 namespace AlloyOrleans.Grains.Membership;
 
 /// <summary>A silo as operators see it (Alloy's peer): its name, address, state, and whether it is this silo.</summary>
-public sealed record ClusterPeer(string Name, string Address, PeerState State, bool IsSelf);
+/// <param name="Generation">The Orleans generation of the process: a silo restarted under its name has a new one.</param>
+public sealed record ClusterPeer(string Name, string Address, PeerState State, bool IsSelf, int Generation = 0);
 
 /// <summary>Alloy's node states, mapped from Orleans silo statuses.</summary>
 public enum PeerState

@@ -64,4 +64,24 @@ public sealed class ClusterView
     public bool IsLocal(ulong key) => LocalHoldsName && Owner(key) == LocalName;
 
     public bool IsActive(string nodeName) => ActiveByName.ContainsKey(nodeName);
+
+    /// <summary>
+    /// The Orleans generation each peer name stands for: the active silo holding the name, else the one shutting down.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Generations
+    {
+        get
+        {
+            var generations = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var peer in Peers.Where(p => p.State == PeerState.Terminating))
+            {
+                generations[peer.Name] = peer.Generation;
+            }
+            foreach (var (name, address) in ActiveByName)
+            {
+                generations[name] = address.Generation;
+            }
+            return generations;
+        }
+    }
 }

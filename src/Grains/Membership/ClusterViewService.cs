@@ -81,6 +81,9 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     public static long FailureDetectionWindowMs(ClusterMembershipOptions options) =>
         (long)(options.ProbeTimeout.TotalMilliseconds * Math.Max(1, options.NumMissedProbesLimit));
 
+    /// <summary>This process's Orleans generation: with the node name, which incarnation of the silo this is.</summary>
+    public int LocalGeneration => _localSilo.SiloAddress.Generation;
+
     /// <summary>The latest view; replaced atomically.</summary>
     public ClusterView Current => Volatile.Read(ref _current);
 
@@ -263,7 +266,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
             };
             if (state is { } s)
             {
-                peers.Add(new ClusterPeer(member.Name, member.SiloAddress.Endpoint.ToString(), s, member.SiloAddress.Equals(_localSilo.SiloAddress)));
+                peers.Add(new ClusterPeer(member.Name, member.SiloAddress.Endpoint.ToString(), s, member.SiloAddress.Equals(_localSilo.SiloAddress), member.SiloAddress.Generation));
             }
         }
         peers.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));

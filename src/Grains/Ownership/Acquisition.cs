@@ -19,6 +19,12 @@ internal sealed class Acquisition(long startedMs)
 
     public bool AwaitingAnswers => _outstanding.Count > 0;
 
+    /// <summary>
+    /// Peers that asked this silo for the target while it was acquiring it: they believe they own it, and one whose
+    /// name sorts first goes ahead — even when this silo's view does not show it yet.
+    /// </summary>
+    public HashSet<string> Contenders { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Starts a round that asks <paramref name="peers"/>.</summary>
     public void Ask(IEnumerable<string> peers)
     {
@@ -47,13 +53,13 @@ internal sealed class Acquisition(long startedMs)
     /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
     /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
     /// </summary>
-    public Decision Decide(string localName, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs)? ownGift)
+    public Decision Decide(string localName, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs, bool ReceiverGone)? ownGift)
     {
         long? released = null;
-        var gifts = new List<(string From, string To, long SlotMs)>();
+        var gifts = new List<(string From, string To, long SlotMs, bool ReceiverGone)>();
         if (ownGift is { } own)
         {
-            gifts.Add((localName, own.To, own.SlotMs));
+            gifts.Add((localName, own.To, own.SlotMs, own.ReceiverGone));
         }
         var retry = false;
         foreach (var (peer, answer) in _answers)
@@ -68,8 +74,8 @@ internal sealed class Acquisition(long startedMs)
                 case { Outcome: ReleaseOutcome.Released, SlotMs: { } slot }:
                     released = Math.Max(released ?? long.MinValue, slot);
                     break;
-                case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to }:
-                    gifts.Add((peer, to, slot));
+                case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to } handedOn:
+                    gifts.Add((peer, to, slot, handedOn.ReceiverGone));
                     break;
                 case { Outcome: ReleaseOutcome.Pending }:
                     retry |= string.CompareOrdinal(peer, localName) < 0;
@@ -80,15 +86,19 @@ internal sealed class Acquisition(long startedMs)
         {
             return new Decision(DecisionKind.Start, r);
         }
+        var yielding = Contenders.Any(c => string.CompareOrdinal(c, localName) < 0);
+        retry |= yielding;
         if (Latest(gifts) is { } latest)
         {
             if (latest.To == localName)
             {
                 return new Decision(DecisionKind.Start, latest.SlotMs);
             }
-            var holderAnswer = _answers.TryGetValue(latest.To, out var a) ? a : null;
-            var orphaned = holderAnswer is { Outcome: ReleaseOutcome.NotHere };
-            if (!orphaned && nowMs - StartedMs < timings.UnseenPeerGraceMs)
+            // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
+            var orphaned = view.Peers.Contains(latest.To) && !gifts.Any(g => g.To == latest.To && g.ReceiverGone)
+                ? _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
+                : gifts.Any(g => g.To == latest.To && g.ReceiverGone);
+            if ((!orphaned || yielding) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
                 return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
             }
@@ -102,7 +112,7 @@ internal sealed class Acquisition(long startedMs)
     }
 
     /// <summary>The last link of the hand-off chain: the highest slot, and among equal slots the one passed on last.</summary>
-    private static (string From, string To, long SlotMs)? Latest(List<(string From, string To, long SlotMs)> gifts)
+    private static (string From, string To, long SlotMs, bool ReceiverGone)? Latest(List<(string From, string To, long SlotMs, bool ReceiverGone)> gifts)
     {
         if (gifts.Count == 0)
         {

@@ -14,8 +14,8 @@ public sealed class HandOffLedger
     public int Count => _given.Count;
 
     /// <summary>Records that <paramref name="target"/> went to <paramref name="to"/>, scraped there from <paramref name="fromSlotMs"/>.</summary>
-    public void RecordGiven(TargetRef target, string to, long fromSlotMs, long atMs, bool confirmed, bool receiverInView) =>
-        _given[target] = new HandOff(to, fromSlotMs, atMs, confirmed, receiverInView);
+    public void RecordGiven(TargetRef target, string to, int? toIncarnation, long fromSlotMs, long atMs, bool confirmed, OwnershipView view) =>
+        _given[target] = new HandOff(to, toIncarnation, fromSlotMs, atMs, confirmed, view.Shows(to, toIncarnation));
 
     /// <summary>A push was answered: the receiver took the target.</summary>
     public void Confirm(TargetRef target)
@@ -45,7 +45,7 @@ public sealed class HandOffLedger
             {
                 (expired ??= []).Add(target);
             }
-            else if (!handOff.ReceiverSeen && view.IsActive(handOff.To))
+            else if (!handOff.ReceiverSeen && view.Shows(handOff.To, handOff.ToIncarnation))
             {
                 (seen ??= []).Add(target);
             }
@@ -54,10 +54,14 @@ public sealed class HandOffLedger
         seen?.ForEach(t => _given[t] = _given[t] with { ReceiverSeen = true });
     }
 
+    /// <summary>The receiver was in this silo's view and is not any more: it crashed or left.</summary>
+    public static bool ReceiverGone(HandOff handOff, OwnershipView view) => handOff.ReceiverSeen && !view.Shows(handOff.To, handOff.ToIncarnation);
+
     /// <param name="To">The receiver's node name.</param>
+    /// <param name="ToIncarnation">Which process of that name (null when unknown).</param>
     /// <param name="FromSlotMs">The first slot the receiver scrapes.</param>
     /// <param name="AtMs">When this silo gave it.</param>
     /// <param name="Confirmed">False while a push is unanswered.</param>
     /// <param name="ReceiverSeen">Whether this silo's view has shown the receiver active since.</param>
-    public readonly record struct HandOff(string To, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen);
+    public readonly record struct HandOff(string To, int? ToIncarnation, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen);
 }

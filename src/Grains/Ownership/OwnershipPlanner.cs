@@ -121,7 +121,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 // with ours; ask for it only after that has had time. A receiver this view has never shown is a join
                 // this silo has not caught up with yet (within a grace); one that left pushed it on or crashed.
                 var age = nowMs - given.AtMs;
-                if (View.IsActive(given.To) ? age < timings.HandOffTimeoutMs : !given.ReceiverSeen && age < timings.UnseenPeerGraceMs)
+                if (View.Shows(given.To, given.ToIncarnation) ? age < timings.HandOffTimeoutMs : !given.ReceiverSeen && age < timings.UnseenPeerGraceMs)
                 {
                     return;
                 }
@@ -162,7 +162,8 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     }
 
     /// <summary>A peer asks for targets it now owns. Answers each, stopping the ones held here at their next slot.</summary>
-    public ReleaseAnswer[] Release(string requester, IReadOnlyList<TargetRef> targets, long nowMs, PlannerActions actions)
+    /// <param name="requesterIncarnation">Which process of that name asks (its Orleans generation), when known.</param>
+    public ReleaseAnswer[] Release(string requester, int? requesterIncarnation, IReadOnlyList<TargetRef> targets, long nowMs, PlannerActions actions)
     {
         var answers = new ReleaseAnswer[targets.Count];
         for (var i = 0; i < targets.Count; i++)
@@ -171,16 +172,17 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             if (Dispatcher.Stop(target) is { } next)
             {
                 actions.Stopped.Add((target, StopReason.Moved));
-                Ledger.RecordGiven(target, requester, next, nowMs, confirmed: true, View.IsActive(requester));
+                Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
             else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || acquisition.RetryAtMs is not null))
             {
+                acquisition.Contenders.Add(requester);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending);
             }
             else if (Ledger.TryGetGiven(target, out var given))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, ReceiverGone(given));
             }
             else
             {
@@ -224,7 +226,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
 
     private void Conclude(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
-        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.FromSlotMs) : ((string, long)?)null;
+        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.FromSlotMs, ReceiverGone(given)) : ((string, long, bool)?)null;
         var decision = acquisition.Decide(LocalName, View, nowMs, timings, ownGift);
         if (Dispatcher.IsHeld(target))
         {
@@ -279,20 +281,23 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         return accepted;
     }
 
-    /// <summary>A receiver's answers to this silo's push (null: the call failed or timed out).</summary>
-    public PlannerActions OnAcceptAnswers(string peer, IReadOnlyList<TargetHandOff> handOffs, IReadOnlyList<bool>? accepted, long nowMs)
+    /// <summary>
+    /// A receiver's answers to this silo's push: per target whether it took it, or null when the call failed. A call
+    /// that certainly did not reach a live receiver (<paramref name="undelivered"/>: no such silo, or it died) is a
+    /// refusal; any other failure (a timeout) is ambiguous, and the receiver is believed to have it.
+    /// </summary>
+    public PlannerActions OnAcceptAnswers(string peer, IReadOnlyList<TargetHandOff> handOffs, IReadOnlyList<bool>? accepted, long nowMs, bool undelivered = false)
     {
         var actions = new PlannerActions();
         for (var i = 0; i < handOffs.Count; i++)
         {
             var handOff = handOffs[i];
             _unconfirmedPushes--;
-            if (accepted is null)
+            if (accepted is null && !undelivered)
             {
-                // Ambiguous: it may have taken it. Believe it did; if it died, the target comes back through the view.
                 continue;
             }
-            if (accepted[i])
+            if (accepted is not null && accepted[i])
             {
                 Ledger.Confirm(handOff.Target);
                 continue;
@@ -310,7 +315,8 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             }
             else
             {
-                // Refused (the receiver is stopping or fenced): scrape it on from where it stopped, and offer it again later.
+                // Refused (the receiver is stopping or fenced) or never delivered: scrape it on from where it
+                // stopped, and offer it again later.
                 Start(handOff.Target, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
                 _pushBackoffUntil[handOff.Target] = nowMs + timings.HandOffTimeoutMs;
             }
@@ -355,10 +361,13 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
 
     private void Give(TargetRef target, string to, long slot, long nowMs, PlannerActions actions)
     {
-        Ledger.RecordGiven(target, to, slot, nowMs, confirmed: false, View.IsActive(to));
+        Ledger.RecordGiven(target, to, View.IncarnationOf(to), slot, nowMs, confirmed: false, View);
         _unconfirmedPushes++;
         actions.Push(to, new TargetHandOff(target, slot));
     }
+
+    /// <summary>The receiver of a hand-off was in this view and is not any more: it crashed or left.</summary>
+    private bool ReceiverGone(HandOffLedger.HandOff given) => HandOffLedger.ReceiverGone(given, View);
 
     private void Start(TargetRef target, TargetSpec spec, long nowMs, PlannerActions actions) => Start(target, spec, nowMs, nowMs, actions);
 

@@ -14,12 +14,16 @@ public sealed class OwnershipView
     private readonly HashRing _ring;
     private readonly ConcurrentDictionary<string, ITargetOwnership> _without = new(StringComparer.Ordinal);
     private readonly ITargetOwnership _owners;
+    private readonly IReadOnlyDictionary<string, int>? _incarnations;
 
     /// <param name="terminating">Silos shutting down: out of the ring, but still to be asked for targets they may hold.</param>
+    /// <param name="incarnations">Which process (Orleans generation) each peer name stands for in this view: a silo
+    /// restarted under its name is another incarnation, and a hand-off to the old one says nothing about the new.</param>
     public OwnershipView(
         string localName, long version, bool isReady, bool localHoldsName, HashRing ring, ITargetAssignment assignment,
-        IReadOnlyCollection<string>? terminating = null)
+        IReadOnlyCollection<string>? terminating = null, IReadOnlyDictionary<string, int>? incarnations = null)
     {
+        _incarnations = incarnations;
         LocalName = localName;
         Version = version;
         IsReady = isReady;
@@ -62,6 +66,13 @@ public sealed class OwnershipView
     public bool IsLocal(ulong key) => LocalHoldsName && Owner(key) == LocalName;
 
     public bool IsActive(string node) => Active.Contains(node);
+
+    /// <summary>Whether this view shows that incarnation of a peer (active or shutting down); null matches any.</summary>
+    public bool Shows(string node, int? incarnation) =>
+        Peers.Contains(node) && (incarnation is null || _incarnations is null || _incarnations.GetValueOrDefault(node, incarnation.Value) == incarnation);
+
+    /// <summary>The incarnation this view shows for a peer, when known.</summary>
+    public int? IncarnationOf(string node) => _incarnations is not null && _incarnations.TryGetValue(node, out var i) ? i : null;
 
     /// <summary>The owner of <paramref name="key"/> in this view without the given nodes (null when none is left).</summary>
     public string? OwnerWithout(ulong key, IReadOnlyCollection<string> excluded)

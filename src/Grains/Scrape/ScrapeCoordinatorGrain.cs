@@ -12,8 +12,8 @@ namespace AlloyOrleans.Grains.Scrape;
 [Reentrant]
 public sealed class ScrapeCoordinatorGrain(ScrapeScheduler scheduler, ScrapeTargetRegistry registry, ClusterViewService cluster) : Grain, IScrapeCoordinatorGrain
 {
-    public Task<ReleaseAnswer[]> Release(string requester, TargetRef[] targets) =>
-        Task.FromResult(scheduler.Release(requester, targets));
+    public Task<ReleaseAnswer[]> Release(string requester, int requesterGeneration, TargetRef[] targets) =>
+        Task.FromResult(scheduler.Release(requester, requesterGeneration, targets));
 
     public Task<bool[]> Accept(string sender, TargetHandOff[] handOffs) =>
         Task.FromResult(scheduler.Accept(sender, handOffs));

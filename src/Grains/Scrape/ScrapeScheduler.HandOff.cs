@@ -17,7 +17,7 @@ public sealed partial class ScrapeScheduler
         try
         {
             var coordinator = _grains.GetGrain<IScrapeCoordinatorGrain>(peer);
-            answers = await coordinator.Release(NodeName, [.. targets]).WaitAsync(_options.HandOffTimeout, _time, cancellationToken);
+            answers = await coordinator.Release(NodeName, _cluster.LocalGeneration, [.. targets]).WaitAsync(_options.HandOffTimeout, _time, cancellationToken);
             LogPulled(peer, targets.Count, answers.Count(a => a.Outcome == ReleaseOutcome.Released));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -65,13 +65,13 @@ public sealed partial class ScrapeScheduler
     }
 
     /// <summary>Called through this silo's coordinator: another silo now owns these targets.</summary>
-    public ReleaseAnswer[] Release(string requester, TargetRef[] targets)
+    public ReleaseAnswer[] Release(string requester, int requesterGeneration, TargetRef[] targets)
     {
         var actions = new PlannerActions();
         ReleaseAnswer[] answers;
         lock (_lock)
         {
-            answers = _planner.Release(requester, targets, NowMs(), actions);
+            answers = _planner.Release(requester, requesterGeneration, targets, NowMs(), actions);
             Apply(actions);
         }
         LogReleased(requester, targets.Length, answers.Count(a => a.Outcome == ReleaseOutcome.Released));

@@ -144,7 +144,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     private OwnershipView OwnershipViewOf(ClusterView view) =>
         new(view.LocalName, view.Version, view.IsReady, view.LocalHoldsName, view.Ring, _assignment,
-            [.. view.Peers.Where(p => p.State == PeerState.Terminating).Select(p => p.Name)]);
+            [.. view.Peers.Where(p => p.State == PeerState.Terminating).Select(p => p.Name)], view.Generations);
 
     /// <summary>Brings the scraped set in line with the registry and the current view.</summary>
     private void Reconcile()

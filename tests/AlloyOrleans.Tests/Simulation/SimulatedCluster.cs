@@ -59,6 +59,7 @@ public sealed class SimulatedCluster
         {
             At(change.AtMs, () => Perform(change));
         }
+        WatchForAnEmptyCluster(endMs);
         while (_events.TryDequeue(out var action, out var when) && when.Item1 <= endMs)
         {
             Now = when.Item1;
@@ -73,7 +74,8 @@ public sealed class SimulatedCluster
         Log($"{change}");
         switch (change)
         {
-            case ClusterChange.Start start:
+            case ClusterChange.Start start when Running(start.Name) is null or { Leaving: true }:
+                // A second live process under a running name is a misconfiguration (tested elsewhere), not a history.
                 StartSilo(start.Name);
                 break;
             case ClusterChange.Leave leave when Running(leave.Name) is { Leaving: false } silo:
@@ -99,6 +101,20 @@ public sealed class SimulatedCluster
                 }
                 break;
         }
+    }
+
+    /// <summary>While no silo is up (the only one restarting), nobody can scrape: those slots are excused.</summary>
+    private void WatchForAnEmptyCluster(long endMs)
+    {
+        if (Now > endMs)
+        {
+            return;
+        }
+        if (Now > 0 && !_silos.Any(s => s.Active && !s.Gone && !s.Leaving && s.FrozenUntilMs <= Now))
+        {
+            Check.Excuse(Now - IntervalMs - 100, Now + 2 * IntervalMs, "no silo running");
+        }
+        At(Now + 100, () => WatchForAnEmptyCluster(endMs));
     }
 
     private SimulatedSilo? Running(string name) => _silos.LastOrDefault(s => s.Name == name && !s.Gone);
@@ -262,11 +278,11 @@ public sealed class SimulatedCluster
             Call(silo, peer,
                 to =>
                 {
-                    var answers = to.Planner.Release(silo.Name, targets, Now, new PlannerActions());
+                    var answers = to.Planner.Release(silo.Name, silo.Generation, targets, Now, new PlannerActions());
                     Log($"{to} answers {silo}: {string.Join(", ", answers.Select(a => $"{a.Target.Key:x16} {a.Outcome} {a.SlotMs} {a.HandedTo}"))}");
                     return answers;
                 },
-                answers =>
+                (answers, _) =>
                 {
                     Log($"{silo} gets {(answers is null ? "no answer" : "answers")} from {peer}");
                     Apply(silo, silo.Planner.OnReleaseAnswers(peer, targets, answers, Now));
@@ -281,27 +297,28 @@ public sealed class SimulatedCluster
                     Log($"{to} accepts from {silo}: {string.Join(", ", handOffs.Select((h, i) => $"{h.Target.Key:x16}@{h.NextSlotMs}={accepted[i]}"))}");
                     return accepted;
                 },
-                accepted =>
+                (accepted, undelivered) =>
                 {
                     Log($"{silo} gets {(accepted is null ? "no answer" : "accept answers")} from {peer}");
-                    Apply(silo, silo.Planner.OnAcceptAnswers(peer, handOffs, accepted, Now));
+                    Apply(silo, silo.Planner.OnAcceptAnswers(peer, handOffs, accepted, Now, undelivered));
                 });
         }
     }
 
     /// <summary>
-    /// A grain call by node name: routed to the live incarnation of that name, delayed both ways, failed when there is
-    /// none, waiting while the callee is frozen, and given up by the caller after the hand-off timeout.
+    /// A grain call by node name: routed to the live incarnation of that name, delayed both ways, failed as
+    /// undelivered when there is none (Orleans: no silo of that name, or it is dead), waiting while the callee is
+    /// frozen, and given up by the caller after the hand-off timeout (ambiguous: it may have been processed).
     /// </summary>
-    private void Call<T>(SimulatedSilo caller, string peer, Func<SimulatedSilo, T> handle, Action<T?> complete) where T : class
+    private void Call<T>(SimulatedSilo caller, string peer, Func<SimulatedSilo, T> handle, Action<T?, bool> complete) where T : class
     {
         var done = false;
-        void Finish(T? result)
+        void Finish(T? result, bool undelivered = false)
         {
             if (!done)
             {
                 done = true;
-                complete(result);
+                complete(result, undelivered);
             }
         }
         AtSilo(caller, Now + _timings.HandOffTimeoutMs, () => Finish(null));
@@ -309,14 +326,16 @@ public sealed class SimulatedCluster
         var there = Now + Delay();
         if (callee is null)
         {
-            AtSilo(caller, there + Delay(), () => Finish(null));
+            AtSilo(caller, there + Delay(), () => Finish(null, undelivered: true));
             return;
         }
         AtSilo(callee, there, () =>
         {
             var result = handle(callee);
             AtSilo(caller, Now + Delay(), () => Finish(result));
-        });
+        },
+        // The callee went away first: its connection closes and the call fails at once.
+        whenGone: () => AtSilo(caller, Now + Delay(), () => Finish(null, undelivered: true)));
     }
 
     private long Delay() => _random.Next(20) == 0 ? _random.NextInt64(50, 400) : _random.NextInt64(1, 50);
@@ -324,17 +343,18 @@ public sealed class SimulatedCluster
     private void At(long atMs, Action action) => _events.Enqueue(action, (atMs, _sequence++));
 
     /// <summary>An event of one silo: dropped once it is gone, held back while it is frozen.</summary>
-    private void AtSilo(SimulatedSilo silo, long atMs, Action action)
+    private void AtSilo(SimulatedSilo silo, long atMs, Action action, Action? whenGone = null)
     {
         At(atMs, () =>
         {
             if (silo.Gone)
             {
+                whenGone?.Invoke();
                 return;
             }
             if (Now < silo.FrozenUntilMs)
             {
-                AtSilo(silo, silo.FrozenUntilMs, action);
+                AtSilo(silo, silo.FrozenUntilMs, action, whenGone);
                 return;
             }
             action();

@@ -39,8 +39,14 @@ public sealed class SimulatedMembership
                 .GroupBy(r => r.Key.Name, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Min(r => r.Key.Generation), StringComparer.Ordinal);
             var holdsName = !byName.TryGetValue(name, out var holder) || holder == generation;
-            var terminating = Rows.Where(r => r.Value == Status.ShuttingDown).Select(r => r.Key.Name).ToList();
-            return new OwnershipView(name, Version, isReady: true, holdsName, RingOf(byName.Keys), RingAssignment.Instance, terminating);
+            var terminating = Rows.Where(r => r.Value == Status.ShuttingDown).Select(r => r.Key).ToList();
+            var incarnations = terminating.ToDictionary(t => t.Name, t => t.Generation, StringComparer.Ordinal);
+            foreach (var (active, activeGeneration) in byName)
+            {
+                incarnations[active] = activeGeneration;
+            }
+            return new OwnershipView(name, Version, isReady: true, holdsName, RingOf(byName.Keys), RingAssignment.Instance,
+                [.. terminating.Select(t => t.Name)], incarnations);
         }
     }
 
