@@ -19,6 +19,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     private readonly Dictionary<TargetRef, Acquisition> _acquiring = [];
     private readonly Dictionary<TargetRef, HashSet<string>> _refusedBy = [];
     private readonly Dictionary<TargetRef, long> _pushBackoffUntil = [];
+    private readonly Dictionary<TargetRef, (string Sender, long AtMs)> _receivedFrom = [];
     private IReadOnlyDictionary<TargetRef, TargetSpec> _targets = new Dictionary<TargetRef, TargetSpec>();
 
     public string LocalName { get; } = localName;
@@ -107,6 +108,10 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 Ledger.Forget(target);
                 return;
             }
+            if (Fenced)
+            {
+                return; // it could not scrape what it took; peers may already have declared it dead
+            }
             if (_acquiring.TryGetValue(target, out var acquisition))
             {
                 if (!acquisition.AwaitingAnswers && acquisition.RetryAtMs <= nowMs)
@@ -138,7 +143,9 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         {
             _acquiring.Remove(target);
         }
-        if (held && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
+        // Never straight back to the silo that just handed it over: it is leaving, or this view lags behind its own.
+        var backToSender = _receivedFrom.TryGetValue(target, out var received) && received.Sender == owner && nowMs - received.AtMs < timings.HandOffTimeoutMs;
+        if (held && !backToSender && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
         {
             var next = Dispatcher.Stop(target)!.Value;
             actions.Stopped.Add((target, StopReason.Moved));
@@ -264,17 +271,18 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 continue;
             }
             accepted[i] = true;
+            _receivedFrom[handOff.Target] = (sender, nowMs);
             _acquiring.Remove(handOff.Target);
             Ledger.Forget(handOff.Target);
             if (!Dispatcher.IsHeld(handOff.Target))
             {
                 var first = handOff.NextSlotMs is { } next ? FirstSlot(next, spec, nowMs) : nowMs;
                 Start(handOff.Target, spec, first, nowMs, actions);
-                // Not owned here in this view: keep it a moment before pushing it on, so two views that disagree
-                // do not bounce it back and forth on every reconcile.
+                // Not owned here in this view: the view lags the sender's (it is leaving, or saw a join first). Keep
+                // it while the views converge rather than bounce it back.
                 if (!View.IsLocal(handOff.Target.Key))
                 {
-                    _pushBackoffUntil[handOff.Target] = nowMs + timings.RetryMs;
+                    _pushBackoffUntil[handOff.Target] = nowMs + timings.HandOffTimeoutMs;
                 }
             }
         }
@@ -383,6 +391,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     {
         Dispatcher.Stop(target);
         _pushBackoffUntil.Remove(target);
+        _receivedFrom.Remove(target);
         actions.Stopped.Add((target, reason));
     }
 

@@ -210,6 +210,7 @@ public sealed class SimulatedCluster
             return;
         }
         silo.ViewVersion = snapshot.Version;
+        silo.View = snapshot;
         ObserveOwnStatus(silo, snapshot.Rows.GetValueOrDefault((silo.Name, silo.Generation)), takenAtMs);
         if (silo.Gone)
         {
@@ -275,6 +276,7 @@ public sealed class SimulatedCluster
         }
         foreach (var (peer, targets) in actions.Pulls)
         {
+            Log($"{silo} asks {peer} for {targets.Count}");
             Call(silo, peer,
                 to =>
                 {
@@ -290,6 +292,7 @@ public sealed class SimulatedCluster
         }
         foreach (var (peer, handOffs) in actions.Pushes)
         {
+            Log($"{silo} pushes to {peer}: {string.Join(", ", handOffs.Select(h => $"{h.Target.Key:x16}@{h.NextSlotMs}"))}");
             Call(silo, peer,
                 to =>
                 {
@@ -331,6 +334,11 @@ public sealed class SimulatedCluster
         }
         AtSilo(callee, there, () =>
         {
+            if (callee.View?.Rows.GetValueOrDefault((caller.Name, caller.Generation)) == Status.Dead)
+            {
+                AtSilo(caller, Now + Delay(), () => Finish(null, undelivered: true)); // Orleans rejects a dead silo's calls
+                return;
+            }
             var result = handle(callee);
             AtSilo(caller, Now + Delay(), () => Finish(result));
         },

@@ -19,6 +19,9 @@ public sealed class SimulatedSilo(string name, int generation, OwnershipTimings 
     /// <summary>The table version of the latest snapshot this silo's view holds.</summary>
     public long ViewVersion { get; set; } = -1;
 
+    /// <summary>The snapshot its view holds: whom it knows to be dead (Orleans refuses messages from dead silos).</summary>
+    public SimulatedMembership.Snapshot? View { get; set; }
+
     /// <summary>Active: it has written its Active row and runs its loops.</summary>
     public bool Active { get; set; }
 
