@@ -23,10 +23,13 @@ public enum ReleaseOutcome
 /// <summary>One target's answer to a release request.</summary>
 /// <param name="ReceiverGone">For <see cref="ReleaseOutcome.HandedOn"/>: the answering silo saw the receiver active
 /// and no longer does (it crashed or left), so the target is not there any more.</param>
+/// <param name="Unconfirmed">For <see cref="ReleaseOutcome.HandedOn"/>: the answering silo pushed it and has no answer
+/// yet, so the receiver may not know it has it.</param>
 [GenerateSerializer, Immutable]
 public readonly record struct ReleaseAnswer(
     [property: Id(0)] TargetRef Target,
     [property: Id(1)] ReleaseOutcome Outcome,
     [property: Id(2)] long? SlotMs = null,
     [property: Id(3)] string? HandedTo = null,
-    [property: Id(4)] bool ReceiverGone = false);
+    [property: Id(4)] bool ReceiverGone = false,
+    [property: Id(5)] bool Unconfirmed = false);

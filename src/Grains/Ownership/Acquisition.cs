@@ -53,13 +53,13 @@ internal sealed class Acquisition(long startedMs)
     /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
     /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
     /// </summary>
-    public Decision Decide(string localName, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs, bool ReceiverGone)? ownGift)
+    public Decision Decide(string localName, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift)
     {
         long? released = null;
-        var gifts = new List<(string From, string To, long SlotMs, bool ReceiverGone)>();
+        var gifts = new List<(string From, string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)>();
         if (ownGift is { } own)
         {
-            gifts.Add((localName, own.To, own.SlotMs, own.ReceiverGone));
+            gifts.Add((localName, own.To, own.SlotMs, own.ReceiverGone, own.Unconfirmed));
         }
         var retry = false;
         foreach (var (peer, answer) in _answers)
@@ -75,7 +75,7 @@ internal sealed class Acquisition(long startedMs)
                     released = Math.Max(released ?? long.MinValue, slot);
                     break;
                 case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to } handedOn:
-                    gifts.Add((peer, to, slot, handedOn.ReceiverGone));
+                    gifts.Add((peer, to, slot, handedOn.ReceiverGone, handedOn.Unconfirmed));
                     break;
                 case { Outcome: ReleaseOutcome.Pending }:
                     retry |= string.CompareOrdinal(peer, localName) < 0;
@@ -95,9 +95,11 @@ internal sealed class Acquisition(long startedMs)
                 return new Decision(DecisionKind.Start, latest.SlotMs);
             }
             // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
-            var orphaned = view.Peers.Contains(latest.To) && !gifts.Any(g => g.To == latest.To && g.ReceiverGone)
-                ? _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
-                : gifts.Any(g => g.To == latest.To && g.ReceiverGone);
+            // A receiver's "not here" counts only once the push reached it (it may still be on its way).
+            var receiverGone = gifts.Any(g => g.To == latest.To && g.ReceiverGone);
+            var orphaned = view.Peers.Contains(latest.To) && !receiverGone
+                ? !latest.Unconfirmed && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
+                : receiverGone;
             if ((!orphaned || yielding) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
                 return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
@@ -112,7 +114,7 @@ internal sealed class Acquisition(long startedMs)
     }
 
     /// <summary>The last link of the hand-off chain: the highest slot, and among equal slots the one passed on last.</summary>
-    private static (string From, string To, long SlotMs, bool ReceiverGone)? Latest(List<(string From, string To, long SlotMs, bool ReceiverGone)> gifts)
+    private static (string From, string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)? Latest(List<(string From, string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)> gifts)
     {
         if (gifts.Count == 0)
         {

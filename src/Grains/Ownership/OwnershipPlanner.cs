@@ -189,7 +189,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             }
             else if (Ledger.TryGetGiven(target, out var given))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, ReceiverGone(given));
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, ReceiverGone(given), !given.Confirmed);
             }
             else
             {
@@ -233,7 +233,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
 
     private void Conclude(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
-        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.FromSlotMs, ReceiverGone(given)) : ((string, long, bool)?)null;
+        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, long, bool, bool)?)null;
         var decision = acquisition.Decide(LocalName, View, nowMs, timings, ownGift);
         if (Dispatcher.IsHeld(target))
         {
@@ -271,6 +271,10 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 continue;
             }
             accepted[i] = true;
+            if (Ledger.TryGetGiven(handOff.Target, out var given) && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs >= offered)
+            {
+                continue; // a late push: this silo already passed the target on to another from that slot or a later one
+            }
             _receivedFrom[handOff.Target] = (sender, nowMs);
             _acquiring.Remove(handOff.Target);
             Ledger.Forget(handOff.Target);
