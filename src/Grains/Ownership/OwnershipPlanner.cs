@@ -194,6 +194,13 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             else
             {
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.NotHere);
+                // The requester now starts it afresh at its next slot. Remember that as a hand-off: this silo's view
+                // may not show the requester yet, and must not take the target too when it thinks it owns it.
+                if (_targets.TryGetValue(target, out var spec))
+                {
+                    var slot = Scrape.ScrapeSlots.AtOrAfter(target.Key, spec.IntervalMs, nowMs);
+                    Ledger.RecordGiven(target, requester, requesterIncarnation, slot, nowMs, confirmed: true, View);
+                }
             }
         }
         return answers;
