@@ -35,8 +35,16 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
 
     public bool Leaving { get; private set; }
 
-    /// <summary>True when no acquisition waits for answers and no push waits for its receiver.</summary>
-    public bool IsQuiescent => _acquiring.Values.All(a => !a.AwaitingAnswers) && _unconfirmedPushes == 0;
+    /// <summary>
+    /// Whether a leave is done: no acquisition waits for answers, no push waits for its receiver, and no clustered
+    /// target is still held for want of a successor — those are kept a little while, for a joiner this view has not
+    /// caught up with to ask for them.
+    /// </summary>
+    public bool IsQuiescent(long nowMs) =>
+        _acquiring.Values.All(a => !a.AwaitingAnswers) && _unconfirmedPushes == 0
+        && (nowMs - _leavingSinceMs >= timings.HandOffTimeoutMs / 2 || !Dispatcher.HeldTargets.Any(t => _targets.TryGetValue(t, out var spec) && spec.Clustered));
+
+    private long _leavingSinceMs;
 
     private int _unconfirmedPushes;
 
@@ -347,6 +355,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     public PlannerActions BeginLeave(long nowMs)
     {
         Leaving = true;
+        _leavingSinceMs = nowMs;
         return Reconcile(nowMs);
     }
 
@@ -375,6 +384,10 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         if (View.OwnerWithout(target.Key, excluded) is { } successor)
         {
             Give(target, successor, slot, nowMs, actions);
+        }
+        else if (_targets.TryGetValue(target, out var spec))
+        {
+            Start(target, spec, slot, nowMs, actions); // nobody to take it yet: keep it for a joiner to ask for
         }
     }
 

@@ -123,7 +123,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         {
             lock (_lock)
             {
-                if (_planner.IsQuiescent)
+                if (_planner.IsQuiescent(NowMs()))
                 {
                     break;
                 }

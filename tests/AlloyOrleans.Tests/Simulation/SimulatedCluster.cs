@@ -74,9 +74,13 @@ public sealed class SimulatedCluster
         Log($"{change}");
         switch (change)
         {
-            case ClusterChange.Start start when Running(start.Name) is null or { Leaving: true }:
-                // A second live process under a running name is a misconfiguration (tested elsewhere), not a history.
+            case ClusterChange.Start start when Running(start.Name) is null:
                 StartSilo(start.Name);
+                break;
+            case ClusterChange.Start start when Running(start.Name) is { Leaving: true }:
+                // A pod name is reused only once the old pod has exited (two live processes under one name are a
+                // misconfiguration, tested elsewhere): start when the leaving one is gone.
+                At(Now + 50, () => Perform(start));
                 break;
             case ClusterChange.Leave leave when Running(leave.Name) is { Leaving: false } silo:
                 BeginLeave(silo);
@@ -161,7 +165,7 @@ public sealed class SimulatedCluster
 
     private void FinishLeave(SimulatedSilo silo)
     {
-        if (!silo.Planner.IsQuiescent && Now - silo.LeaveStartedMs < 2 * _timings.HandOffTimeoutMs)
+        if (!silo.Planner.IsQuiescent(Now) && Now - silo.LeaveStartedMs < 2 * _timings.HandOffTimeoutMs)
         {
             AtSilo(silo, Now + 20, () => FinishLeave(silo));
             return;
