@@ -25,6 +25,7 @@ public enum ReleaseOutcome
 /// and no longer does (it crashed or left), so the target is not there any more.</param>
 /// <param name="Unconfirmed">For <see cref="ReleaseOutcome.HandedOn"/>: the answering silo pushed it and has no answer
 /// yet, so the receiver may not know it has it.</param>
+/// <param name="HandedToGeneration">Which process of that name received it (its Orleans generation), when known.</param>
 [GenerateSerializer, Immutable]
 public readonly record struct ReleaseAnswer(
     [property: Id(0)] TargetRef Target,
@@ -32,4 +33,5 @@ public readonly record struct ReleaseAnswer(
     [property: Id(2)] long? SlotMs = null,
     [property: Id(3)] string? HandedTo = null,
     [property: Id(4)] bool ReceiverGone = false,
-    [property: Id(5)] bool Unconfirmed = false);
+    [property: Id(5)] bool Unconfirmed = false,
+    [property: Id(6)] int? HandedToGeneration = null);

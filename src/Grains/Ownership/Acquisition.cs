@@ -53,7 +53,7 @@ internal sealed class Acquisition(long startedMs)
     /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
     /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
     /// </summary>
-    public Decision Decide(string localName, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift)
+    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift)
     {
         long? released = null;
         var gifts = new List<(string From, string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)>();
@@ -75,7 +75,9 @@ internal sealed class Acquisition(long startedMs)
                     released = Math.Max(released ?? long.MinValue, slot);
                     break;
                 case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to } handedOn:
-                    gifts.Add((peer, to, slot, handedOn.ReceiverGone, handedOn.Unconfirmed));
+                    // Handed to an earlier process of this silo's name: that process is gone (this one holds the name).
+                    var earlierSelf = to == localName && handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local;
+                    gifts.Add((peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, slot, handedOn.ReceiverGone || earlierSelf, handedOn.Unconfirmed));
                     break;
                 case { Outcome: ReleaseOutcome.Pending }:
                     retry |= string.CompareOrdinal(peer, localName) < 0;

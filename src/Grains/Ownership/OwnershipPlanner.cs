@@ -24,6 +24,9 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
 
     public string LocalName { get; } = localName;
 
+    /// <summary>This process's incarnation of its name (its Orleans generation), when known.</summary>
+    public int? LocalIncarnation { get; init; }
+
     public OwnershipView View { get; private set; } = new(localName, 0, isReady: false, localHoldsName: true, Ring.HashRing.Empty, RingAssignment.Instance);
 
     public SlotDispatcher Dispatcher { get; } = new();
@@ -197,7 +200,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             }
             else if (Ledger.TryGetGiven(target, out var given))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, ReceiverGone(given), !given.Confirmed);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, ReceiverGone(given), !given.Confirmed, given.ToIncarnation);
             }
             else
             {
@@ -249,7 +252,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     private void Conclude(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
         var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, long, bool, bool)?)null;
-        var decision = acquisition.Decide(LocalName, View, nowMs, timings, ownGift);
+        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, timings, ownGift);
         if (Dispatcher.IsHeld(target))
         {
             _acquiring.Remove(target); // a push arrived meanwhile

@@ -55,7 +55,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _assignment = assignment;
         _logger = logger;
         _metrics = metrics;
-        _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings());
+        _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings()) { LocalIncarnation = cluster.LocalGeneration };
         var meter = AlloyMeter.For(meterFactory);
         _movedTotal = meter.CreateCounter<long>("prometheus_scrape_targets_moved_total",
             description: "Targets this silo stopped scraping because another silo now owns them.");

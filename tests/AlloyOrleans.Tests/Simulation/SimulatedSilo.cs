@@ -12,7 +12,7 @@ public sealed class SimulatedSilo(string name, int generation, OwnershipTimings 
 
     public string Id => $"{Name}#{Generation}";
 
-    public OwnershipPlanner Planner { get; } = new(name, timings);
+    public OwnershipPlanner Planner { get; } = new(name, timings) { LocalIncarnation = generation };
 
     public MembershipFence Fence { get; } = new(fenceWindowMs);
 
