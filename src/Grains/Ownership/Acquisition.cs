@@ -88,8 +88,7 @@ internal sealed class Acquisition(long startedMs)
         {
             return new Decision(DecisionKind.Start, r);
         }
-        var yielding = Contenders.Any(c => string.CompareOrdinal(c, localName) < 0);
-        retry |= yielding;
+        retry |= Contenders.Any(c => string.CompareOrdinal(c, localName) < 0);
         if (Latest(gifts) is { } latest)
         {
             if (latest.To == localName)
@@ -102,7 +101,7 @@ internal sealed class Acquisition(long startedMs)
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
                 ? !latest.Unconfirmed && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
                 : receiverGone;
-            if ((!orphaned || yielding) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
+            if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
                 return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
             }
