@@ -14,8 +14,8 @@ public sealed class HandOffLedger
     public int Count => _given.Count;
 
     /// <summary>Records that <paramref name="target"/> went to <paramref name="to"/>, scraped there from <paramref name="fromSlotMs"/>.</summary>
-    public void RecordGiven(TargetRef target, string to, int? toIncarnation, long fromSlotMs, long atMs, bool confirmed, OwnershipView view) =>
-        _given[target] = new HandOff(to, toIncarnation, fromSlotMs, atMs, confirmed, view.Shows(to, toIncarnation));
+    public void RecordGiven(TargetRef target, string to, int? toIncarnation, long fromSlotMs, long atMs, bool confirmed, OwnershipView view, bool claim = false) =>
+        _given[target] = new HandOff(to, toIncarnation, fromSlotMs, atMs, confirmed, view.Shows(to, toIncarnation), claim);
 
     /// <summary>A push was answered: the receiver took the target.</summary>
     public void Confirm(TargetRef target)
@@ -63,5 +63,7 @@ public sealed class HandOffLedger
     /// <param name="AtMs">When this silo gave it.</param>
     /// <param name="Confirmed">False while a push is unanswered.</param>
     /// <param name="ReceiverSeen">Whether this silo's view has shown the receiver active since.</param>
-    public readonly record struct HandOff(string To, int? ToIncarnation, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen);
+    /// <param name="Claim">Not a hand-off but a claim: the receiver asked, this silo had nothing to give, and the
+    /// receiver probably started it afresh.</param>
+    public readonly record struct HandOff(string To, int? ToIncarnation, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen, bool Claim = false);
 }

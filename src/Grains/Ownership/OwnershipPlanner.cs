@@ -198,19 +198,22 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 acquisition.Contenders.Add(requester);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending);
             }
-            else if (Ledger.TryGetGiven(target, out var given))
+            else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, ReceiverGone(given), !given.Confirmed, given.ToIncarnation);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation);
             }
             else
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.NotHere);
-                // The requester now starts it afresh at its next slot. Remember that as a hand-off: this silo's view
-                // may not show the requester yet, and must not take the target too when it thinks it owns it.
+                // Nothing to give, or it went to a silo that is gone since: the requester starts it afresh at its next
+                // slot. Remember that as a claim: this silo's view may not show the requester yet, and must not take
+                // the target too when it thinks it owns it. (A claimant asking again hears "not here" again.)
+                answers[i] = Ledger.TryGetGiven(target, out var gone) && !gone.Claim
+                    ? new ReleaseAnswer(target, ReleaseOutcome.HandedOn, gone.FromSlotMs, gone.To, true, !gone.Confirmed, gone.ToIncarnation)
+                    : new ReleaseAnswer(target, ReleaseOutcome.NotHere);
                 if (_targets.TryGetValue(target, out var spec))
                 {
                     var slot = Scrape.ScrapeSlots.AtOrAfter(target.Key, spec.IntervalMs, nowMs);
-                    Ledger.RecordGiven(target, requester, requesterIncarnation, slot, nowMs, confirmed: true, View);
+                    Ledger.RecordGiven(target, requester, requesterIncarnation, slot, nowMs, confirmed: true, View, claim: true);
                 }
             }
         }
@@ -289,7 +292,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 continue;
             }
             accepted[i] = true;
-            if (Ledger.TryGetGiven(handOff.Target, out var given) && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs >= offered)
+            if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs >= offered)
             {
                 continue; // a late push: this silo already passed the target on to another from that slot or a later one
             }
