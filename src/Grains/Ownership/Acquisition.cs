@@ -53,13 +53,13 @@ internal sealed class Acquisition(long startedMs)
     /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
     /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
     /// </summary>
-    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift)
+    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift)
     {
         long? released = null;
-        var gifts = new List<(string From, string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)>();
+        var gifts = new List<Gift>();
         if (ownGift is { } own)
         {
-            gifts.Add((localName, own.To, own.SlotMs, own.ReceiverGone, own.Unconfirmed));
+            gifts.Add(new Gift(localName, own.To, own.ToIncarnation, own.SlotMs, own.ReceiverGone, own.Unconfirmed));
         }
         var retry = false;
         foreach (var (peer, answer) in _answers)
@@ -77,7 +77,7 @@ internal sealed class Acquisition(long startedMs)
                 case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to } handedOn:
                     // Handed to an earlier process of this silo's name: that process is gone (this one holds the name).
                     var earlierSelf = to == localName && handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local;
-                    gifts.Add((peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, slot, handedOn.ReceiverGone || earlierSelf, handedOn.Unconfirmed));
+                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, handedOn.ReceiverGone || earlierSelf, handedOn.Unconfirmed));
                     break;
                 case { Outcome: ReleaseOutcome.Pending }:
                     retry |= string.CompareOrdinal(peer, localName) < 0;
@@ -97,7 +97,7 @@ internal sealed class Acquisition(long startedMs)
             }
             // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
             // A receiver's "not here" counts only once the push reached it (it may still be on its way).
-            var receiverGone = gifts.Any(g => g.To == latest.To && g.ReceiverGone);
+            var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
                 ? !latest.Unconfirmed && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
                 : receiverGone;
@@ -115,17 +115,17 @@ internal sealed class Acquisition(long startedMs)
     }
 
     /// <summary>The last link of the hand-off chain: the highest slot, and among equal slots the one passed on last.</summary>
-    private static (string From, string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)? Latest(List<(string From, string To, long SlotMs, bool ReceiverGone, bool Unconfirmed)> gifts)
+    private static Gift? Latest(List<Gift> gifts)
     {
         if (gifts.Count == 0)
         {
             return null;
         }
-        var latest = gifts.MaxBy(g => g.SlotMs);
+        var latest = gifts.MaxBy(g => g.SlotMs)!;
         for (var hops = 0; hops < gifts.Count; hops++)
         {
             var onward = gifts.FirstOrDefault(g => g.From == latest.To && g.SlotMs >= latest.SlotMs && g != latest);
-            if (onward == default)
+            if (onward is null)
             {
                 break;
             }
@@ -134,6 +134,9 @@ internal sealed class Acquisition(long startedMs)
         return latest;
     }
 }
+
+/// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.</summary>
+internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed);
 
 internal enum DecisionKind
 {

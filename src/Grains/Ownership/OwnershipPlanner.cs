@@ -254,7 +254,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
 
     private void Conclude(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
-        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, long, bool, bool)?)null;
+        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.ToIncarnation, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, int?, long, bool, bool)?)null;
         var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, timings, ownGift);
         if (Dispatcher.IsHeld(target))
         {

@@ -98,6 +98,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>SIGTERM: the graceful stop a process manager sends.</summary>
     public void Terminate() => _ = Kill(_process.Id, 15);
 
+    /// <summary>SIGSTOP: the process freezes (a long GC pause, a VM stall) until <see cref="Resume"/>.</summary>
+    public void Freeze() => _ = Kill(_process.Id, 19);
+
+    /// <summary>SIGCONT: a frozen process runs on, believing for a moment that nothing happened.</summary>
+    public void Resume() => _ = Kill(_process.Id, 18);
+
     /// <summary>SIGKILL: a crash, with no chance to announce anything.</summary>
     public void Crash() => _process.Kill(entireProcessTree: true);
 
