@@ -292,6 +292,13 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 continue;
             }
             accepted[i] = true;
+            if (Ledger.TryGetGiven(handOff.Target, out var claim) && claim.Claim && claim.To != sender
+                && View.Shows(claim.To, claim.ToIncarnation) && handOff.NextSlotMs is { } slot)
+            {
+                // A peer asked for it a moment ago, heard "not here" and started it afresh: pass it straight on.
+                Give(handOff.Target, claim.To, slot, nowMs, actions);
+                continue;
+            }
             if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs >= offered)
             {
                 continue; // a late push: this silo already passed the target on to another from that slot or a later one
@@ -303,11 +310,11 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             {
                 var first = handOff.NextSlotMs is { } next ? FirstSlot(next, spec, nowMs) : nowMs;
                 Start(handOff.Target, spec, first, nowMs, actions);
-                // Not owned here in this view: the view lags the sender's (it is leaving, or saw a join first). Keep
-                // it while the views converge rather than bounce it back.
+                // Not owned here in this view: one of the two views lags. Keep it a moment before passing it on, so
+                // two views that disagree do not bounce it on every reconcile (never straight back to the sender).
                 if (!View.IsLocal(handOff.Target.Key))
                 {
-                    _pushBackoffUntil[handOff.Target] = nowMs + timings.HandOffTimeoutMs;
+                    _pushBackoffUntil[handOff.Target] = nowMs + timings.RetryMs;
                 }
             }
         }

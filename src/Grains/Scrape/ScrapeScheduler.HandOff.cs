@@ -89,6 +89,7 @@ public sealed partial class ScrapeScheduler
             Apply(actions);
         }
         LogAccepted(sender, handOffs.Length, accepted.Count(a => a));
+        Perform(actions);
         return accepted;
     }
 

@@ -300,7 +300,9 @@ public sealed class SimulatedCluster
             Call(silo, peer,
                 to =>
                 {
-                    var accepted = to.Active && !to.Gone ? to.Planner.Accept(silo.Name, handOffs, Now, new PlannerActions()) : new bool[handOffs.Count];
+                    var onward = new PlannerActions();
+                    var accepted = to.Active && !to.Gone ? to.Planner.Accept(silo.Name, handOffs, Now, onward) : new bool[handOffs.Count];
+                    Apply(to, onward);
                     Log($"{to} accepts from {silo}: {string.Join(", ", handOffs.Select((h, i) => $"{h.Target.Key:x16}@{h.NextSlotMs}={accepted[i]}"))}");
                     return accepted;
                 },
