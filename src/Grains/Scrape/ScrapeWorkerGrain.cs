@@ -11,8 +11,16 @@ namespace AlloyOrleans.Grains.Scrape;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class ScrapeWorkerGrain(TargetScraper scraper) : Grain, IScrapeWorkerGrain
+public sealed class ScrapeWorkerGrain(TargetScraper scraper, TimeProvider time) : Grain, IScrapeWorkerGrain
 {
-    public Task<ScrapeReport> Scrape(ScrapeWork work) =>
-        (work.Job.Executor ?? scraper).ScrapeAsync(work.Job, work.ScrapeTarget, work.State, work.SlotMs, CancellationToken.None);
+    public Task<ScrapeReport> Scrape(ScrapeWork work)
+    {
+        // A slot picked up an interval or more after it was due (the process was frozen in between) is not scraped:
+        // its samples would carry a timestamp that far before the scrape, and the target has another owner by now.
+        if (time.GetUtcNow().ToUnixTimeMilliseconds() - work.SlotMs >= ScrapeSlots.IntervalMs(work.Job.Interval))
+        {
+            return Task.FromResult(new ScrapeReport(false, 0, 0, "slot picked up more than one interval late; skipped"));
+        }
+        return (work.Job.Executor ?? scraper).ScrapeAsync(work.Job, work.ScrapeTarget, work.State, work.SlotMs, CancellationToken.None);
+    }
 }
