@@ -198,13 +198,15 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 acquisition.Contenders.Add(requester);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending);
             }
-            else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given))
+            else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
+                && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
             {
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation);
             }
             else
             {
-                // Nothing to give, or it went to a silo that is gone since: the requester starts it afresh at its next
+                // Nothing to give, or it went to a silo that is gone since (or to an earlier process of the requester's
+                // name, which the requester's restart proves gone): the requester starts it afresh at its next
                 // slot. Remember that as a claim: this silo's view may not show the requester yet, and must not take
                 // the target too when it thinks it owns it. (A claimant asking again hears "not here" again.)
                 answers[i] = Ledger.TryGetGiven(target, out var gone) && !gone.Claim
