@@ -22,7 +22,7 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
             ? [int.Parse(replay)]
             : Enumerable.Range(1, int.TryParse(Environment.GetEnvironmentVariable("ALLOY_ORLEANS_SIMULATION_SEEDS"), out var n) ? n : 2000);
         var failures = new List<string>();
-        var duplicated = 0;
+        var duplicated = new List<int>();
         long scrapes = 0;
         foreach (var seed in seeds)
         {
@@ -30,7 +30,10 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
             scrapes += cluster.Check.Scrapes;
             if (problems.Count > 0)
             {
-                duplicated += problems.Any(p => p.Contains(" times: ", StringComparison.Ordinal)) ? 1 : 0;
+                if (problems.Any(p => p.Contains(" times: ", StringComparison.Ordinal)))
+                {
+                    duplicated.Add(seed);
+                }
                 failures.Add($"seed {seed}: {problems.Count} problems, first: {string.Join(" | ", problems.Take(3))}");
                 if (replay is not null)
                 {
@@ -39,7 +42,7 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
                 }
             }
         }
-        var summary = $"{seeds.Count()} seeds, {scrapes} scrapes checked, {failures.Count} seeds failed ({duplicated} with a slot scraped twice)";
+        var summary = $"{seeds.Count()} seeds, {scrapes} scrapes checked, {failures.Count} seeds failed ({duplicated.Count} with a slot scraped twice: {string.Join(" ", duplicated.Take(20))})";
         output.WriteLine(summary);
         Assert.True(failures.Count == 0, summary + "\n" + string.Join("\n", failures.Take(20)) +
             "\nreplay one with ALLOY_ORLEANS_SIMULATION_SEED=<seed>");
