@@ -1,4 +1,6 @@
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using AlloyOrleans.Grains.Scrape;
 using Microsoft.Extensions.Logging;
 

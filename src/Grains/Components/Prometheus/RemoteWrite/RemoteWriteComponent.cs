@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using AlloyOrleans.Grains.Scrape;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;

@@ -1,4 +1,6 @@
-namespace AlloyOrleans.Grains.RemoteWrite;
+
+
+namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>WAL retention (Alloy's <c>wal</c> block; defaults are Alloy's).</summary>
 public sealed record WalOptions

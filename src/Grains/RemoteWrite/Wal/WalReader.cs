@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using Microsoft.Extensions.Logging;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>
 /// Reads records of a <see cref="WriteAheadLog"/> in order from a position, from memory when the record is recent and

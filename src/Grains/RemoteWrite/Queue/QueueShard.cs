@@ -1,7 +1,8 @@
 using System.Threading.Channels;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>
 /// One sending lane of an endpoint queue: a bounded buffer of samples and a loop that cuts it into batches of

@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>
 /// The payload of a WAL record: a batch of samples. Layout: varint sample count; per sample a varint

@@ -1,12 +1,12 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using AlloyOrleans.Grains.Abstractions;
 using Microsoft.Extensions.Logging;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>
 /// The write-ahead log of a prometheus.remote_write component: every appended batch is written (and flushed to the

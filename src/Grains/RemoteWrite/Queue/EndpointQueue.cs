@@ -3,9 +3,10 @@ using System.IO.Hashing;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Discovery.Relabel;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Microsoft.Extensions.Logging;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>
 /// Sends the WAL to one endpoint: reads records from its durable "sent up to" position, applies write relabelling,

@@ -1,4 +1,6 @@
-namespace AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
+
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>How an endpoint queue batches, shards and retries (Alloy's <c>queue_config</c>; defaults are Alloy's).</summary>
 public sealed record QueueOptions
