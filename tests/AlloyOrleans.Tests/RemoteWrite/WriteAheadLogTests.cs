@@ -61,5 +61,48 @@ public sealed class WriteAheadLogTests : IDisposable
         Assert.Equal(secondStart, reopened.Head.Offset);
     }
 
+    [Fact]
+    public async Task A_zero_filled_tail_is_cut_off_like_a_torn_record()
+    {
+        var labels = LabelSet.From(("__name__", "m"));
+        long intact;
+        await using (var wal = WriteAheadLog.Open(_test.Directory, NullLogger.Instance))
+        {
+            intact = (await wal.AppendAsync([new Sample(labels, 1, 1)], CancellationToken.None)).Next.Offset;
+        }
+        // A crash can leave zeros where a record was about to go; CRC-32 of an empty payload is 0, so they look framed.
+        var segment = Directory.EnumerateFiles(_test.Directory).Single();
+        await File.AppendAllBytesAsync(segment, new byte[64]);
+
+        await using var reopened = WriteAheadLog.Open(_test.Directory, NullLogger.Instance);
+        Assert.Equal(intact, reopened.Head.Offset);
+        await reopened.AppendAsync([new Sample(labels, 2, 2)], CancellationToken.None);
+        using var reader = reopened.OpenReader(new WalPosition(reopened.Head.Segment, 0));
+        Assert.Equal(1, (await reader.ReadAsync(NullLogger.Instance, CancellationToken.None)).Samples.Single().TimestampMs);
+        Assert.Equal(2, (await reader.ReadAsync(NullLogger.Instance, CancellationToken.None)).Samples.Single().TimestampMs);
+    }
+
+    [Fact]
+    public async Task A_failed_append_is_cut_off_so_the_records_after_it_survive_a_restart()
+    {
+        var labels = LabelSet.From(("__name__", "m"));
+        var files = new ScriptedSegmentFiles { FailingWrite = 1 };
+        await using (var wal = WriteAheadLog.Open(_test.Directory, new WalOptions(), NullLogger.Instance, files))
+        {
+            await wal.AppendAsync([new Sample(labels, 1, 1)], CancellationToken.None);
+            await Assert.ThrowsAsync<IOException>(async () => await wal.AppendAsync([new Sample(labels, 2, 2)], CancellationToken.None));
+            await wal.AppendAsync([new Sample(labels, 3, 3)], CancellationToken.None);
+        }
+
+        await using var reopened = WriteAheadLog.Open(_test.Directory, NullLogger.Instance);
+        using var reader = reopened.OpenReader(new WalPosition(1, 0));
+        var timestamps = new List<long>();
+        while (reader.Position < reopened.Head)
+        {
+            timestamps.AddRange((await reader.ReadAsync(NullLogger.Instance, CancellationToken.None)).Samples.Select(s => s.TimestampMs));
+        }
+        Assert.Equal([1L, 3L], timestamps);
+    }
+
     public void Dispose() => _test.Dispose();
 }

@@ -14,6 +14,12 @@ public sealed record WalOptions
     /// <summary>Data older than this is removed even if unsent (counted as dropped): the outage budget.</summary>
     public TimeSpan MaxKeepaliveTime { get; init; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// The most bytes the WAL may hold (0: no bound). Past it the oldest segments go first, counted in
+    /// <c>prometheus_remote_storage_samples_dropped_total</c>, like vmagent's <c>-remoteWrite.maxDiskUsagePerURL</c>.
+    /// </summary>
+    public long MaxDiskUsageBytes { get; init; }
+
     /// <summary>A segment is closed and a new one started past this size.</summary>
     public long SegmentBytes { get; init; } = 64L * 1024 * 1024;
 }

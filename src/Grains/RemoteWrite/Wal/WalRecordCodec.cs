@@ -12,6 +12,23 @@ namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 /// </summary>
 public static class WalRecordCodec
 {
+    /// <summary>Enough leading payload bytes for <see cref="PeekSampleCount"/>.</summary>
+    internal const int CountPrefixBytes = 10;
+
+    /// <summary>The sample count a payload starts with, or 0 when <paramref name="payloadStart"/> holds no whole count.</summary>
+    internal static long PeekSampleCount(ReadOnlySpan<byte> payloadStart)
+    {
+        var position = 0;
+        try
+        {
+            return (long)ReadVarint(payloadStart, ref position);
+        }
+        catch (InvalidDataException)
+        {
+            return 0;
+        }
+    }
+
     public static void Encode(IReadOnlyList<Sample> samples, ArrayBufferWriter<byte> output)
     {
         WriteVarint(output, (ulong)samples.Count);

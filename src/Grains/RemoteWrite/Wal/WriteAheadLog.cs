@@ -1,10 +1,9 @@
-using System.Buffers.Binary;
 using System.Buffers;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using AlloyOrleans.Grains.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
@@ -14,59 +13,83 @@ namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 /// Each endpoint queue reads it with its own <see cref="WalReader"/> and keeps its own durable "sent up to" position.
 /// </summary>
 /// <remarks>
-/// Files: numbered segments (<c>00000001</c>, …) of records <c>[u32 length][u32 CRC-32 of payload][payload]</c>,
-/// little-endian. A torn record at the end of the last segment (the process died mid-write) is cut off on open.
+/// Files: numbered segments (<c>00000001</c>, …) of records framed by <see cref="WalRecordFrame"/>. A torn record at the end of the last segment (the process died mid-write) is cut off on open.
 /// Recently appended records are also kept in memory, so readers that keep up never read the disk.
 /// </remarks>
 public sealed partial class WriteAheadLog : IAsyncDisposable
 {
-    internal const int HeaderSize = 8;
-    private const int MaxRecordBytes = 256 * 1024 * 1024;
     private const int RecentRecordLimit = 4096;
     private const int RecentSampleLimit = 200_000;
 
     private readonly string _directory;
-    private readonly long _segmentBytes;
+    private readonly long _configuredSegmentBytes;
+    private long _segmentBytes;
+    private long _maxBytes;
     private readonly ILogger _logger;
+    private readonly SegmentFiles _files;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Lock _stateLock = new();
     private readonly Dictionary<WalPosition, WalRecord> _recent = [];
     private readonly Queue<WalRecord> _recentOrder = new();
     private readonly Dictionary<int, long> _deletedLengths = [];
     private int _recentSamples;
-    private FileStream _segment;
+    private SafeFileHandle _segment;
+    private long _segmentLength;
     private int _segmentIndex;
+    private bool _segmentDamaged;
     private WalPosition _head;
     private TaskCompletionSource _appended = NewSignal();
     private long _samplesAppended;
     private long _highestTimestampMs = long.MinValue;
 
-    private WriteAheadLog(string directory, long segmentBytes, ILogger logger, int segmentIndex, FileStream segment)
+    private WriteAheadLog(string directory, WalOptions options, ILogger logger, SegmentFiles files, int segmentIndex, SafeFileHandle segment, long length)
     {
         _directory = directory;
-        _segmentBytes = segmentBytes;
+        _configuredSegmentBytes = options.SegmentBytes;
+        SetMaxDiskUsage(options.MaxDiskUsageBytes);
         _logger = logger;
+        _files = files;
         _segmentIndex = segmentIndex;
         _segment = segment;
-        _head = new WalPosition(segmentIndex, segment.Length);
+        _segmentLength = length;
+        _head = new WalPosition(segmentIndex, length);
     }
 
     /// <summary>Opens (or creates) the log in <paramref name="directory"/>, cutting off a torn last record.</summary>
-    public static WriteAheadLog Open(string directory, ILogger logger, long segmentBytes = 64L * 1024 * 1024)
+    public static WriteAheadLog Open(string directory, ILogger logger, long segmentBytes = 64L * 1024 * 1024) =>
+        Open(directory, new WalOptions { SegmentBytes = segmentBytes }, logger, SegmentFiles.Default);
+
+    internal static WriteAheadLog Open(string directory, WalOptions options, ILogger logger, SegmentFiles files)
     {
         System.IO.Directory.CreateDirectory(directory);
         var segments = ListSegments(directory);
         var index = segments.Count > 0 ? segments[^1] : 1;
         var path = SegmentPath(directory, index);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        var validEnd = ValidLength(stream);
-        if (validEnd != stream.Length)
+        var handle = files.OpenForAppend(path, createNew: false);
+        var length = RandomAccess.GetLength(handle);
+        var validEnd = WalRecordFrame.ValidLength(handle);
+        if (validEnd != length)
         {
-            LogTornRecord(logger, path, stream.Length - validEnd);
-            stream.SetLength(validEnd);
+            LogTornRecord(logger, path, length - validEnd);
+            files.SetLength(handle, validEnd);
         }
-        stream.Seek(0, SeekOrigin.End);
-        return new WriteAheadLog(directory, segmentBytes, logger, index, stream);
+        return new WriteAheadLog(directory, options, logger, files, index, handle, validEnd);
+    }
+
+    /// <summary>
+    /// Called (under the write lock) for every segment removed by the size bound, with how many samples it held, so
+    /// the owner can count them as dropped for the endpoints that had not sent them.
+    /// </summary>
+    internal Action<int, long>? SegmentDropped { get; set; }
+
+    internal SegmentFiles Files => _files;
+
+    /// <summary>Sets the size bound (0: none); applied at the next append.</summary>
+    internal void SetMaxDiskUsage(long bytes)
+    {
+        // At least four segments fit under the bound, so dropping the oldest frees a quarter at most.
+        Volatile.Write(ref _segmentBytes, bytes > 0 ? Math.Min(_configuredSegmentBytes, Math.Max(1, bytes / 4)) : _configuredSegmentBytes);
+        Volatile.Write(ref _maxBytes, bytes);
     }
 
     public string Directory => _directory;
@@ -105,16 +128,17 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
     }
 
-    /// <summary>Appends one batch; returns once it is written and flushed.</summary>
+    /// <summary>
+    /// Appends one batch; returns once it is written to the operating system (a killed process loses nothing). A
+    /// failed write (a full disk) is cut off again before the exception surfaces, so later records stay readable.
+    /// </summary>
     public async ValueTask<WalRecord> AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + samples.Count * 64);
-        buffer.Advance(HeaderSize);
+        buffer.Advance(WalRecordFrame.HeaderSize);
         WalRecordCodec.Encode(samples, buffer);
         var record = MemoryMarshal.AsMemory(buffer.WrittenMemory);
-        var span = record.Span;
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)(record.Length - HeaderSize));
-        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], Crc32.HashToUInt32(span[HeaderSize..]));
+        WalRecordFrame.Seal(record.Span);
 
         var highest = long.MinValue;
         foreach (var sample in samples)
@@ -126,15 +150,14 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         WalRecord appended;
         try
         {
-            if (_segment.Length > 0 && _segment.Length + record.Length > _segmentBytes)
+            if (_segmentDamaged || (_segmentLength > 0 && _segmentLength + record.Length > Volatile.Read(ref _segmentBytes)))
             {
-                await RollSegmentAsync().ConfigureAwait(false);
+                RollSegment();
             }
-            var start = new WalPosition(_segmentIndex, _segment.Length);
-            // Not cancellable: a half-written record would be cut off on the next open, but never leave one behind.
-            await _segment.WriteAsync(record, CancellationToken.None).ConfigureAwait(false);
-            await _segment.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            appended = new WalRecord(start, new WalPosition(_segmentIndex, _segment.Length), samples);
+            var start = new WalPosition(_segmentIndex, _segmentLength);
+            await WriteOrRollBackAsync(record).ConfigureAwait(false);
+            _segmentLength += record.Length;
+            appended = new WalRecord(start, new WalPosition(_segmentIndex, _segmentLength), samples);
             TaskCompletionSource signal;
             lock (_stateLock)
             {
@@ -144,6 +167,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
                 _appended = NewSignal();
             }
             signal.TrySetResult();
+            EnforceSizeBound();
         }
         finally
         {
@@ -152,6 +176,31 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         Interlocked.Add(ref _samplesAppended, samples.Count);
         UpdateHighest(highest);
         return appended;
+    }
+
+    /// <summary>Writes a record at the end of the segment; on failure cuts the segment back to where the record began.</summary>
+    private async Task WriteOrRollBackAsync(ReadOnlyMemory<byte> record)
+    {
+        try
+        {
+            // Not cancellable: a cancelled write would leave half a record.
+            await _files.WriteAsync(_segment, record, _segmentLength).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                _files.SetLength(_segment, _segmentLength);
+            }
+            catch (Exception cut) when (cut is IOException or UnauthorizedAccessException)
+            {
+                // The partial record stays behind: start a new segment before the next record, so that it is the
+                // torn end of a finished segment and never followed by whole records in the same file.
+                _segmentDamaged = true;
+                LogRollBackFailed(_logger, SegmentPath(_directory, _segmentIndex), cut);
+            }
+            throw;
+        }
     }
 
     private void UpdateHighest(long timestampMs)
@@ -180,47 +229,95 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     public async Task<IReadOnlyList<(int Segment, long Samples)>> TruncateAsync(WalPosition sentUpTo, TimeSpan minKeep, TimeSpan maxKeep, DateTime utcNow, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var expired = new List<(int, long)>();
         try
         {
-            if (_segment.Length > 0 && sentUpTo.Segment == _segmentIndex && sentUpTo.Offset > 0)
+            if (_segmentLength > 0 && sentUpTo.Segment == _segmentIndex && sentUpTo.Offset > 0)
             {
-                await RollSegmentAsync().ConfigureAwait(false);
+                RollSegment();
+            }
+            foreach (var index in ListSegments(_directory))
+            {
+                if (index >= _segmentIndex)
+                {
+                    break;
+                }
+                var path = SegmentPath(_directory, index);
+                var age = utcNow - File.GetLastWriteTimeUtc(path);
+                var length = new FileInfo(path).Length;
+                var sent = index < sentUpTo.Segment || (index == sentUpTo.Segment && sentUpTo.Offset >= length);
+                if (sent ? age >= minKeep : age >= maxKeep)
+                {
+                    if (!sent)
+                    {
+                        expired.Add((index, CountSamples(path)));
+                    }
+                    DeleteSegment(index, length);
+                    LogSegmentDeleted(_logger, path, sent);
+                }
             }
         }
         finally
         {
             _writeLock.Release();
         }
-        var expired = new List<(int, long)>();
-        foreach (var index in ListSegments(_directory))
+        return expired;
+    }
+
+    /// <summary>The bytes on disk: every segment's length.</summary>
+    public long DiskBytes => ListSegments(_directory).Sum(i => i == _segmentIndex ? _segmentLength : LengthOf(i));
+
+    /// <summary>
+    /// Past <c>max_disk_usage</c>, removes the oldest segments (never the one being written) until the log fits,
+    /// reporting each to <see cref="SegmentDropped"/>: the newest data is the most useful after an outage.
+    /// </summary>
+    private void EnforceSizeBound()
+    {
+        var maxBytes = Volatile.Read(ref _maxBytes);
+        if (maxBytes <= 0)
         {
-            if (index >= Head.Segment)
+            return;
+        }
+        var segments = ListSegments(_directory);
+        var lengths = segments.ToDictionary(i => i, i => i == _segmentIndex ? _segmentLength : LengthOf(i));
+        var total = lengths.Values.Sum();
+        foreach (var index in segments)
+        {
+            if (total <= maxBytes || index >= _segmentIndex)
             {
                 break;
             }
-            var path = SegmentPath(_directory, index);
-            var age = utcNow - File.GetLastWriteTimeUtc(path);
-            var length = new FileInfo(path).Length;
-            var sent = index < sentUpTo.Segment || (index == sentUpTo.Segment && sentUpTo.Offset >= length);
-            if (sent ? age >= minKeep : age >= maxKeep)
+            var samples = CountSamples(SegmentPath(_directory, index));
+            DeleteSegment(index, lengths[index]);
+            total -= lengths[index];
+            LogSegmentDroppedForSize(_logger, SegmentPath(_directory, index), samples, maxBytes);
+            SegmentDropped?.Invoke(index, samples);
+        }
+    }
+
+    private long LengthOf(int segment)
+    {
+        try
+        {
+            return new FileInfo(SegmentPath(_directory, segment)).Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    private void DeleteSegment(int index, long length)
+    {
+        lock (_stateLock)
+        {
+            _deletedLengths[index] = length;
+            if (_deletedLengths.Count > RecentRecordLimit)
             {
-                if (!sent)
-                {
-                    expired.Add((index, CountSamples(path)));
-                }
-                lock (_stateLock)
-                {
-                    _deletedLengths[index] = length;
-                    if (_deletedLengths.Count > RecentRecordLimit)
-                    {
-                        _deletedLengths.Remove(_deletedLengths.Keys.Min());
-                    }
-                }
-                File.Delete(path);
-                LogSegmentDeleted(_logger, path, sent);
+                _deletedLengths.Remove(_deletedLengths.Keys.Min());
             }
         }
-        return expired;
+        File.Delete(SegmentPath(_directory, index));
     }
 
     /// <summary>The length a segment had when truncation deleted it, so readers at its end move on without alarm.</summary>
@@ -232,32 +329,18 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds up the sample counts (each payload's first varint) of a segment's whole records.</summary>
-    private static long CountSamples(string path)
+    /// <summary>Adds up the sample counts of a segment's whole records (read from each payload's start only).</summary>
+    private long CountSamples(string path)
     {
-        using var handle = File.OpenHandle(path);
-        var length = RandomAccess.GetLength(handle);
-        Span<byte> header = stackalloc byte[HeaderSize + 10];
+        using var handle = _files.OpenForRead(path);
+        var end = RandomAccess.GetLength(handle);
+        Span<byte> start = stackalloc byte[WalRecordCodec.CountPrefixBytes];
         long offset = 0, samples = 0;
-        while (offset + HeaderSize < length)
+        while (WalRecordFrame.TryReadHeader(handle, offset, end, out var payloadLength, out _, out _))
         {
-            var read = RandomAccess.Read(handle, header, offset);
-            if (read <= HeaderSize)
-            {
-                break;
-            }
-            var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            ulong count = 0;
-            for (int i = HeaderSize, shift = 0; i < read && shift < 64; i++, shift += 7)
-            {
-                count |= (ulong)(header[i] & 0x7F) << shift;
-                if (header[i] < 0x80)
-                {
-                    break;
-                }
-            }
-            samples += (long)count;
-            offset += HeaderSize + payloadLength;
+            var read = RandomAccess.Read(handle, start[..Math.Min(start.Length, payloadLength)], offset + WalRecordFrame.HeaderSize);
+            samples += WalRecordCodec.PeekSampleCount(start[..read]);
+            offset += WalRecordFrame.HeaderSize + payloadLength;
         }
         return samples;
     }
@@ -310,56 +393,21 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
     }
 
-    private async Task RollSegmentAsync()
+    /// <summary>Closes the current segment (synced to disk) and starts the next one.</summary>
+    private void RollSegment()
     {
-        _segment.Flush(flushToDisk: true);
-        await _segment.DisposeAsync().ConfigureAwait(false);
+        var next = _files.OpenForAppend(SegmentPath(_directory, _segmentIndex + 1), createNew: true);
+        RandomAccess.FlushToDisk(_segment);
+        _segment.Dispose();
+        _segment = next;
         _segmentIndex++;
-        _segment = new FileStream(SegmentPath(_directory, _segmentIndex), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        _segmentLength = 0;
+        _segmentDamaged = false;
         lock (_stateLock)
         {
             _head = new WalPosition(_segmentIndex, 0);
         }
     }
-
-    /// <summary>The length of the prefix of whole records with matching checksums.</summary>
-    private static long ValidLength(FileStream stream)
-    {
-        var header = new byte[HeaderSize];
-        long offset = 0;
-        var handle = stream.SafeFileHandle;
-        var length = stream.Length;
-        while (offset + HeaderSize <= length)
-        {
-            if (RandomAccess.Read(handle, header, offset) < HeaderSize)
-            {
-                break;
-            }
-            var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            var checksum = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-            if (payloadLength > MaxRecordBytes || offset + HeaderSize + payloadLength > length)
-            {
-                break;
-            }
-            var payload = ArrayPool<byte>.Shared.Rent((int)payloadLength);
-            try
-            {
-                var read = RandomAccess.Read(handle, payload.AsSpan(0, (int)payloadLength), offset + HeaderSize);
-                if (read < payloadLength || Crc32.HashToUInt32(payload.AsSpan(0, (int)payloadLength)) != checksum)
-                {
-                    break;
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(payload);
-            }
-            offset += HeaderSize + payloadLength;
-        }
-        return offset;
-    }
-
-    internal static bool IsValidRecordLength(uint length) => length <= MaxRecordBytes;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -368,7 +416,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _segment.DisposeAsync().ConfigureAwait(false);
+            _segment.Dispose();
         }
         finally
         {
@@ -378,6 +426,12 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WAL segment {Path} ended in a torn record; cut off {Bytes} bytes")]
     private static partial void LogTornRecord(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A failed WAL write could not be cut off in {Path}; continuing in a new segment")]
+    private static partial void LogRollBackFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted WAL segment {Path} with {Samples} samples: the WAL is over max_disk_usage ({MaxBytes} bytes)")]
+    private static partial void LogSegmentDroppedForSize(ILogger logger, string path, long samples, long maxBytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted WAL segment {Path} (fully sent: {Sent})")]
     private static partial void LogSegmentDeleted(ILogger logger, string path, bool sent);
