@@ -96,18 +96,17 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Truncates every <c>truncate_frequency</c>, but at least once a minute, until cancelled. Our WAL holds whole samples
-    /// (Prometheus' holds series once and then references), so at Alloy's two-hour default sent segments would fill the
-    /// disk: measured 40 MB/s at 1,000 node-exporter targets (scripts/bench-vs-agent.sh).
+    /// Truncates every <c>truncate_frequency</c> (as Alloy) until cancelled. Sample records reference series by id, so
+    /// sent data costs a few bytes per sample until then (scripts/bench-vs-agent.sh reports disk bytes per sample), and
+    /// <c>max_disk_usage</c> bounds it whatever the frequency.
     /// </summary>
     public async Task RunTruncationAsync(CancellationToken cancellationToken)
     {
-        var period = _walOptions.TruncateFrequency < MaxTruncationPeriod ? _walOptions.TruncateFrequency : MaxTruncationPeriod;
         try
         {
             while (true)
             {
-                await Task.Delay(period, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_walOptions.TruncateFrequency, cancellationToken).ConfigureAwait(false);
                 await TruncateAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -115,8 +114,6 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         {
         }
     }
-
-    private static readonly TimeSpan MaxTruncationPeriod = TimeSpan.FromMinutes(1);
 
     /// <summary>Removes segments every endpoint has sent (and older than min_keepalive_time) or older than max_keepalive_time.</summary>
     public async Task TruncateAsync(CancellationToken cancellationToken)

@@ -213,7 +213,7 @@ public sealed class RemoteWriteQueueTests : IDisposable
     {
         await using var receiver = new LoopbackWriteReceiver();
         receiver.Start();
-        var wal = new WalOptions { SegmentBytes = 512, MinKeepaliveTime = TimeSpan.Zero };
+        var wal = new WalOptions { SegmentBytes = 64, MinKeepaliveTime = TimeSpan.Zero };
         await using var storage = await _test.StartAsync(_remoteName, receiver.Url, wal: wal);
         var series = Series(5);
         for (var scrape = 0; scrape < 20; scrape++)
@@ -266,7 +266,7 @@ public sealed class RemoteWriteQueueTests : IDisposable
     {
         await using var receiver = new LoopbackWriteReceiver();
         using var metrics = new MetricCollector(_remoteName);
-        var wal = new WalOptions { SegmentBytes = 512, MaxKeepaliveTime = TimeSpan.Zero, MinKeepaliveTime = TimeSpan.Zero };
+        var wal = new WalOptions { SegmentBytes = 64, MaxKeepaliveTime = TimeSpan.Zero, MinKeepaliveTime = TimeSpan.Zero };
         await using var storage = await _test.StartAsync(_remoteName, receiver.Url, TestStorage.FastQueue(maxSamplesPerSend: 5, capacity: 5), wal: wal);
         var series = Series(5);
         for (var scrape = 0; scrape < 20; scrape++)

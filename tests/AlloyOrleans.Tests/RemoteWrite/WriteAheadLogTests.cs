@@ -22,7 +22,7 @@ public sealed class WriteAheadLogTests : IDisposable
                 await wal.AppendAsync([new Sample(labels, i, i), new Sample(labels, i + 10, Sample.StaleNaN)], CancellationToken.None);
             }
         }
-        var segment = Directory.EnumerateFiles(_test.Directory).Single();
+        var segment = WriteAheadLog.SegmentPath(_test.Directory, 1);
         var intact = new FileInfo(segment).Length;
         await File.AppendAllBytesAsync(segment, [0x40, 0x00, 0x00, 0x00, 0x12, 0x34]); // half a header of a record never finished
 
@@ -52,7 +52,7 @@ public sealed class WriteAheadLogTests : IDisposable
             await wal.AppendAsync([new Sample(labels, 1, 1)], CancellationToken.None);
             secondStart = (await wal.AppendAsync([new Sample(labels, 2, 2)], CancellationToken.None)).Start.Offset;
         }
-        var segment = Directory.EnumerateFiles(_test.Directory).Single();
+        var segment = WriteAheadLog.SegmentPath(_test.Directory, 1);
         var bytes = await File.ReadAllBytesAsync(segment);
         bytes[^1] ^= 0xFF;
         await File.WriteAllBytesAsync(segment, bytes);
@@ -71,7 +71,7 @@ public sealed class WriteAheadLogTests : IDisposable
             intact = (await wal.AppendAsync([new Sample(labels, 1, 1)], CancellationToken.None)).Next.Offset;
         }
         // A crash can leave zeros where a record was about to go; CRC-32 of an empty payload is 0, so they look framed.
-        var segment = Directory.EnumerateFiles(_test.Directory).Single();
+        var segment = WriteAheadLog.SegmentPath(_test.Directory, 1);
         await File.AppendAllBytesAsync(segment, new byte[64]);
 
         await using var reopened = WriteAheadLog.Open(_test.Directory, NullLogger.Instance);
@@ -86,7 +86,7 @@ public sealed class WriteAheadLogTests : IDisposable
     public async Task A_failed_append_is_cut_off_so_the_records_after_it_survive_a_restart()
     {
         var labels = LabelSet.From(("__name__", "m"));
-        var files = new ScriptedSegmentFiles { FailingWrite = 1 };
+        var files = new ScriptedSegmentFiles { FailingWrite = 2 }; // writes: the series definition, the first record, the second
         await using (var wal = WriteAheadLog.Open(_test.Directory, new WalOptions(), NullLogger.Instance, files))
         {
             await wal.AppendAsync([new Sample(labels, 1, 1)], CancellationToken.None);

@@ -15,7 +15,8 @@ public sealed record WalOptions
     public TimeSpan MaxKeepaliveTime { get; init; } = TimeSpan.FromHours(8);
 
     /// <summary>
-    /// The most bytes the WAL may hold (0: no bound). Past it the oldest segments go first, counted in
+    /// The most bytes the WAL's sample segments may hold (0: no bound; the series file, one definition per live
+    /// series, is not counted). Past it the oldest segments go first, counted in
     /// <c>prometheus_remote_storage_samples_dropped_total</c>, like vmagent's <c>-remoteWrite.maxDiskUsagePerURL</c>.
     /// </summary>
     public long MaxDiskUsageBytes { get; init; }

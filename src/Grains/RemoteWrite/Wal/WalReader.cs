@@ -81,7 +81,11 @@ public sealed partial class WalReader : IDisposable
         }
         try
         {
-            var samples = WalRecordCodec.Decode(_payload.AsSpan(0, payloadLength));
+            var samples = WalRecordCodec.DecodeSamples(_payload.AsSpan(0, payloadLength), _wal.Series.Resolve, out var unknown);
+            if (unknown > 0)
+            {
+                LogUnknownSeries(logger, Position.ToString(), unknown);
+            }
             var next = new WalPosition(Position.Segment, Position.Offset + WalRecordFrame.HeaderSize + payloadLength);
             return new WalRecord(Position, next, samples);
         }
@@ -132,6 +136,9 @@ public sealed partial class WalReader : IDisposable
     }
 
     public void Dispose() => _file?.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAL record at {Position}: {Count} samples of series the series file does not define are lost")]
+    private static partial void LogUnknownSeries(ILogger logger, string position, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WAL reader skipped from {From} to {To}: {Reason}; samples in between are lost")]
     private static partial void LogSkipped(ILogger logger, string from, string to, string reason);

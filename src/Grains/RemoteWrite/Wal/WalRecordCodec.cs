@@ -6,14 +6,23 @@ using AlloyOrleans.Grains.Abstractions;
 namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>
-/// The payload of a WAL record: a batch of samples. Layout: varint sample count; per sample a varint
-/// <c>labelCount + 1</c> (0 means "the same labels as the previous sample", so a series is written once per run),
-/// each label as varint-length-prefixed UTF-8 name and value, then the timestamp and the value bits as 8 bytes each.
+/// The payloads of WAL records. Both start with a varint count.
+/// <list type="bullet">
+/// <item>A sample record (segments): per sample a varint <c>zigzag(id − previous id) &lt;&lt; 2 | same-timestamp &lt;&lt; 1 | integer</c>;
+/// unless same-timestamp, a zigzag varint <c>timestamp − previous timestamp</c> (the first against 0); then the value as
+/// a zigzag varint when it is an integer below 2^53 (counters of bytes, packets, states) and as its 8 IEEE bytes
+/// otherwise. A scrape's samples share a timestamp and come in the order their ids were given, so most samples cost
+/// one byte plus their value.</item>
+/// <item>A series record (the <c>series</c> file): per series a varint id, a varint label count, and each label as
+/// varint-length-prefixed UTF-8 name and value.</item>
+/// </list>
 /// </summary>
 public static class WalRecordCodec
 {
     /// <summary>Enough leading payload bytes for <see cref="PeekSampleCount"/>.</summary>
     internal const int CountPrefixBytes = 10;
+
+    private const double MaxExactInteger = 9007199254740992d; // 2^53
 
     /// <summary>The sample count a payload starts with, or 0 when <paramref name="payloadStart"/> holds no whole count.</summary>
     internal static long PeekSampleCount(ReadOnlySpan<byte> payloadStart)
@@ -29,37 +38,43 @@ public static class WalRecordCodec
         }
     }
 
-    public static void Encode(IReadOnlyList<Sample> samples, ArrayBufferWriter<byte> output)
+    /// <summary>Encodes samples whose series ids are <paramref name="ids"/> (same order) as a sample record.</summary>
+    internal static void EncodeSamples(IReadOnlyList<Sample> samples, ReadOnlySpan<uint> ids, ArrayBufferWriter<byte> output)
     {
         WriteVarint(output, (ulong)samples.Count);
-        LabelSet? previous = null;
+        long previousId = 0, previousTimestamp = 0;
         for (var i = 0; i < samples.Count; i++)
         {
             var sample = samples[i];
-            if (ReferenceEquals(sample.Labels, previous))
+            var value = sample.Value;
+            var integer = value is > -MaxExactInteger and < MaxExactInteger && Math.Floor(value) == value
+                && BitConverter.DoubleToInt64Bits(value) != long.MinValue; // not -0
+            var sameTimestamp = i > 0 && sample.TimestampMs == previousTimestamp;
+            WriteVarint(output, (ZigZag(ids[i] - previousId) << 2) | (sameTimestamp ? 2UL : 0) | (integer ? 1UL : 0));
+            if (!sameTimestamp)
             {
-                WriteVarint(output, 0);
+                WriteVarint(output, ZigZag(sample.TimestampMs - previousTimestamp));
+            }
+            if (integer)
+            {
+                WriteVarint(output, ZigZag((long)value));
             }
             else
             {
-                var labels = sample.Labels.AsSpan();
-                WriteVarint(output, (ulong)labels.Length + 1);
-                foreach (var label in labels)
-                {
-                    WriteString(output, label.Name);
-                    WriteString(output, label.Value);
-                }
-                previous = sample.Labels;
+                BinaryPrimitives.WriteInt64LittleEndian(output.GetSpan(8), BitConverter.DoubleToInt64Bits(value));
+                output.Advance(8);
             }
-            var span = output.GetSpan(16);
-            BinaryPrimitives.WriteInt64LittleEndian(span, sample.TimestampMs);
-            BinaryPrimitives.WriteInt64LittleEndian(span[8..], BitConverter.DoubleToInt64Bits(sample.Value));
-            output.Advance(16);
+            previousId = ids[i];
+            previousTimestamp = sample.TimestampMs;
         }
     }
 
-    /// <summary>Decodes a payload whose checksum already matched; throws <see cref="InvalidDataException"/> if malformed.</summary>
-    public static Sample[] Decode(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Decodes a sample record whose checksum matched, naming each sample's series through <paramref name="series"/>.
+    /// Samples of ids it does not know are left out and counted in <paramref name="unknown"/>. Throws
+    /// <see cref="InvalidDataException"/> if malformed.
+    /// </summary>
+    internal static Sample[] DecodeSamples(ReadOnlySpan<byte> payload, Func<uint, LabelSet?> series, out int unknown)
     {
         var position = 0;
         var count = checked((int)ReadVarint(payload, ref position));
@@ -68,36 +83,82 @@ public static class WalRecordCodec
             throw new InvalidDataException("WAL record claims more samples than it has bytes.");
         }
         var samples = new Sample[count];
-        LabelSet? previous = null;
+        var kept = 0;
+        long id = 0, timestamp = 0;
         for (var i = 0; i < count; i++)
         {
-            var labelCount = checked((int)ReadVarint(payload, ref position));
-            LabelSet labels;
-            if (labelCount == 0)
+            var head = ReadVarint(payload, ref position);
+            id += UnZigZag(head >> 2);
+            if ((head & 2) == 0)
             {
-                labels = previous ?? throw new InvalidDataException("WAL record repeats labels before any were written.");
+                timestamp += UnZigZag(ReadVarint(payload, ref position));
+            }
+            double value;
+            if ((head & 1) != 0)
+            {
+                value = UnZigZag(ReadVarint(payload, ref position));
             }
             else
             {
-                var array = new Label[labelCount - 1];
-                for (var l = 0; l < array.Length; l++)
+                if (position + 8 > payload.Length)
                 {
-                    array[l] = new Label(ReadString(payload, ref position), ReadString(payload, ref position));
+                    throw new InvalidDataException("WAL record ends inside a value.");
                 }
-                labels = LabelSet.FromSortedUnique(array);
-                previous = labels;
+                value = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(payload[position..]));
+                position += 8;
             }
-            if (position + 16 > payload.Length)
+            if (id is > 0 and <= uint.MaxValue && series((uint)id) is { } labels)
             {
-                throw new InvalidDataException("WAL record ends inside a sample.");
+                samples[kept++] = new Sample(labels, timestamp, value);
             }
-            var timestamp = BinaryPrimitives.ReadInt64LittleEndian(payload[position..]);
-            var value = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(payload[(position + 8)..]));
-            position += 16;
-            samples[i] = new Sample(labels, timestamp, value);
         }
-        return samples;
+        unknown = count - kept;
+        return kept == count ? samples : samples[..kept];
     }
+
+    /// <summary>Encodes series definitions as a series record.</summary>
+    internal static void EncodeSeries(ReadOnlySpan<(uint Id, LabelSet Labels)> series, ArrayBufferWriter<byte> output)
+    {
+        WriteVarint(output, (ulong)series.Length);
+        foreach (var (id, labels) in series)
+        {
+            WriteVarint(output, id);
+            var span = labels.AsSpan();
+            WriteVarint(output, (ulong)span.Length);
+            foreach (var label in span)
+            {
+                WriteString(output, label.Name);
+                WriteString(output, label.Value);
+            }
+        }
+    }
+
+    /// <summary>Decodes a series record whose checksum matched; throws <see cref="InvalidDataException"/> if malformed.</summary>
+    internal static void DecodeSeries(ReadOnlySpan<byte> payload, Action<uint, LabelSet> define)
+    {
+        var position = 0;
+        var count = checked((int)ReadVarint(payload, ref position));
+        for (var i = 0; i < count; i++)
+        {
+            var id = checked((uint)ReadVarint(payload, ref position));
+            var labelCount = checked((int)ReadVarint(payload, ref position));
+            if (labelCount > payload.Length - position)
+            {
+                throw new InvalidDataException("WAL series record claims more labels than it has bytes.");
+            }
+            var array = new Label[labelCount];
+            for (var l = 0; l < array.Length; l++)
+            {
+                // Names repeat across every series: share one string each.
+                array[l] = new Label(string.Intern(ReadString(payload, ref position)), ReadString(payload, ref position));
+            }
+            define(id, LabelSet.FromSortedUnique(array));
+        }
+    }
+
+    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
     private static void WriteString(ArrayBufferWriter<byte> output, string value)
     {

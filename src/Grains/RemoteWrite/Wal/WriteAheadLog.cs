@@ -13,13 +13,17 @@ namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 /// Each endpoint queue reads it with its own <see cref="WalReader"/> and keeps its own durable "sent up to" position.
 /// </summary>
 /// <remarks>
-/// Files: numbered segments (<c>00000001</c>, …) of records framed by <see cref="WalRecordFrame"/>. A torn record at the end of the last segment (the process died mid-write) is cut off on open.
+/// Files: numbered segments (<c>00000001</c>, …) of sample records that name series by id, and the <c>series</c> file
+/// of the ids' labels (<see cref="SeriesTable"/>), all framed by <see cref="WalRecordFrame"/> and encoded by
+/// <see cref="WalRecordCodec"/>. A series' labels are written once, before its first sample record. A torn record at the end of the last segment (the process died mid-write) is cut off on open.
 /// Recently appended records are also kept in memory, so readers that keep up never read the disk.
 /// </remarks>
 public sealed partial class WriteAheadLog : IAsyncDisposable
 {
     private const int RecentRecordLimit = 4096;
     private const int RecentSampleLimit = 200_000;
+    private const int InitialBufferBytes = 16 * 1024;
+    private const int MaxKeptBufferBytes = 1024 * 1024;
 
     private readonly string _directory;
     private readonly long _configuredSegmentBytes;
@@ -27,12 +31,14 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     private long _maxBytes;
     private readonly ILogger _logger;
     private readonly SegmentFiles _files;
+    private readonly SeriesTable _series;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Lock _stateLock = new();
     private readonly Dictionary<WalPosition, WalRecord> _recent = [];
     private readonly Queue<WalRecord> _recentOrder = new();
     private readonly Dictionary<int, long> _deletedLengths = [];
     private int _recentSamples;
+    private ArrayBufferWriter<byte> _buffer = new(InitialBufferBytes);
     private SafeFileHandle _segment;
     private long _segmentLength;
     private int _segmentIndex;
@@ -42,8 +48,9 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     private long _samplesAppended;
     private long _highestTimestampMs = long.MinValue;
 
-    private WriteAheadLog(string directory, WalOptions options, ILogger logger, SegmentFiles files, int segmentIndex, SafeFileHandle segment, long length)
+    private WriteAheadLog(string directory, WalOptions options, ILogger logger, SegmentFiles files, SeriesTable series, int segmentIndex, SafeFileHandle segment, long length)
     {
+        _series = series;
         _directory = directory;
         _configuredSegmentBytes = options.SegmentBytes;
         SetMaxDiskUsage(options.MaxDiskUsageBytes);
@@ -73,7 +80,8 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             LogTornRecord(logger, path, length - validEnd);
             files.SetLength(handle, validEnd);
         }
-        return new WriteAheadLog(directory, options, logger, files, index, handle, validEnd);
+        var series = SeriesTable.Open(directory, files, index, logger);
+        return new WriteAheadLog(directory, options, logger, files, series, index, handle, validEnd);
     }
 
     /// <summary>
@@ -83,6 +91,8 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     internal Action<int, long>? SegmentDropped { get; set; }
 
     internal SegmentFiles Files => _files;
+
+    internal SeriesTable Series => _series;
 
     /// <summary>Sets the size bound (0: none); applied at the next append.</summary>
     internal void SetMaxDiskUsage(long bytes)
@@ -134,12 +144,6 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     /// </summary>
     public async ValueTask<WalRecord> AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + samples.Count * 64);
-        buffer.Advance(WalRecordFrame.HeaderSize);
-        WalRecordCodec.Encode(samples, buffer);
-        var record = MemoryMarshal.AsMemory(buffer.WrittenMemory);
-        WalRecordFrame.Seal(record.Span);
-
         var highest = long.MinValue;
         foreach (var sample in samples)
         {
@@ -148,12 +152,24 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         WalRecord appended;
+        var ids = ArrayPool<uint>.Shared.Rent(samples.Count);
         try
         {
-            if (_segmentDamaged || (_segmentLength > 0 && _segmentLength + record.Length > Volatile.Read(ref _segmentBytes)))
+            if (_segmentDamaged || (_segmentLength > 0 && _segmentLength > Volatile.Read(ref _segmentBytes)))
             {
                 RollSegment();
             }
+            for (var i = 0; i < samples.Count; i++)
+            {
+                ids[i] = _series.Assign(samples[i].Labels, _segmentIndex);
+            }
+            // New series are defined (written) before the first record that refers to them.
+            await _series.WriteNewAsync().ConfigureAwait(false);
+            _buffer.ResetWrittenCount();
+            _buffer.Advance(WalRecordFrame.HeaderSize);
+            WalRecordCodec.EncodeSamples(samples, ids.AsSpan(0, samples.Count), _buffer);
+            var record = MemoryMarshal.AsMemory(_buffer.WrittenMemory);
+            WalRecordFrame.Seal(record.Span);
             var start = new WalPosition(_segmentIndex, _segmentLength);
             await WriteOrRollBackAsync(record).ConfigureAwait(false);
             _segmentLength += record.Length;
@@ -171,11 +187,22 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
         finally
         {
+            ArrayPool<uint>.Shared.Return(ids);
+            ShrinkBuffer();
             _writeLock.Release();
         }
         Interlocked.Add(ref _samplesAppended, samples.Count);
         UpdateHighest(highest);
         return appended;
+    }
+
+    /// <summary>Keeps the reused record buffer from holding on to the largest scrape ever seen.</summary>
+    private void ShrinkBuffer()
+    {
+        if (_buffer.Capacity > MaxKeptBufferBytes)
+        {
+            _buffer = new ArrayBufferWriter<byte>(InitialBufferBytes);
+        }
     }
 
     /// <summary>Writes a record at the end of the segment; on failure cuts the segment back to where the record began.</summary>
@@ -256,6 +283,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
                     LogSegmentDeleted(_logger, path, sent);
                 }
             }
+            CompactSeries();
         }
         finally
         {
@@ -293,6 +321,14 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             LogSegmentDroppedForSize(_logger, SegmentPath(_directory, index), samples, maxBytes);
             SegmentDropped?.Invoke(index, samples);
         }
+        CompactSeries();
+    }
+
+    /// <summary>Forgets the series whose samples all went with deleted segments.</summary>
+    private void CompactSeries()
+    {
+        var segments = ListSegments(_directory);
+        _series.Compact(segments.Count > 0 ? segments[0] : _segmentIndex);
     }
 
     private long LengthOf(int segment)
@@ -417,6 +453,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         try
         {
             _segment.Dispose();
+            _series.Dispose();
         }
         finally
         {
