@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
-using AlloyOrleans.Grains.Discovery.Relabel;
 using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +22,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
 
     private readonly WriteAheadLog _wal;
     private readonly RemoteWriteEndpointOptions _options;
-    private readonly Label[] _externalLabels;
+    private readonly WriteRelabelCache? _writeRelabel;
     private readonly Label[] _encoderExternalLabels;
     private readonly ILogger _logger;
     private readonly RemoteWriteClient _client;
@@ -50,10 +49,11 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     {
         _wal = wal;
         _options = options;
-        _externalLabels = [.. LabelSet.From(externalLabels).AsSpan()];
-        // Prometheus relabels after adding external labels, so write_relabel_config rules see (and may drop or rewrite)
-        // them; the encoder then has nothing left to add.
-        _encoderExternalLabels = options.WriteRelabel.Count > 0 ? [] : _externalLabels;
+        Label[] external = [.. LabelSet.From(externalLabels).AsSpan()];
+        // With write_relabel_config the rules see the external labels (WriteRelabelCache adds them); the encoder then
+        // has nothing left to add.
+        _writeRelabel = options.WriteRelabel.Count > 0 ? new WriteRelabelCache(external, options.WriteRelabel) : null;
+        _encoderExternalLabels = _writeRelabel is null ? external : [];
         _logger = logger;
         // Credentials in the URL's user-info part must not end up in a metric label.
         Tags = RemoteWriteMetrics.Tags(componentId, options.Name,
@@ -210,14 +210,12 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private async Task RouteAsync(WalRecord record, SentTracker tracker, QueueShard[] shards, CancellationToken cancellationToken)
     {
         var ticket = tracker.Begin(record.Next);
-        var rules = _options.WriteRelabel;
         foreach (var original in record.Samples)
         {
             var sample = original;
-            if (rules.Count > 0)
+            if (_writeRelabel is not null)
             {
-                var withExternal = _externalLabels.Length > 0 ? LabelSet.From(_externalLabels.Concat(sample.Labels)) : sample.Labels;
-                if (RelabelProcessor.Process(withExternal, rules) is not { Count: > 0 } labels)
+                if (_writeRelabel.Apply(sample.Labels) is not { } labels)
                 {
                     continue;
                 }
