@@ -111,5 +111,21 @@ public sealed class SeriesTableTests : IDisposable
         Assert.Equal([series, Series("m", 1)], samples.Select(s => s.Labels));
     }
 
+    [Fact]
+    public async Task Segments_of_the_earlier_format_are_set_aside_rather_than_read_with_the_wrong_series()
+    {
+        await using (var wal = WriteAheadLog.Open(_test.Directory, NullLogger.Instance))
+        {
+            await wal.AppendAsync([new Sample(Series("m", 0), 1_000, 1)], CancellationToken.None);
+        }
+        File.Delete(Path.Combine(_test.Directory, SeriesTable.FileName)); // what a WAL written before the series file looks like
+
+        await using var reopened = WriteAheadLog.Open(_test.Directory, NullLogger.Instance);
+        Assert.True(File.Exists(WriteAheadLog.SegmentPath(_test.Directory, 1) + ".v1"));
+        await reopened.AppendAsync([new Sample(Series("m", 1), 2_000, 2)], CancellationToken.None);
+        var samples = await ReadAllAsync(reopened, reopened.Tail);
+        Assert.Equal([Series("m", 1)], samples.Select(s => s.Labels));
+    }
+
     public void Dispose() => _test.Dispose();
 }

@@ -41,6 +41,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     private ArrayBufferWriter<byte> _buffer = new(InitialBufferBytes);
     private SafeFileHandle _segment;
     private long _segmentLength;
+    private long _closedSegmentBytes;
     private int _segmentIndex;
     private bool _segmentDamaged;
     private WalPosition _head;
@@ -70,6 +71,17 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     {
         System.IO.Directory.CreateDirectory(directory);
         var segments = ListSegments(directory);
+        if (segments.Count > 0 && !File.Exists(Path.Combine(directory, SeriesTable.FileName)))
+        {
+            // Segments without a series file hold the earlier format (labels in every record): their ids would name
+            // the wrong series, so they are set aside, never read as this format.
+            foreach (var segment in segments)
+            {
+                File.Move(SegmentPath(directory, segment), SegmentPath(directory, segment) + ".v1");
+            }
+            LogEarlierFormat(logger, directory, segments.Count);
+            segments = [];
+        }
         var index = segments.Count > 0 ? segments[^1] : 1;
         var path = SegmentPath(directory, index);
         var handle = files.OpenForAppend(path, createNew: false);
@@ -81,7 +93,10 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             files.SetLength(handle, validEnd);
         }
         var series = SeriesTable.Open(directory, files, index, logger);
-        return new WriteAheadLog(directory, options, logger, files, series, index, handle, validEnd);
+        return new WriteAheadLog(directory, options, logger, files, series, index, handle, validEnd)
+        {
+            _closedSegmentBytes = segments.Where(s => s != index).Sum(s => new FileInfo(SegmentPath(directory, s)).Length),
+        };
     }
 
     /// <summary>
@@ -302,9 +317,9 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     private void EnforceSizeBound()
     {
         var maxBytes = Volatile.Read(ref _maxBytes);
-        if (maxBytes <= 0)
+        if (maxBytes <= 0 || _closedSegmentBytes + _segmentLength <= maxBytes)
         {
-            return;
+            return; // the common case costs no file system call
         }
         var segments = ListSegments(_directory);
         var lengths = segments.ToDictionary(i => i, i => i == _segmentIndex ? _segmentLength : LengthOf(i));
@@ -345,6 +360,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
 
     private void DeleteSegment(int index, long length)
     {
+        _closedSegmentBytes -= length;
         lock (_stateLock)
         {
             _deletedLengths[index] = length;
@@ -435,6 +451,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         var next = _files.OpenForAppend(SegmentPath(_directory, _segmentIndex + 1), createNew: true);
         RandomAccess.FlushToDisk(_segment);
         _segment.Dispose();
+        _closedSegmentBytes += _segmentLength;
         _segment = next;
         _segmentIndex++;
         _segmentLength = 0;
@@ -460,6 +477,9 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             _writeLock.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAL in {Directory}: {Count} segments of the earlier format (no series file) renamed to *.v1 and not sent")]
+    private static partial void LogEarlierFormat(ILogger logger, string directory, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WAL segment {Path} ended in a torn record; cut off {Bytes} bytes")]
     private static partial void LogTornRecord(ILogger logger, string path, long bytes);
