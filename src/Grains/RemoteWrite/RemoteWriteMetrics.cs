@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Diagnostics;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using AlloyOrleans.Grains.Telemetry;
 
 namespace AlloyOrleans.Grains.RemoteWrite;

@@ -1,4 +1,6 @@
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using AlloyOrleans.Grains.Scrape;
 using Microsoft.Extensions.Logging;
 
@@ -19,11 +21,17 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
     private int _disposed;
 
     public RemoteWriteStorage(string directory, string componentId, WalOptions walOptions, ILogger logger)
+        : this(directory, componentId, walOptions, logger, SegmentFiles.Default)
+    {
+    }
+
+    internal RemoteWriteStorage(string directory, string componentId, WalOptions walOptions, ILogger logger, SegmentFiles files)
     {
         ComponentId = componentId;
         _walOptions = walOptions;
         _logger = logger;
-        _wal = WriteAheadLog.Open(directory, logger, walOptions.SegmentBytes);
+        _wal = WriteAheadLog.Open(directory, walOptions, logger, files);
+        _wal.SegmentDropped = CountDropped;
         RemoteWriteMetrics.Register(this);
     }
 
@@ -37,19 +45,41 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
 
     /// <summary>
     /// Replaces the endpoint queues. Each new queue continues from its endpoint's durable position (by name), so a
-    /// reconfiguration loses nothing; a batch in flight at that moment may be sent twice.
+    /// reconfiguration loses nothing; a batch in flight at that moment may be sent twice. The new queues are built
+    /// first: if one cannot be (a TLS file that does not read), the old ones keep sending.
     /// </summary>
     public async Task ConfigureAsync(IReadOnlyList<RemoteWriteEndpointOptions> endpoints, IReadOnlyList<Label> externalLabels, WalOptions walOptions, CancellationToken cancellationToken)
     {
         await _configure.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var built = new List<EndpointQueue>(endpoints.Count);
+            try
+            {
+                foreach (var endpoint in endpoints)
+                {
+                    built.Add(new EndpointQueue(_wal, endpoint, externalLabels, ComponentId, _logger));
+                }
+            }
+            catch
+            {
+                foreach (var queue in built)
+                {
+                    await queue.DisposeAsync().ConfigureAwait(false);
+                }
+                throw;
+            }
             foreach (var queue in _queues)
             {
                 await queue.DisposeAsync().ConfigureAwait(false);
             }
             _walOptions = walOptions;
-            _queues = [.. endpoints.Select(e => new EndpointQueue(_wal, e, externalLabels, ComponentId, _logger))];
+            _wal.SetMaxDiskUsage(walOptions.MaxDiskUsageBytes);
+            foreach (var queue in built)
+            {
+                queue.Start();
+            }
+            _queues = built;
         }
         finally
         {
@@ -66,18 +96,17 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Truncates every <c>truncate_frequency</c>, but at least once a minute, until cancelled. Our WAL holds whole samples
-    /// (Prometheus' holds series once and then references), so at Alloy's two-hour default sent segments would fill the
-    /// disk: measured 40 MB/s at 1,000 node-exporter targets (scripts/bench-vs-agent.sh).
+    /// Truncates every <c>truncate_frequency</c> (as Alloy) until cancelled. Sample records reference series by id, so
+    /// sent data costs a few bytes per sample until then (scripts/bench-vs-agent.sh reports disk bytes per sample), and
+    /// <c>max_disk_usage</c> bounds it whatever the frequency.
     /// </summary>
     public async Task RunTruncationAsync(CancellationToken cancellationToken)
     {
-        var period = _walOptions.TruncateFrequency < MaxTruncationPeriod ? _walOptions.TruncateFrequency : MaxTruncationPeriod;
         try
         {
             while (true)
             {
-                await Task.Delay(period, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_walOptions.TruncateFrequency, cancellationToken).ConfigureAwait(false);
                 await TruncateAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -85,8 +114,6 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         {
         }
     }
-
-    private static readonly TimeSpan MaxTruncationPeriod = TimeSpan.FromMinutes(1);
 
     /// <summary>Removes segments every endpoint has sent (and older than min_keepalive_time) or older than max_keepalive_time.</summary>
     public async Task TruncateAsync(CancellationToken cancellationToken)
@@ -104,7 +131,34 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the queues and closes the WAL; safe to call more than once.</summary>
+    /// <summary>Counts a segment removed by the WAL's size bound as dropped for every endpoint that had not sent it.</summary>
+    private void CountDropped(int segment, long samples)
+    {
+        foreach (var queue in _queues.Where(q => q.SentPosition.Segment <= segment))
+        {
+            RemoteWriteMetrics.SamplesDropped.Add(samples, queue.Tags);
+        }
+    }
+
+    /// <summary>
+    /// Graceful stop: every endpoint sends what the WAL holds, in parallel, each within its <c>FlushDeadline</c>;
+    /// then the WAL is closed. What could not be sent in time stays in the WAL for the next start.
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        await _configure.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_queues.Select(q => q.DrainAsync(q.Options.FlushDeadline))).ConfigureAwait(false);
+        }
+        finally
+        {
+            _configure.Release();
+        }
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the queues at once and closes the WAL; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

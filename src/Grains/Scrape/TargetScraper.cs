@@ -180,7 +180,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     }
 
     /// <summary>Parses the body into samples. Returns scraped, kept-after-relabelling and new series counts.</summary>
-    private static (int Scraped, int Kept, int Added) ReadSamples(
+    internal static (int Scraped, int Kept, int Added) ReadSamples(
         ScrapeJob job, ScrapeTarget target, TargetScrapeState state, ReadOnlySpan<byte> body, string? contentType, long slotMs, List<Sample> samples)
     {
         var reader = new ExpositionReader(body, ExpositionContentType.Detect(contentType));
@@ -243,7 +243,8 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             }
         }
         var set = LabelSet.FromDictionary(labels);
-        return job.MetricRelabel is { } relabel ? relabel(set) : set;
+        // The cached series lives as long as the target does: keep shared strings, not this exposition's copies.
+        return (job.MetricRelabel is { } relabel ? relabel(set) : set) is { } kept ? SharedLabelStrings.Share(kept) : null;
     }
 
     private static void AppendStaleMarkers(TargetScrapeState state, long slotMs, List<Sample> samples, bool keepCurrent)

@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
 using AlloyOrleans.Grains.Telemetry;
 using AlloyOrleans.Silo.CommandLine;
 using AlloyOrleans.Silo.Configuration;
@@ -51,6 +52,9 @@ public static class RunCommand
         return 0;
     }
 
+    private static readonly TimeSpan HandOffBudget = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FlushDeadline = new QueueOptions().FlushDeadline;
+
     public static WebApplication Build(RunOptions options, LoadedConfiguration configuration)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -59,8 +63,9 @@ public static class RunCommand
         builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Polly", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
-        // Hand-off on shutdown needs a moment beyond Orleans' own stop.
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // A graceful stop hands the targets over (the silo stops within 30 s) and then drains remote_write for up to its
+        // flush deadline (1 min, as Prometheus), so samples of a rolling update are sent, not left on a disk that may go.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = HandOffBudget + FlushDeadline);
 
         // The components start before the silo and stop after it (hosted services stop in reverse order): the
         // scheduler hands targets over while their jobs are still registered, and remote_write drains last.

@@ -1,5 +1,7 @@
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -211,7 +213,7 @@ public sealed class RemoteWriteQueueTests : IDisposable
     {
         await using var receiver = new LoopbackWriteReceiver();
         receiver.Start();
-        var wal = new WalOptions { SegmentBytes = 512, MinKeepaliveTime = TimeSpan.Zero };
+        var wal = new WalOptions { SegmentBytes = 64, MinKeepaliveTime = TimeSpan.Zero };
         await using var storage = await _test.StartAsync(_remoteName, receiver.Url, wal: wal);
         var series = Series(5);
         for (var scrape = 0; scrape < 20; scrape++)
@@ -264,7 +266,7 @@ public sealed class RemoteWriteQueueTests : IDisposable
     {
         await using var receiver = new LoopbackWriteReceiver();
         using var metrics = new MetricCollector(_remoteName);
-        var wal = new WalOptions { SegmentBytes = 512, MaxKeepaliveTime = TimeSpan.Zero, MinKeepaliveTime = TimeSpan.Zero };
+        var wal = new WalOptions { SegmentBytes = 64, MaxKeepaliveTime = TimeSpan.Zero, MinKeepaliveTime = TimeSpan.Zero };
         await using var storage = await _test.StartAsync(_remoteName, receiver.Url, TestStorage.FastQueue(maxSamplesPerSend: 5, capacity: 5), wal: wal);
         var series = Series(5);
         for (var scrape = 0; scrape < 20; scrape++)

@@ -1,5 +1,7 @@
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Xunit;
 
 namespace AlloyOrleans.Tests.RemoteWrite;

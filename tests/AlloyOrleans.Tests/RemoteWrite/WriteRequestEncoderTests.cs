@@ -1,6 +1,8 @@
 using Xunit;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Snappier;
 
 namespace AlloyOrleans.Tests.RemoteWrite;

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using AlloyOrleans.Grains.Components.Common.Relabel;
 using AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;
 

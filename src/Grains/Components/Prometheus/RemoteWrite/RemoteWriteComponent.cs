@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Queue;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using AlloyOrleans.Grains.Scrape;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;
@@ -44,6 +46,7 @@ public sealed class RemoteWriteComponent : IComponent, ISampleSink, IAsyncDispos
             TruncateFrequency = args.Wal.TruncateFrequency,
             MinKeepaliveTime = args.Wal.MinKeepaliveTime,
             MaxKeepaliveTime = args.Wal.MaxKeepaliveTime,
+            MaxDiskUsageBytes = args.Wal.MaxDiskUsageBytes,
         };
         await _storage.ConfigureAsync(endpoints, args.ExternalLabelList(), wal, cancellationToken).ConfigureAwait(false);
         _appliedFingerprint = fingerprint;
@@ -60,7 +63,9 @@ public sealed class RemoteWriteComponent : IComponent, ISampleSink, IAsyncDispos
         }
         finally
         {
-            await _storage.DisposeAsync().ConfigureAwait(false);
+            // A graceful stop (the host is shutting down): send what is in the WAL before the process goes, so a
+            // rolling update leaves nothing behind on a node whose disk may not come back.
+            await _storage.DrainAsync().ConfigureAwait(false);
         }
     }
 

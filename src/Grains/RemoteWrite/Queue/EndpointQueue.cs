@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
-using AlloyOrleans.Grains.Discovery.Relabel;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Microsoft.Extensions.Logging;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>
 /// Sends the WAL to one endpoint: reads records from its durable "sent up to" position, applies write relabelling,
@@ -22,16 +22,17 @@ public sealed partial class EndpointQueue : IAsyncDisposable
 
     private readonly WriteAheadLog _wal;
     private readonly RemoteWriteEndpointOptions _options;
-    private readonly Label[] _externalLabels;
+    private readonly WriteRelabelCache? _writeRelabel;
     private readonly Label[] _encoderExternalLabels;
     private readonly ILogger _logger;
     private readonly RemoteWriteClient _client;
-    private readonly SentPositionFile _positionFile;
-    private readonly SentTracker _tracker;
-    private readonly WalReader _reader;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _readLoop;
-    private readonly Task _reshardLoop;
+    private readonly CancellationTokenSource _drain = new();
+    private SentPositionFile? _positionFile;
+    private SentTracker? _tracker;
+    private WalPosition _initialPosition;
+    private Task _supervisor = Task.CompletedTask;
+    private Task _reshardLoop = Task.CompletedTask;
     private QueueShard[] _shards = [];
     private volatile int _desiredShards;
     private long _pending;
@@ -40,36 +41,46 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private long _sendTicks;
     private long _retriedBatches;
 
-    /// <summary>Starts sending <paramref name="wal"/> from this endpoint's stored position (or the head, the first time).</summary>
+    /// <summary>
+    /// Builds the queue (an unreadable TLS file throws here) without touching the WAL or the endpoint's position:
+    /// <see cref="Start"/> does that, so a reconfiguration can build every new queue before it stops the old ones.
+    /// </summary>
     public EndpointQueue(WriteAheadLog wal, RemoteWriteEndpointOptions options, IReadOnlyList<Label> externalLabels, string componentId, ILogger logger)
     {
         _wal = wal;
         _options = options;
-        _externalLabels = [.. LabelSet.From(externalLabels).AsSpan()];
-        // Prometheus relabels after adding external labels, so write_relabel_config rules see (and may drop or rewrite)
-        // them; the encoder then has nothing left to add.
-        _encoderExternalLabels = options.WriteRelabel.Count > 0 ? [] : _externalLabels;
+        Label[] external = [.. LabelSet.From(externalLabels).AsSpan()];
+        // With write_relabel_config the rules see the external labels (WriteRelabelCache adds them); the encoder then
+        // has nothing left to add.
+        _writeRelabel = options.WriteRelabel.Count > 0 ? new WriteRelabelCache(external, options.WriteRelabel) : null;
+        _encoderExternalLabels = _writeRelabel is null ? external : [];
         _logger = logger;
         // Credentials in the URL's user-info part must not end up in a metric label.
         Tags = RemoteWriteMetrics.Tags(componentId, options.Name,
             options.Url.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped));
         _client = new RemoteWriteClient(options);
-        _positionFile = SentPositionFile.Open(Path.Combine(wal.Directory, FileNameFor(options.Name)), out var stored);
-        var start = Clamp(stored ?? wal.Head);
-        _positionFile.Write(start);
-        _tracker = new SentTracker(start, _positionFile);
-        _reader = wal.OpenReader(start);
         _desiredShards = options.Queue.MinShards;
-        StartShards(_desiredShards, _stop.Token);
+    }
+
+    /// <summary>
+    /// Starts sending from the endpoint's stored position. Without one (a new endpoint, or a file lost or torn) it
+    /// starts at the oldest data in the WAL: a sample sent twice with the same value is harmless at a receiver, one
+    /// never sent is lost.
+    /// </summary>
+    public void Start()
+    {
+        _positionFile = SentPositionFile.Open(Path.Combine(_wal.Directory, FileNameFor(_options.Name)), out var stored);
+        _initialPosition = Clamp(stored ?? _wal.Tail);
+        _positionFile.Write(_initialPosition);
         RemoteWriteMetrics.Register(this);
-        _readLoop = Task.Run(() => ReadLoopAsync(_stop.Token));
+        _supervisor = Task.Run(() => SuperviseAsync(_stop.Token));
         _reshardLoop = Task.Run(() => ReshardLoopAsync(_stop.Token));
     }
 
     public string Name => _options.Name;
 
     /// <summary>Everything before this WAL position has been sent (or refused by the receiver).</summary>
-    public WalPosition SentPosition => _tracker.Sent;
+    public WalPosition SentPosition => Volatile.Read(ref _tracker)?.Sent ?? _initialPosition;
 
     internal TagList Tags { get; }
 
@@ -105,43 +116,106 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         return $"sent-{new string(chars)}-{hash}.pos";
     }
 
-    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs sessions (a reader at the sent position, the shards, the routing loop) until stopped or drained. A session
+    /// that fails — an I/O error, a relabel regex that timed out, a shard that threw — is torn down and, after a
+    /// backoff, a new one reopens the WAL at the durable sent position: what was in flight is sent again, not lost.
+    /// </summary>
+    private async Task SuperviseAsync(CancellationToken stop)
     {
-        var shards = Volatile.Read(ref _shards);
-        try
+        var backoff = _options.Queue.MinBackoff;
+        while (!stop.IsCancellationRequested)
         {
-            while (!cancellationToken.IsCancellationRequested)
+            var startedAt = SentPosition;
+            var failure = await RunSessionAsync(stop).ConfigureAwait(false);
+            if (failure is null)
             {
-                var record = await _reader.ReadAsync(_logger, cancellationToken).ConfigureAwait(false);
-                if (_desiredShards != shards.Length)
-                {
-                    shards = await ReshardAsync(shards, _desiredShards, cancellationToken).ConfigureAwait(false);
-                }
-                await RouteAsync(record, shards, cancellationToken).ConfigureAwait(false);
+                return;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Disposed: unsent samples stay in the WAL.
-        }
-        catch (Exception e)
-        {
-            LogReaderFailed(_logger, e, Name);
-            throw;
+            if (SentPosition > startedAt)
+            {
+                backoff = _options.Queue.MinBackoff; // the session made progress: the fault is not a steady one
+            }
+            LogSessionFailed(_logger, failure, Name, backoff);
+            try
+            {
+                await Task.Delay(backoff, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.Queue.MaxBackoff.Ticks));
         }
     }
 
-    private async Task RouteAsync(WalRecord record, QueueShard[] shards, CancellationToken cancellationToken)
+    /// <summary>One session; returns its failure, or null when stopped or when a drain has sent everything.</summary>
+    private async Task<Exception?> RunSessionAsync(CancellationToken stop)
     {
-        var ticket = _tracker.Begin(record.Next);
-        var rules = _options.WriteRelabel;
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var tracker = new SentTracker(SentPosition, _positionFile!);
+        Volatile.Write(ref _tracker, tracker);
+        Interlocked.Exchange(ref _pending, 0);
+        using var reader = _wal.OpenReader(tracker.Sent);
+        var shards = StartShards(_desiredShards, session);
+        Exception? failure = null;
+        try
+        {
+            await ReadLoopAsync(reader, tracker, session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (session.IsCancellationRequested)
+        {
+            // Stopped, or a shard failed and cancelled the session.
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        await session.CancelAsync().ConfigureAwait(false);
+        shards = Volatile.Read(ref _shards);
+        await Task.WhenAll(shards.Select(s => s.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return stop.IsCancellationRequested ? null : failure ?? shards.Select(s => s.Failure).FirstOrDefault(f => f is not null);
+    }
+
+    /// <summary>Routes records to shards; once a drain is requested, stops at the head and lets the shards send the rest.</summary>
+    private async Task ReadLoopAsync(WalReader reader, SentTracker tracker, CancellationToken cancellationToken)
+    {
+        using var readOrDrain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drain.Token);
+        var shards = Volatile.Read(ref _shards);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_drain.IsCancellationRequested && reader.Position >= _wal.Head)
+            {
+                await CloseAndWaitAsync(shards, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            WalRecord record;
+            try
+            {
+                record = await reader.ReadAsync(_logger, readOrDrain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_drain.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                continue; // waiting at the head when the drain began
+            }
+            if (_desiredShards != shards.Length)
+            {
+                shards = await ReshardAsync(shards, _desiredShards, cancellationToken).ConfigureAwait(false);
+            }
+            await RouteAsync(record, tracker, shards, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RouteAsync(WalRecord record, SentTracker tracker, QueueShard[] shards, CancellationToken cancellationToken)
+    {
+        var ticket = tracker.Begin(record.Next);
         foreach (var original in record.Samples)
         {
             var sample = original;
-            if (rules.Count > 0)
+            if (_writeRelabel is not null)
             {
-                var withExternal = _externalLabels.Length > 0 ? LabelSet.From(_externalLabels.Concat(sample.Labels)) : sample.Labels;
-                if (RelabelProcessor.Process(withExternal, rules) is not { Count: > 0 } labels)
+                if (_writeRelabel.Apply(sample.Labels) is not { } labels)
                 {
                     continue;
                 }
@@ -152,15 +226,15 @@ public sealed partial class EndpointQueue : IAsyncDisposable
             Interlocked.Increment(ref _pending);
             await shard.EnqueueAsync(new QueuedSample(sample, ticket), cancellationToken).ConfigureAwait(false);
         }
-        _tracker.Seal(ticket);
+        tracker.Seal(ticket);
     }
 
-    private QueueShard[] StartShards(int count, CancellationToken cancellationToken)
+    private QueueShard[] StartShards(int count, CancellationTokenSource session)
     {
         var shards = new QueueShard[count];
         for (var i = 0; i < count; i++)
         {
-            shards[i] = new QueueShard(this, _options.Queue, cancellationToken);
+            shards[i] = new QueueShard(this, _options.Queue, session);
         }
         Volatile.Write(ref _shards, shards);
         return shards;
@@ -170,12 +244,18 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private async Task<QueueShard[]> ReshardAsync(QueueShard[] shards, int count, CancellationToken cancellationToken)
     {
         LogResharding(_logger, Name, shards.Length, count);
+        await CloseAndWaitAsync(shards, cancellationToken).ConfigureAwait(false);
+        return StartShards(count, shards[0].Session);
+    }
+
+    private static async Task CloseAndWaitAsync(QueueShard[] shards, CancellationToken cancellationToken)
+    {
         foreach (var shard in shards)
         {
             shard.Close();
         }
         await Task.WhenAll(shards.Select(s => s.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return StartShards(count, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested(); // a shard that failed cancelled the session
     }
 
     /// <summary>Sends one batch, retrying recoverable failures with exponential backoff until sent, refused or cancelled.</summary>
@@ -222,7 +302,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     internal void Complete(RecordTicket ticket, int samples)
     {
         Interlocked.Add(ref _pending, -samples);
-        _tracker.Complete(ticket, samples);
+        ticket.Tracker.Complete(ticket, samples);
     }
 
     private void UpdateHighestSent(Sample[] samples, int count)
@@ -291,17 +371,37 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Graceful stop: sends everything appended so far — shards send their partial batches at once, without waiting
+    /// for <c>batch_send_deadline</c> — for at most <paramref name="deadline"/>, then stops. What is still unsent
+    /// stays in the WAL behind the durable position.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan deadline)
+    {
+        await _drain.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _supervisor.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogDrainTimedOut(_logger, Name, deadline, SentPosition.ToString(), _wal.Head.ToString());
+        }
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Stops at once; what was not sent stays in the WAL behind the durable position and is sent on the next start.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
         RemoteWriteMetrics.Unregister(this);
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_readLoop, _reshardLoop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await Task.WhenAll(Volatile.Read(ref _shards).Select(s => s.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _reader.Dispose();
+        await Task.WhenAll(_supervisor, _reshardLoop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _client.Dispose();
-        _positionFile.Dispose();
-        _stop.Dispose();
+        _positionFile?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Remote write {RemoteName}: dropped {Count} samples, the receiver answered {StatusCode}: {Error}")]
@@ -313,6 +413,9 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Remote write {RemoteName}: resharding from {From} to {To} shards")]
     private static partial void LogResharding(ILogger logger, string remoteName, int from, int to);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Remote write {RemoteName}: the WAL reader failed")]
-    private static partial void LogReaderFailed(ILogger logger, Exception exception, string remoteName);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Remote write {RemoteName}: sending failed; reopening the WAL at the sent position in {Backoff}")]
+    private static partial void LogSessionFailed(ILogger logger, Exception exception, string remoteName, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Remote write {RemoteName}: not drained within {Deadline} (sent up to {Sent}, WAL head {Head}); the rest is sent after the restart")]
+    private static partial void LogDrainTimedOut(ILogger logger, string remoteName, TimeSpan deadline, string sent, string head);
 }

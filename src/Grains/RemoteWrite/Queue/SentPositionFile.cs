@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Microsoft.Win32.SafeHandles;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>
 /// An endpoint's durable "sent up to" position in the WAL: 16 bytes (segment, offset, CRC-32) rewritten in place

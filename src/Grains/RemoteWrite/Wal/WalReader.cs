@@ -1,8 +1,7 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>
 /// Reads records of a <see cref="WriteAheadLog"/> in order from a position, from memory when the record is recent and
@@ -11,8 +10,8 @@ namespace AlloyOrleans.Grains.RemoteWrite;
 public sealed partial class WalReader : IDisposable
 {
     private readonly WriteAheadLog _wal;
-    private readonly byte[] _header = new byte[WriteAheadLog.HeaderSize];
-    private FileStream? _file;
+    private byte[] _payload = new byte[64 * 1024];
+    private SafeFileHandle? _file;
     private int _fileSegment = -1;
 
     internal WalReader(WriteAheadLog wal, WalPosition from)
@@ -66,33 +65,28 @@ public sealed partial class WalReader : IDisposable
             }
             return null;
         }
-        var file = _file!;
-        var length = Position.Segment == head.Segment ? head.Offset : file.Length;
-        if (Position.Offset + WriteAheadLog.HeaderSize > length)
+        var end = Position.Segment == head.Segment ? head.Offset : RandomAccess.GetLength(_file!);
+        switch (WalRecordFrame.Read(_file!, Position.Offset, end, ref _payload, out var payloadLength))
         {
-            // The end of a finished segment: continue with the next one.
-            Position = NextSegmentStart(Position.Segment);
-            return null;
-        }
-        RandomAccess.Read(file.SafeFileHandle, _header, Position.Offset);
-        var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(_header);
-        var checksum = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(4));
-        if (!WriteAheadLog.IsValidRecordLength(payloadLength) || Position.Offset + WriteAheadLog.HeaderSize + payloadLength > length)
-        {
-            SkipToNextSegment(logger, "a record header is corrupt");
-            return null;
-        }
-        var payload = new byte[payloadLength];
-        var read = RandomAccess.Read(file.SafeFileHandle, payload, Position.Offset + WriteAheadLog.HeaderSize);
-        if (read != payloadLength || Crc32.HashToUInt32(payload) != checksum)
-        {
-            SkipToNextSegment(logger, "a record checksum does not match");
-            return null;
+            case FrameStatus.End when Position.Offset == end:
+                // The end of a finished segment: continue with the next one.
+                Position = NextSegmentStart(Position.Segment);
+                return null;
+            case FrameStatus.End:
+                SkipToNextSegment(logger, "the segment ends inside a record");
+                return null;
+            case FrameStatus.Corrupt:
+                SkipToNextSegment(logger, "a record is corrupt");
+                return null;
         }
         try
         {
-            var samples = WalRecordCodec.Decode(payload);
-            var next = new WalPosition(Position.Segment, Position.Offset + WriteAheadLog.HeaderSize + payloadLength);
+            var samples = WalRecordCodec.DecodeSamples(_payload.AsSpan(0, payloadLength), _wal.Series.Resolve, out var unknown);
+            if (unknown > 0)
+            {
+                LogUnknownSeries(logger, Position.ToString(), unknown);
+            }
+            var next = new WalPosition(Position.Segment, Position.Offset + WalRecordFrame.HeaderSize + payloadLength);
             return new WalRecord(Position, next, samples);
         }
         catch (InvalidDataException)
@@ -113,7 +107,7 @@ public sealed partial class WalReader : IDisposable
         _fileSegment = segment;
         try
         {
-            _file = new FileStream(WriteAheadLog.SegmentPath(_wal.Directory, segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            _file = _wal.Files.OpenForRead(WriteAheadLog.SegmentPath(_wal.Directory, segment));
             return true;
         }
         catch (FileNotFoundException)
@@ -142,6 +136,9 @@ public sealed partial class WalReader : IDisposable
     }
 
     public void Dispose() => _file?.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAL record at {Position}: {Count} samples of series the series file does not define are lost")]
+    private static partial void LogUnknownSeries(ILogger logger, string position, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WAL reader skipped from {From} to {To}: {Reason}; samples in between are lost")]
     private static partial void LogSkipped(ILogger logger, string from, string to, string reason);

@@ -1,4 +1,6 @@
-namespace AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
+
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>What to do with a batch after one attempt to send it.</summary>
 public enum SendOutcomeKind

@@ -1,7 +1,8 @@
 using System.Threading.Channels;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>
 /// One sending lane of an endpoint queue: a bounded buffer of samples and a loop that cuts it into batches of
@@ -17,8 +18,10 @@ internal sealed class QueueShard
     private readonly Sample[] _samples;
     private readonly RecordTicket[] _tickets;
 
-    public QueueShard(EndpointQueue queue, QueueOptions options, CancellationToken cancellationToken)
+    /// <param name="session">The endpoint's current session: cancelled by the endpoint to stop, and by the shard when it fails.</param>
+    public QueueShard(EndpointQueue queue, QueueOptions options, CancellationTokenSource session)
     {
+        Session = session;
         _queue = queue;
         _options = options;
         _buffer = Channel.CreateBounded<QueuedSample>(new BoundedChannelOptions(options.Capacity)
@@ -29,8 +32,13 @@ internal sealed class QueueShard
         });
         _samples = new Sample[options.MaxSamplesPerSend];
         _tickets = new RecordTicket[options.MaxSamplesPerSend];
-        Completion = Task.Run(() => RunAsync(cancellationToken), CancellationToken.None);
+        Completion = Task.Run(() => RunAsync(session.Token), CancellationToken.None);
     }
+
+    public CancellationTokenSource Session { get; }
+
+    /// <summary>What made the shard stop, if it failed; the endpoint then starts a new session.</summary>
+    public Exception? Failure { get; private set; }
 
     /// <summary>Completes when the shard has sent everything after <see cref="Close"/>, or when cancelled.</summary>
     public Task Completion { get; }
@@ -57,6 +65,11 @@ internal sealed class QueueShard
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: whatever was not sent stays in the WAL behind the durable position.
+        }
+        catch (Exception e)
+        {
+            Failure = e;
+            await Session.CancelAsync().ConfigureAwait(false);
         }
     }
 

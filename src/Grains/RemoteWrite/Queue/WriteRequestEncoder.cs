@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 using Snappier;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>
 /// Encodes samples as a Prometheus remote write 1.0 <c>WriteRequest</c> and compresses it with snappy (block format).

@@ -1,7 +1,8 @@
 using System.Net.Http.Headers;
 using AlloyOrleans.Grains.Discovery.Relabel;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>One remote write endpoint, resolved from its <c>endpoint</c> block.</summary>
 public sealed record RemoteWriteEndpointOptions

@@ -1,4 +1,6 @@
-namespace AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
+
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>TLS settings of an endpoint (Alloy's <c>tls_config</c>); files are PEM.</summary>
 public sealed record RemoteWriteTlsOptions

@@ -1,4 +1,6 @@
-namespace AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
+
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>
 /// Turns out-of-order completions (shards finish batches independently) into an in-order "sent up to" WAL position:
@@ -24,7 +26,7 @@ internal sealed class SentTracker(WalPosition start, SentPositionFile file)
     /// <summary>Starts tracking a record; the ticket holds one guard count until <see cref="Seal"/>.</summary>
     public RecordTicket Begin(WalPosition next)
     {
-        var ticket = new RecordTicket(next);
+        var ticket = new RecordTicket(this, next);
         lock (_lock)
         {
             _inFlight.Enqueue(ticket);
@@ -59,8 +61,9 @@ internal sealed class SentTracker(WalPosition start, SentPositionFile file)
 }
 
 /// <summary>A WAL record on its way out: how many of its samples are not yet sent (plus a guard while routing).</summary>
-internal sealed class RecordTicket(WalPosition next)
+internal sealed class RecordTicket(SentTracker tracker, WalPosition next)
 {
+    public readonly SentTracker Tracker = tracker;
     public readonly WalPosition Next = next;
     public int Outstanding = 1;
 }

@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Net;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
 
-namespace AlloyOrleans.Grains.RemoteWrite;
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>Sends one compressed WriteRequest to an endpoint and classifies the answer. Thread-safe.</summary>
 public sealed class RemoteWriteClient : IDisposable

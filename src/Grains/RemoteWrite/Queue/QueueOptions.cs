@@ -1,4 +1,6 @@
-namespace AlloyOrleans.Grains.RemoteWrite;
+using AlloyOrleans.Grains.RemoteWrite.Wal;
+
+namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
 /// <summary>How an endpoint queue batches, shards and retries (Alloy's <c>queue_config</c>; defaults are Alloy's).</summary>
 public sealed record QueueOptions
@@ -23,6 +25,9 @@ public sealed record QueueOptions
 
     /// <summary>How often the shard count is recomputed (Prometheus: 10 s).</summary>
     public TimeSpan ShardUpdateInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a graceful stop keeps sending what is in the WAL (Prometheus' flush deadline: 1 minute).</summary>
+    public TimeSpan FlushDeadline { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest <c>Retry-After</c> honoured, so a confused server cannot park a queue for days.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);

@@ -1,4 +1,6 @@
-namespace AlloyOrleans.Grains.RemoteWrite;
+
+
+namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>A place in the write-ahead log: a segment number and a byte offset inside it.</summary>
 public readonly record struct WalPosition(int Segment, long Offset) : IComparable<WalPosition>
