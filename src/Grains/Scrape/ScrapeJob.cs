@@ -37,6 +37,9 @@ public sealed record ScrapeJob
 
     public bool EnableCompression { get; init; } = true;
 
+    /// <summary>label_limit, label_name_length_limit, label_value_length_limit.</summary>
+    public LabelLimits LabelLimits { get; init; }
+
     public ScrapeHttpClientSettings Http { get; init; } = new();
 
     /// <summary>When false every silo scrapes every target (Alloy's default for a component without clustering).</summary>

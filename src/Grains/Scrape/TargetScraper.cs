@@ -32,7 +32,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             string? error = null;
             int scraped = 0, kept = 0, added = 0;
             if (state.Job is { } previousJob && (previousJob.HonorLabels != job.HonorLabels || previousJob.JobName != job.JobName
-                || !ReferenceEquals(previousJob.MetricRelabel, job.MetricRelabel)))
+                || !ReferenceEquals(previousJob.MetricRelabel, job.MetricRelabel) || previousJob.LabelLimits != job.LabelLimits))
             {
                 // Settings that shape series labels changed (a configuration reload): resolve every series afresh.
                 state.Series.Clear();
@@ -44,7 +44,8 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
                 var (body, length, contentType) = await FetchAsync(job, target, cancellationToken);
                 try
                 {
-                    (scraped, kept, added) = ReadSamples(job, target, state, body.AsSpan(0, length), contentType, slotMs, samples);
+                    var deadline = ParseDeadline.After(time, started, job.Timeout);
+                    (scraped, kept, added) = ReadSamples(job, target, state, body.AsSpan(0, length), contentType, deadline, slotMs, samples);
                 }
                 finally
                 {
@@ -181,9 +182,9 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
 
     /// <summary>Parses the body into samples. Returns scraped, kept-after-relabelling and new series counts.</summary>
     private static (int Scraped, int Kept, int Added) ReadSamples(
-        ScrapeJob job, ScrapeTarget target, TargetScrapeState state, ReadOnlySpan<byte> body, string? contentType, long slotMs, List<Sample> samples)
+        ScrapeJob job, ScrapeTarget target, TargetScrapeState state, ReadOnlySpan<byte> body, string? contentType, ParseDeadline deadline, long slotMs, List<Sample> samples)
     {
-        var reader = new ExpositionReader(body, ExpositionContentType.Detect(contentType));
+        var reader = new ExpositionReader(body, ExpositionContentType.Detect(contentType), deadline);
         int scraped = 0, added = 0;
         var scrapeNumber = state.ScrapeNumber;
         var start = samples.Count;
@@ -243,7 +244,12 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             }
         }
         var set = LabelSet.FromDictionary(labels);
-        return job.MetricRelabel is { } relabel ? relabel(set) : set;
+        var relabelled = job.MetricRelabel is { } relabel ? relabel(set) : set;
+        if (relabelled is not null)
+        {
+            job.LabelLimits.Check(relabelled);
+        }
+        return relabelled;
     }
 
     private static void AppendStaleMarkers(TargetScrapeState state, long slotMs, List<Sample> samples, bool keepCurrent)

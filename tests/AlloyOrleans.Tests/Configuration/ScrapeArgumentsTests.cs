@@ -7,7 +7,7 @@ namespace AlloyOrleans.Tests.Configuration;
 
 public sealed class ScrapeArgumentsTests
 {
-    private static ScrapeArguments Decode(string body)
+    internal static ScrapeArguments Decode(string body)
     {
         var source = $"testing.receiver \"sink\" {{ }}\n\nprometheus.scrape \"web\" {{\n\ttargets    = [{{\"__address__\" = \"127.0.0.1:9100\"}}]\n\tforward_to = [testing.receiver.sink.receiver]\n{body}}}\n";
         var loaded = TestConfigurations.Load(source);
@@ -140,6 +140,7 @@ public sealed class ScrapeArgumentsTests
     [InlineData("\tscheme = \"ftp\"\n", "scheme", "must be \"http\" or \"https\", got \"ftp\"")]
     [InlineData("\tmetrics_path = \"metrics\"\n", "metrics_path", "must start with /")]
     [InlineData("\tsample_limit = -1\n", "sample_limit", "must not be negative")]
+    [InlineData("\tlabel_value_length_limit = -1\n", "label_value_length_limit", "must not be negative")]
     [InlineData("\tscrape_interval = \"0s\"\n", "scrape_interval", "must be greater than 0")]
     [InlineData("\tfollow_redirects = false\n", "follow_redirects", "only the default value is supported by alloy-orleans")]
     [InlineData("\ttarget_limit = 10\n", "target_limit", "only the default value is supported by alloy-orleans")]

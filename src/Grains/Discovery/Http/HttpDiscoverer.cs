@@ -41,7 +41,7 @@ public sealed partial class HttpDiscoverer(HttpDiscoveryOptions options, ILogger
                 {
                     LogRefreshFailed(logger, options.Url, backoff, e.Message);
                     delay = backoff < options.RefreshInterval ? backoff : options.RefreshInterval;
-                    backoff *= 2;
+                    backoff = RetryBackoff.Next(backoff, options.RefreshInterval);
                 }
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }

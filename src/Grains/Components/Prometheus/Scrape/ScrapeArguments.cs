@@ -41,9 +41,19 @@ public sealed class ScrapeArguments : IValidatableArguments
     [Alloy("sample_limit")]
     public int SampleLimit { get; init; }
 
-    /// <summary>A byte count or a size such as <c>10MiB</c> / <c>10MB</c> (both base 2, as Prometheus reads them); 0 means no limit.</summary>
+    /// <summary>
+    /// What <c>body_size_limit</c> is when unset and the component is clustered: a body can otherwise grow the buffer
+    /// to gigabytes (a gzip bomb too), OOM-kill the silo and, once its targets move, the next one. vmagent's default
+    /// is 16 MiB; 64 MiB leaves room for the largest common exporters (kube-state-metrics on big clusters).
+    /// </summary>
+    public const long ClusteredDefaultBodySizeLimitBytes = 64L << 20;
+
+    /// <summary>
+    /// A byte count or a size such as <c>10MiB</c> / <c>10MB</c> (both base 2, as Prometheus reads them); 0 means no
+    /// limit. Unset, it is <see cref="ClusteredDefaultBodySizeLimitBytes"/> with clustering on and no limit otherwise.
+    /// </summary>
     [Alloy("body_size_limit")]
-    public string BodySizeLimit { get; init; } = "0";
+    public string BodySizeLimit { get; init; } = "";
 
     [Alloy("enable_compression")]
     public bool EnableCompression { get; init; } = true;
@@ -102,8 +112,14 @@ public sealed class ScrapeArguments : IValidatableArguments
     [AlloyBlock("clustering")]
     public ClusteringArguments? Clustering { get; init; }
 
-    /// <summary>The body size limit in bytes (validated).</summary>
-    public long BodySizeLimitBytes => ByteSize.Parse(BodySizeLimit);
+    /// <summary>The body size limit in bytes (validated), with the clustered default when unset.</summary>
+    public long BodySizeLimitBytes =>
+        BodySizeLimit.Length > 0 ? ByteSize.Parse(BodySizeLimit)
+        : Clustering is { Enabled: true } ? ClusteredDefaultBodySizeLimitBytes
+        : 0;
+
+    /// <summary>The label limits (validated).</summary>
+    public LabelLimits LabelLimits => new(LabelLimit, LabelNameLengthLimit, LabelValueLengthLimit);
 
     public void Validate()
     {
@@ -127,11 +143,15 @@ public sealed class ScrapeArguments : IValidatableArguments
         {
             throw new ComponentArgumentException("metrics_path", "must start with /");
         }
-        if (SampleLimit < 0)
+        foreach (var (name, limit) in new[] { ("sample_limit", SampleLimit), ("label_limit", LabelLimit),
+                     ("label_name_length_limit", LabelNameLengthLimit), ("label_value_length_limit", LabelValueLengthLimit) })
         {
-            throw new ComponentArgumentException("sample_limit", "must not be negative");
+            if (limit < 0)
+            {
+                throw new ComponentArgumentException(name, "must not be negative");
+            }
         }
-        if (!ByteSize.TryParse(BodySizeLimit, out _))
+        if (BodySizeLimit.Length > 0 && !ByteSize.TryParse(BodySizeLimit, out _))
         {
             throw new ComponentArgumentException("body_size_limit", $"invalid size \"{BodySizeLimit}\" (use bytes or a unit: B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)");
         }
@@ -145,9 +165,6 @@ public sealed class ScrapeArguments : IValidatableArguments
             ("track_timestamps_staleness", !TrackTimestampsStaleness),
             ("enable_protobuf_negotiation", !EnableProtobufNegotiation),
             ("target_limit", TargetLimit == 0),
-            ("label_limit", LabelLimit == 0),
-            ("label_name_length_limit", LabelNameLengthLimit == 0),
-            ("label_value_length_limit", LabelValueLengthLimit == 0),
             ("proxy_url", ProxyUrl.Length == 0),
         }.FirstOrDefault(a => !a.AtDefault);
         if (unsupported.Name is not null)

@@ -57,6 +57,7 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
             HonorTimestamps = args.HonorTimestamps,
             SampleLimit = args.SampleLimit,
             BodySizeLimitBytes = args.BodySizeLimitBytes,
+            LabelLimits = args.LabelLimits,
             EnableCompression = args.EnableCompression,
             ClusteringEnabled = args.Clustering?.Enabled ?? false,
             ForwardTo = args.ForwardTo,
