@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Hashing;
 using System.Net.Http.Headers;
-using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Scrape.Exposition;
 using Microsoft.Extensions.Logging;
@@ -112,20 +111,6 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
         if (job.EnableCompression)
         {
             request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
-        }
-        var http = job.Http;
-        if (http.AuthorizationCredentials is { } credentials)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue(http.AuthorizationType ?? "Bearer", credentials);
-        }
-        else if (http.BearerToken is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        else if (http.BasicAuthUsername is { } user)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + http.BasicAuthPassword)));
         }
 
         try

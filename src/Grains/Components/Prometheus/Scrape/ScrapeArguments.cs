@@ -5,7 +5,7 @@ using AlloyOrleans.Grains.Scrape;
 namespace AlloyOrleans.Grains.Components.Prometheus.Scrape;
 
 /// <summary>The arguments of <c>prometheus.scrape</c>, with Alloy's names and defaults.</summary>
-public sealed class ScrapeArguments : IValidatableArguments
+public sealed class ScrapeArguments : HttpClientArguments
 {
     [Alloy("targets", Required = true)]
     public IReadOnlyList<LabelSet> Targets { get; init; } = [];
@@ -58,20 +58,8 @@ public sealed class ScrapeArguments : IValidatableArguments
     [Alloy("enable_compression")]
     public bool EnableCompression { get; init; } = true;
 
-    [Alloy("bearer_token")]
-    public string? BearerToken { get; init; }
-
-    [Alloy("bearer_token_file")]
-    public string? BearerTokenFile { get; init; }
-
     // Alloy arguments accepted at their default value only: the scrape core behaves as these defaults say, and a
     // configuration that asks for anything else is rejected rather than silently run differently.
-
-    [Alloy("follow_redirects")]
-    public bool FollowRedirects { get; init; } = true;
-
-    [Alloy("enable_http2")]
-    public bool EnableHttp2 { get; init; } = true;
 
     [Alloy("extra_metrics")]
     public bool ExtraMetrics { get; init; }
@@ -97,18 +85,6 @@ public sealed class ScrapeArguments : IValidatableArguments
     [Alloy("label_value_length_limit")]
     public int LabelValueLengthLimit { get; init; }
 
-    [Alloy("proxy_url")]
-    public string ProxyUrl { get; init; } = "";
-
-    [AlloyBlock("basic_auth")]
-    public BasicAuthArguments? BasicAuth { get; init; }
-
-    [AlloyBlock("authorization")]
-    public AuthorizationArguments? Authorization { get; init; }
-
-    [AlloyBlock("tls_config")]
-    public TlsConfigArguments? TlsConfig { get; init; }
-
     [AlloyBlock("clustering")]
     public ClusteringArguments? Clustering { get; init; }
 
@@ -121,8 +97,9 @@ public sealed class ScrapeArguments : IValidatableArguments
     /// <summary>The label limits (validated).</summary>
     public LabelLimits LabelLimits => new(LabelLimit, LabelNameLengthLimit, LabelValueLengthLimit);
 
-    public void Validate()
+    public override void Validate()
     {
+        base.Validate();
         if (ScrapeInterval <= TimeSpan.Zero)
         {
             throw new ComponentArgumentException("scrape_interval", "must be greater than 0");
@@ -158,33 +135,15 @@ public sealed class ScrapeArguments : IValidatableArguments
 
         var unsupported = new (string Name, bool AtDefault)[]
         {
-            ("follow_redirects", FollowRedirects),
-            ("enable_http2", EnableHttp2),
             ("extra_metrics", !ExtraMetrics),
             ("scrape_classic_histograms", !ScrapeClassicHistograms),
             ("track_timestamps_staleness", !TrackTimestampsStaleness),
             ("enable_protobuf_negotiation", !EnableProtobufNegotiation),
             ("target_limit", TargetLimit == 0),
-            ("proxy_url", ProxyUrl.Length == 0),
         }.FirstOrDefault(a => !a.AtDefault);
         if (unsupported.Name is not null)
         {
             throw new ComponentArgumentException(unsupported.Name, "only the default value is supported by alloy-orleans");
         }
-
-        // Prometheus allows one way of authenticating per job.
-        var schemes = new (string Name, bool Set)[]
-        {
-            ("bearer_token", BearerToken is not null),
-            ("bearer_token_file", BearerTokenFile is not null),
-            ("basic_auth", BasicAuth is not null),
-            ("authorization", Authorization is not null),
-        }.Where(s => s.Set).Select(s => s.Name).ToList();
-        if (schemes.Count > 1)
-        {
-            throw new ComponentArgumentException(schemes[1], $"at most one of {string.Join(", ", schemes)} may be set");
-        }
-        BasicAuth?.Validate();
-        Authorization?.Validate();
     }
 }
