@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Hashing;
 using System.Net.Http.Headers;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Http;
 using AlloyOrleans.Grains.Scrape.Exposition;
 using Microsoft.Extensions.Logging;
 
@@ -56,7 +57,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
                 error = Describe(ex);
                 samples.Clear();
                 scraped = kept = added = 0;
-                LogScrapeFailed(job.ComponentId, target.Url, error);
+                LogScrapeFailed(job.ComponentId, Redaction.Url(target.Url), error);
             }
 
             // Series the previous scrape had and this one lacks (all of them, when the scrape failed) end now.
@@ -291,5 +292,5 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: scrape of {Url} failed: {Error}")]
-    private partial void LogScrapeFailed(string componentId, Uri url, string error);
+    private partial void LogScrapeFailed(string componentId, string url, string error);
 }
