@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using AlloyOrleans.Silo.CommandLine;
 using AlloyOrleans.Tests.Configuration;
 using Xunit;
@@ -89,6 +91,41 @@ public sealed class DeployFilesTests
             if (((YamlMappingNode)service).Children.TryGetValue("ports", out var ports))
             {
                 Assert.All(Strings(ports), p => Assert.StartsWith("127.0.0.1:", p));
+            }
+        }
+    }
+
+    /// <summary>make-certs.sh (openssl) makes what the silos need: a CA, and one certificate for both TLS roles with the server name.</summary>
+    [Fact]
+    public async Task Make_certs_issues_a_silo_certificate_of_the_cluster_CA_for_the_server_name()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "make-certs-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var script = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Deploy, "make-certs.sh"), directory])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            await script.WaitForExitAsync();
+            Assert.True(script.ExitCode == 0, await script.StandardError.ReadToEndAsync());
+
+            using var silo = X509Certificate2.CreateFromPemFile(Path.Combine(directory, "tls.crt"), Path.Combine(directory, "tls.key"));
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificateFromFile(Path.Combine(directory, "ca.crt")));
+            chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1"));
+            chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
+            Assert.True(chain.Build(silo), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+            Assert.True(silo.MatchesHostname("alloy-orleans.cluster"));
+            Assert.True(silo.HasPrivateKey);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
             }
         }
     }
