@@ -81,6 +81,23 @@ public sealed class ClientTlsTests : IAsyncLifetime
     }
 
     [Theory]
+    [MemberData(nameof(HttpUsers.All), MemberType = typeof(HttpUsers))]
+    public async Task The_oauth2_token_endpoint_takes_its_own_tls_config(HttpUser user)
+    {
+        var tls = Tls();
+        var oauth2 = new OAuth2Authentication
+        {
+            ClientId = HttpTestServer.OAuthClientId, ClientSecret = HttpTestServer.OAuthClientSecret, Scopes = "metrics read",
+            TokenUrl = new Uri(_server.BaseUrl, "/token"), Tls = tls.Tls,
+        };
+        _server.RequiredAuthorization = "Bearer none-yet";
+
+        Assert.NotNull(await HttpUsers.FetchAsync(user, _server.BaseUrl, tls with { Authentication = oauth2 with { Tls = null } }));
+        Assert.Null(await HttpUsers.FetchAsync(user, _server.BaseUrl, tls with { Authentication = oauth2 }));
+        Assert.Equal("Bearer token-1", _server.Requests.Last().Authorization);
+    }
+
+    [Theory]
     [InlineData(true, "HTTP/2")]
     [InlineData(false, "HTTP/1.1")]
     public async Task Enable_http2_decides_the_protocol(bool enableHttp2, string protocol)
