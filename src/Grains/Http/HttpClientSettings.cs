@@ -22,14 +22,20 @@ public sealed record HttpClientSettings
     public bool EnableHttp2 { get; init; } = true;
 }
 
-/// <summary>A <c>tls_config</c> block; files are PEM and read when a handler is built.</summary>
+/// <summary>A <c>tls_config</c> block: PEM files (read when a handler is built) or PEM text.</summary>
 public sealed record TlsSettings
 {
     public string? CaFile { get; init; }
 
+    public string? CaPem { get; init; }
+
     public string? CertFile { get; init; }
 
+    public string? CertPem { get; init; }
+
     public string? KeyFile { get; init; }
+
+    public string? KeyPem { get; init; }
 
     /// <summary>The name the server's certificate must carry (and the SNI sent), instead of the URL's host.</summary>
     public string? ServerName { get; init; }

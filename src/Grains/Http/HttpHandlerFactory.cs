@@ -46,9 +46,9 @@ public static class HttpHandlerFactory
     public static SslClientAuthenticationOptions CreateSslOptions(TlsSettings tls)
     {
         var ssl = new SslClientAuthenticationOptions();
-        if (tls.CertFile is { Length: > 0 } certFile)
+        if (Pem(tls.CertPem, tls.CertFile) is { } certificate)
         {
-            ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(certFile, tls.KeyFile is { Length: > 0 } keyFile ? keyFile : null)];
+            ssl.ClientCertificates = [X509Certificate2.CreateFromPem(certificate, Pem(tls.KeyPem, tls.KeyFile) ?? certificate)];
         }
         if (tls.InsecureSkipVerify)
         {
@@ -56,10 +56,10 @@ public static class HttpHandlerFactory
             return ssl;
         }
         var policy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
-        if (tls.CaFile is { Length: > 0 } caFile)
+        if (Pem(tls.CaPem, tls.CaFile) is { } ca)
         {
             var authorities = new X509Certificate2Collection();
-            authorities.ImportFromPemFile(caFile);
+            authorities.ImportFromPem(ca);
             policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             policy.CustomTrustStore.AddRange(authorities);
         }
@@ -76,6 +76,10 @@ public static class HttpHandlerFactory
         }
         return ssl;
     }
+
+    /// <summary>PEM given inline, else read from its file, else null.</summary>
+    private static string? Pem(string? text, string? file) =>
+        text is { Length: > 0 } ? text : file is { Length: > 0 } ? File.ReadAllText(file) : null;
 
     private static bool IsTrusted(X509Certificate? certificate, X509ChainPolicy policy, string serverName)
     {

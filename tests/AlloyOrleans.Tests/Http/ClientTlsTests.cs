@@ -43,6 +43,22 @@ public sealed class ClientTlsTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(HttpUsers.All), MemberType = typeof(HttpUsers))]
+    public async Task The_CA_certificate_and_key_may_be_given_as_PEM_text(HttpUser user)
+    {
+        var settings = new HttpClientSettings
+        {
+            Tls = new TlsSettings
+            {
+                CaPem = await File.ReadAllTextAsync(_server.CaFile), ServerName = HttpTestServer.ServerName,
+                CertPem = await File.ReadAllTextAsync(_server.ClientCertFile), KeyPem = await File.ReadAllTextAsync(_server.ClientKeyFile),
+            },
+        };
+        Assert.Null(await HttpUsers.FetchAsync(user, _server.BaseUrl, settings));
+        Assert.All(_server.Requests, r => Assert.Equal("CN=http-test-client", r.ClientSubject));
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpUsers.All), MemberType = typeof(HttpUsers))]
     public async Task Without_server_name_the_address_does_not_match_the_certificate(HttpUser user)
     {
         Assert.NotNull(await HttpUsers.FetchAsync(user, _server.BaseUrl, Tls(serverName: null)));

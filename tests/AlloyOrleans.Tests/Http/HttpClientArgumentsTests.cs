@@ -77,6 +77,7 @@ public sealed class HttpClientArgumentsTests
     [InlineData("\tno_proxy = \"10.0.0.0/8\"\n", "no_proxy", "if no_proxy is configured, proxy_url must also be configured")]
     [InlineData("\tproxy_url = \"ftp://p:1\"\n", "proxy_url", "\"ftp://p:1/\" is not an absolute http, https or socks5 URL")]
     [InlineData("\n\ttls_config {\n\t\tcert_file = \"/c.pem\"\n\t}\n", "cert_file", "exactly one of key_file or key_pem must be configured when a client certificate is configured")]
+    [InlineData("\n\ttls_config {\n\t\tca_file = \"/ca.pem\"\n\t\tca_pem  = \"x\"\n\t}\n", "ca_pem", "at most one of ca_file and ca_pem must be configured")]
     [InlineData("\n\toauth2 {\n\t\tclient_id = \"a\"\n\t\ttoken_url = \"token\"\n\t}\n", "token_url", "\"token\" is not an absolute http or https URL")]
     public void Invalid_client_blocks_name_the_attribute(string body, string attribute, string message)
     {

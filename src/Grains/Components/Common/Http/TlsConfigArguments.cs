@@ -2,17 +2,26 @@ using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.Components.Common.Http;
 
-/// <summary>A <c>tls_config</c> block (the file-based settings).</summary>
+/// <summary>A <c>tls_config</c> block: each of the CA, certificate and key as a file or as PEM text.</summary>
 public sealed class TlsConfigArguments : IValidatableArguments
 {
     [Alloy("ca_file")]
     public string CaFile { get; set; } = "";
 
+    [Alloy("ca_pem")]
+    public string CaPem { get; set; } = "";
+
     [Alloy("cert_file")]
     public string CertFile { get; set; } = "";
 
+    [Alloy("cert_pem")]
+    public string CertPem { get; set; } = "";
+
     [Alloy("key_file")]
     public string KeyFile { get; set; } = "";
+
+    [Alloy("key_pem")]
+    public string KeyPem { get; set; } = "";
 
     [Alloy("server_name")]
     public string ServerName { get; set; } = "";
@@ -22,21 +31,33 @@ public sealed class TlsConfigArguments : IValidatableArguments
 
     public void Validate()
     {
-        if (CertFile.Length > 0 && KeyFile.Length == 0)
+        foreach (var (file, pem, name) in new[] { (CaFile, CaPem, "ca"), (CertFile, CertPem, "cert"), (KeyFile, KeyPem, "key") })
         {
-            throw new ComponentArgumentException("cert_file", "exactly one of key_file or key_pem must be configured when a client certificate is configured");
+            if (file.Length > 0 && pem.Length > 0)
+            {
+                throw new ComponentArgumentException($"{name}_pem", $"at most one of {name}_file and {name}_pem must be configured");
+            }
         }
-        if (KeyFile.Length > 0 && CertFile.Length == 0)
+        var hasCert = CertFile.Length > 0 || CertPem.Length > 0;
+        var hasKey = KeyFile.Length > 0 || KeyPem.Length > 0;
+        if (hasCert && !hasKey)
         {
-            throw new ComponentArgumentException("key_file", "exactly one of cert_file or cert_pem must be configured when a client key is configured");
+            throw new ComponentArgumentException(CertFile.Length > 0 ? "cert_file" : "cert_pem", "exactly one of key_file or key_pem must be configured when a client certificate is configured");
+        }
+        if (hasKey && !hasCert)
+        {
+            throw new ComponentArgumentException(KeyFile.Length > 0 ? "key_file" : "key_pem", "exactly one of cert_file or cert_pem must be configured when a client key is configured");
         }
     }
 
     public TlsSettings ToSettings() => new()
     {
         CaFile = NullIfEmpty(CaFile),
+        CaPem = NullIfEmpty(CaPem),
         CertFile = NullIfEmpty(CertFile),
+        CertPem = NullIfEmpty(CertPem),
         KeyFile = NullIfEmpty(KeyFile),
+        KeyPem = NullIfEmpty(KeyPem),
         ServerName = NullIfEmpty(ServerName),
         InsecureSkipVerify = InsecureSkipVerify,
     };
