@@ -9,6 +9,7 @@ missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium) # the browser UI tests drive it headless through Playwright
+command -v openssl >/dev/null 2>&1 || missing+=(openssl) # deploy/make-certs.sh, checked by DeployFilesTests
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

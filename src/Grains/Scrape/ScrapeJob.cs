@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.Scrape;
 
@@ -37,7 +38,11 @@ public sealed record ScrapeJob
 
     public bool EnableCompression { get; init; } = true;
 
-    public ScrapeHttpClientSettings Http { get; init; } = new();
+    /// <summary>label_limit, label_name_length_limit, label_value_length_limit.</summary>
+    public LabelLimits LabelLimits { get; init; }
+
+    /// <summary>Authentication, TLS, proxy and HTTP version of the scrape requests.</summary>
+    public HttpClientSettings Http { get; init; } = HttpClientSettings.Default;
 
     /// <summary>When false every silo scrapes every target (Alloy's default for a component without clustering).</summary>
     public bool ClusteringEnabled { get; init; }
@@ -50,29 +55,4 @@ public sealed record ScrapeJob
 
     /// <summary>forward_to: every sample of every scrape goes to each of these.</summary>
     public IReadOnlyList<ISampleSink> ForwardTo { get; init; } = [];
-}
-
-/// <summary>Authentication and TLS for the scrape requests of one job.</summary>
-public sealed record ScrapeHttpClientSettings
-{
-    public string? BearerToken { get; init; }
-
-    public string? BasicAuthUsername { get; init; }
-
-    public string? BasicAuthPassword { get; init; }
-
-    /// <summary>The <c>authorization</c> block: type (default Bearer) and credentials.</summary>
-    public string? AuthorizationType { get; init; }
-
-    public string? AuthorizationCredentials { get; init; }
-
-    public string? TlsCaFile { get; init; }
-
-    public string? TlsCertFile { get; init; }
-
-    public string? TlsKeyFile { get; init; }
-
-    public string? TlsServerName { get; init; }
-
-    public bool TlsInsecureSkipVerify { get; init; }
 }

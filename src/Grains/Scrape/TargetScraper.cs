@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Hashing;
 using System.Net.Http.Headers;
-using System.Text;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Http;
 using AlloyOrleans.Grains.Scrape.Exposition;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +32,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             string? error = null;
             int scraped = 0, kept = 0, added = 0;
             if (state.Job is { } previousJob && (previousJob.HonorLabels != job.HonorLabels || previousJob.JobName != job.JobName
-                || !ReferenceEquals(previousJob.MetricRelabel, job.MetricRelabel)))
+                || !ReferenceEquals(previousJob.MetricRelabel, job.MetricRelabel) || previousJob.LabelLimits != job.LabelLimits))
             {
                 // Settings that shape series labels changed (a configuration reload): resolve every series afresh.
                 state.Series.Clear();
@@ -44,7 +44,8 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
                 var (body, length, contentType) = await FetchAsync(job, target, cancellationToken);
                 try
                 {
-                    (scraped, kept, added) = ReadSamples(job, target, state, body.AsSpan(0, length), contentType, slotMs, samples);
+                    var deadline = ParseDeadline.After(time, started, job.Timeout);
+                    (scraped, kept, added) = ReadSamples(job, target, state, body.AsSpan(0, length), contentType, deadline, slotMs, samples);
                 }
                 finally
                 {
@@ -56,7 +57,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
                 error = Describe(ex);
                 samples.Clear();
                 scraped = kept = added = 0;
-                LogScrapeFailed(job.ComponentId, target.Url, error);
+                LogScrapeFailed(job.ComponentId, Redaction.Url(target.Url), error);
             }
 
             // Series the previous scrape had and this one lacks (all of them, when the scrape failed) end now.
@@ -111,20 +112,6 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
         if (job.EnableCompression)
         {
             request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
-        }
-        var http = job.Http;
-        if (http.AuthorizationCredentials is { } credentials)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue(http.AuthorizationType ?? "Bearer", credentials);
-        }
-        else if (http.BearerToken is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        else if (http.BasicAuthUsername is { } user)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + http.BasicAuthPassword)));
         }
 
         try
@@ -181,9 +168,9 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
 
     /// <summary>Parses the body into samples. Returns scraped, kept-after-relabelling and new series counts.</summary>
     internal static (int Scraped, int Kept, int Added) ReadSamples(
-        ScrapeJob job, ScrapeTarget target, TargetScrapeState state, ReadOnlySpan<byte> body, string? contentType, long slotMs, List<Sample> samples)
+        ScrapeJob job, ScrapeTarget target, TargetScrapeState state, ReadOnlySpan<byte> body, string? contentType, ParseDeadline deadline, long slotMs, List<Sample> samples)
     {
-        var reader = new ExpositionReader(body, ExpositionContentType.Detect(contentType));
+        var reader = new ExpositionReader(body, ExpositionContentType.Detect(contentType), deadline);
         int scraped = 0, added = 0;
         var scrapeNumber = state.ScrapeNumber;
         var start = samples.Count;
@@ -243,8 +230,14 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             }
         }
         var set = LabelSet.FromDictionary(labels);
+        var relabelled = job.MetricRelabel is { } relabel ? relabel(set) : set;
+        if (relabelled is null)
+        {
+            return null;
+        }
+        job.LabelLimits.Check(relabelled);
         // The cached series lives as long as the target does: keep shared strings, not this exposition's copies.
-        return (job.MetricRelabel is { } relabel ? relabel(set) : set) is { } kept ? SharedLabelStrings.Share(kept) : null;
+        return SharedLabelStrings.Share(relabelled);
     }
 
     private static void AppendStaleMarkers(TargetScrapeState state, long slotMs, List<Sample> samples, bool keepCurrent)
@@ -301,5 +294,5 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: scrape of {Url} failed: {Error}")]
-    private partial void LogScrapeFailed(string componentId, Uri url, string error);
+    private partial void LogScrapeFailed(string componentId, string url, string error);
 }

@@ -51,6 +51,9 @@ public sealed class RunOptions
 
     public bool DashboardEnabled { get; set; } = true;
 
+    /// <summary>The dashboard's live log stream (/dashboard/Trace): off by default, since logs may carry what an operator should not see.</summary>
+    public bool DashboardLogStream { get; set; }
+
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
         var o = new RunOptions();
@@ -73,7 +76,8 @@ public sealed class RunOptions
             .Int("cluster.silo-port", v => o.SiloPort = v)
             .Duration("cluster.probe-timeout", v => o.ProbeTimeout = v)
             .Int("cluster.missed-probes-limit", v => o.MissedProbesLimit = v)
-            .Bool("dashboard.enabled", v => o.DashboardEnabled = v);
+            .Bool("dashboard.enabled", v => o.DashboardEnabled = v)
+            .Bool("dashboard.log-stream", v => o.DashboardLogStream = v);
         var positional = reader.Parse(args);
         if (positional.Count != 1)
         {
@@ -91,6 +95,11 @@ public sealed class RunOptions
         if (EnableTls && (TlsCertPath is null || TlsKeyPath is null))
         {
             throw new UsageException("--cluster.enable-tls needs --cluster.tls-cert-path and --cluster.tls-key-path");
+        }
+        if (EnableTls && string.IsNullOrEmpty(TlsCaPath) && string.IsNullOrEmpty(TlsServerName))
+        {
+            // Without either, any certificate from any public CA for any name would be a member.
+            throw new UsageException("--cluster.enable-tls needs --cluster.tls-ca-path (the cluster's CA) or --cluster.tls-server-name (the name every silo certificate carries), or both");
         }
         if (WaitForSize > 0 && !ClusterEnabled)
         {

@@ -13,6 +13,7 @@ namespace AlloyOrleans.Silo.Configuration;
 public static class ConfigurationLoader
 {
     private const string LoggingBlock = "logging";
+    private const string HttpBlock = "http";
 
     public static LoadedConfiguration Load(string path, IEnumerable<Assembly>? extraAssemblies = null)
     {
@@ -32,10 +33,10 @@ public static class ConfigurationLoader
     {
         var file = Parser.ParseFile(fileName, source);
         standardLibrary ??= StandardLibrary.Create();
-        var logging = new LoggingSettings();
+        LoggingSettings? logging = null;
         var blocks = new List<(string Id, BlockStatement Block, ComponentRegistration Registration)>();
         var declared = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
-        var loggingSeen = false;
+        HttpServerSettings? http = null;
 
         foreach (var statement in file.Body)
         {
@@ -47,16 +48,12 @@ public static class ConfigurationLoader
             var name = block.FullName;
             if (name == LoggingBlock)
             {
-                if (block.Label is not null)
-                {
-                    throw new ConfigurationException(block.LabelPosition, "block \"logging\" does not take a label");
-                }
-                if (loggingSeen)
-                {
-                    throw new ConfigurationException(block.Start, "block \"logging\" may only be specified once");
-                }
-                loggingSeen = true;
-                logging = (LoggingSettings)BlockDecoder.Decode(EvaluatedBlock.Evaluate(block, standardLibrary), typeof(LoggingSettings));
+                logging = DecodeSettingsBlock<LoggingSettings>(block, logging is not null, standardLibrary);
+                continue;
+            }
+            if (name == HttpBlock)
+            {
+                http = DecodeSettingsBlock<HttpServerSettings>(block, http is not null, standardLibrary);
                 continue;
             }
             if (!registry.TryGet(name, out var registration))
@@ -81,7 +78,21 @@ public static class ConfigurationLoader
             .ToList();
         var ordered = DependencyOrder.Sort(definitions);
         TypeCheck(ordered, standardLibrary);
-        return new LoadedConfiguration(file, logging, ordered, standardLibrary);
+        return new LoadedConfiguration(file, logging ?? new LoggingSettings(), ordered, standardLibrary) { HttpServer = http ?? new HttpServerSettings() };
+    }
+
+    /// <summary>A top-level settings block (<c>logging</c>, <c>http</c>): no label, at most once.</summary>
+    private static T DecodeSettingsBlock<T>(BlockStatement block, bool seen, IReadOnlyDictionary<string, AlloyValue> standardLibrary)
+    {
+        if (block.Label is not null)
+        {
+            throw new ConfigurationException(block.LabelPosition, $"block \"{block.FullName}\" does not take a label");
+        }
+        if (seen)
+        {
+            throw new ConfigurationException(block.Start, $"block \"{block.FullName}\" may only be specified once");
+        }
+        return (T)BlockDecoder.Decode(EvaluatedBlock.Evaluate(block, standardLibrary), typeof(T));
     }
 
     /// <summary>

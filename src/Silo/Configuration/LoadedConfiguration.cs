@@ -8,4 +8,8 @@ public sealed record LoadedConfiguration(
     AlloyFile Syntax,
     LoggingSettings Logging,
     IReadOnlyList<ComponentDefinition> Components,
-    IReadOnlyDictionary<string, AlloyValue> StandardLibrary);
+    IReadOnlyDictionary<string, AlloyValue> StandardLibrary)
+{
+    /// <summary>The top-level <c>http</c> block (TLS of the HTTP server).</summary>
+    public HttpServerSettings HttpServer { get; init; } = new();
+}

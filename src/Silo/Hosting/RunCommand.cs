@@ -58,7 +58,7 @@ public static class RunCommand
     public static WebApplication Build(RunOptions options, LoadedConfiguration configuration)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://" + options.HttpListenAddress);
+        builder.WebHost.UseUrls(HttpServerTls.Configure(builder.WebHost, configuration.HttpServer.Tls, options.HttpListenAddress));
         configuration.Logging.Apply(builder.Logging);
         builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
@@ -84,7 +84,7 @@ public static class RunCommand
             });
             if (options.DashboardEnabled)
             {
-                silo.AddDashboard();
+                silo.AddDashboard(dashboard => dashboard.HideTrace = !options.DashboardLogStream);
             }
         });
 

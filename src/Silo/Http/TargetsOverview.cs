@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Http;
 using AlloyOrleans.Grains.Scrape;
 
 namespace AlloyOrleans.Silo.Http;
@@ -27,7 +28,7 @@ public sealed class TargetsOverview(ScrapeTargetRegistry registry, ScrapeSchedul
                 }
                 var report = scheduled.LastReport;
                 targets.Add(new TargetStatus(
-                    target.Url.ToString(),
+                    Redaction.Url(target.Url),
                     target.Labels.ToDictionary(),
                     report is null ? "unknown" : report.Up ? "up" : "down",
                     report is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(scheduled.LastScrapeSlotMs),

@@ -17,7 +17,14 @@ namespace AlloyOrleans.Silo.Syntax;
 /// </summary>
 public sealed class Parser
 {
+    /// <summary>
+    /// Nesting (blocks, brackets, operators) deeper than this is a syntax error rather than a stack overflow that
+    /// kills the process; real configurations nest a handful of levels.
+    /// </summary>
+    internal const int MaxNesting = 500;
+
     private readonly Lexer _lexer;
+    private int _nesting;
     private readonly List<CommentGroup> _comments = [];
     private Token _token;
 
@@ -154,7 +161,9 @@ public sealed class Parser
         }
 
         var leftCurly = Expect(TokenKind.LeftCurly).Start;
+        Enter();
         var body = ParseBody(TokenKind.RightCurly);
+        _nesting--;
         var rightCurly = Expect(TokenKind.RightCurly).Start;
         return new BlockStatement(fragments, start, label, labelPosition, body, leftCurly, rightCurly);
     }
@@ -178,16 +187,30 @@ public sealed class Parser
         }
     }
 
+    /// <summary>Every nested expression passes here (and through <see cref="ParseUnary"/> for a chain of unary operators).</summary>
     private Expression ParsePower()
     {
+        Enter();
         var left = ParseUnary();
         if (_token.Kind != TokenKind.Power)
         {
+            _nesting--;
             return left;
         }
         var position = _token.Start;
         Next();
-        return new BinaryExpression(left, TokenKind.Power, position, ParsePower());
+        var power = new BinaryExpression(left, TokenKind.Power, position, ParsePower());
+        _nesting--;
+        return power;
+    }
+
+    /// <summary>One level deeper; the first error ends the parse, so a failed level need not be left.</summary>
+    private void Enter()
+    {
+        if (++_nesting > MaxNesting)
+        {
+            throw Error($"nesting deeper than {MaxNesting} levels");
+        }
     }
 
     private Expression ParseUnary()
@@ -196,7 +219,10 @@ public sealed class Parser
         {
             var op = _token;
             Next();
-            return new UnaryExpression(op.Kind, op.Start, ParseUnary());
+            Enter();
+            var unary = new UnaryExpression(op.Kind, op.Start, ParseUnary());
+            _nesting--;
+            return unary;
         }
 
         var expression = ParsePrimary();

@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Http;
 using Xunit;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Scrape;
@@ -193,8 +194,7 @@ public sealed class ComponentGraphTests : IDisposable
             Assert.Equal(TimeSpan.FromSeconds(90), job.Interval);
             Assert.Equal(TimeSpan.FromSeconds(15), job.Timeout);
             Assert.Equal(1048576, job.BodySizeLimitBytes);
-            Assert.Equal("Bearer", job.Http.AuthorizationType);
-            Assert.Equal("token", job.Http.AuthorizationCredentials);
+            Assert.Equal(new AuthorizationHeaderAuthentication("Bearer", "token", null), job.Http.Authentication);
             Assert.False(job.ClusteringEnabled);
             var receiver = graph.GetExports("testing.receiver.sink").AsObject()["receiver"].AsCapsule();
             Assert.Same(receiver, Assert.Single(job.ForwardTo));

@@ -7,7 +7,7 @@ namespace AlloyOrleans.Tests.Configuration;
 /// <summary>The configurations the README and deploy/ hand to users load as they are and are already formatted.</summary>
 public sealed class ExampleConfigurationTests
 {
-    private static readonly string Root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+    internal static readonly string Root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
 
     public static TheoryData<string> Files() =>
         [.. new[] { "examples", "deploy" }.SelectMany(folder => Directory.GetFiles(Path.Combine(Root, folder), "*.alloy")).Select(f => Path.GetRelativePath(Root, f))];

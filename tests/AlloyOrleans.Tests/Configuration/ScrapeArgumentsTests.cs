@@ -1,5 +1,6 @@
 using Xunit;
 using AlloyOrleans.Grains.Components.Prometheus.Scrape;
+using AlloyOrleans.Grains.Http;
 using AlloyOrleans.Silo.Configuration;
 using AlloyOrleans.Tests.Infrastructure;
 
@@ -7,7 +8,7 @@ namespace AlloyOrleans.Tests.Configuration;
 
 public sealed class ScrapeArgumentsTests
 {
-    private static ScrapeArguments Decode(string body)
+    internal static ScrapeArguments Decode(string body)
     {
         var source = $"testing.receiver \"sink\" {{ }}\n\nprometheus.scrape \"web\" {{\n\ttargets    = [{{\"__address__\" = \"127.0.0.1:9100\"}}]\n\tforward_to = [testing.receiver.sink.receiver]\n{body}}}\n";
         var loaded = TestConfigurations.Load(source);
@@ -34,8 +35,7 @@ public sealed class ScrapeArgumentsTests
         Assert.True(job.EnableCompression);
         Assert.False(job.ClusteringEnabled);
         Assert.Null(job.MetricRelabel);
-        Assert.Null(job.Http.BearerToken);
-        Assert.Null(job.Http.AuthorizationType);
+        Assert.Equal(HttpClientSettings.Default, job.Http);
         Assert.IsType<RecordingSink>(Assert.Single(job.ForwardTo));
     }
 
@@ -99,13 +99,10 @@ public sealed class ScrapeArgumentsTests
             Assert.Equal(10L * 1024 * 1024, job.BodySizeLimitBytes);
             Assert.False(job.EnableCompression);
             Assert.True(job.ClusteringEnabled);
-            Assert.Equal("scraper", job.Http.BasicAuthUsername);
-            Assert.Equal("s3cret", job.Http.BasicAuthPassword);
-            Assert.Equal("/etc/ca.pem", job.Http.TlsCaFile);
-            Assert.Equal("/etc/cert.pem", job.Http.TlsCertFile);
-            Assert.Equal("/etc/key.pem", job.Http.TlsKeyFile);
-            Assert.Equal("node.local", job.Http.TlsServerName);
-            Assert.True(job.Http.TlsInsecureSkipVerify);
+            // The password file is read per request (a rotated secret needs no reload).
+            Assert.Equal(new BasicAuthentication("scraper", null, passwordFile), job.Http.Authentication);
+            Assert.Equal(new TlsSettings { CaFile = "/etc/ca.pem", CertFile = "/etc/cert.pem", KeyFile = "/etc/key.pem", ServerName = "node.local", InsecureSkipVerify = true },
+                job.Http.Tls);
         }
         finally
         {
@@ -129,19 +126,18 @@ public sealed class ScrapeArgumentsTests
     public async Task Bearer_token_and_authorization_map_to_the_http_settings()
     {
         var bearer = await ScrapeComponent.ToJobAsync("c", Decode("\tbearer_token = \"abc\"\n"), CancellationToken.None);
-        Assert.Equal("abc", bearer.Http.BearerToken);
+        Assert.Equal(new AuthorizationHeaderAuthentication("Bearer", "abc", null), bearer.Http.Authentication);
 
         var authorization = await ScrapeComponent.ToJobAsync("c", Decode("\n\tauthorization {\n\t\ttype        = \"Token\"\n\t\tcredentials = \"xyz\"\n\t}\n"), CancellationToken.None);
-        Assert.Equal("Token", authorization.Http.AuthorizationType);
-        Assert.Equal("xyz", authorization.Http.AuthorizationCredentials);
+        Assert.Equal(new AuthorizationHeaderAuthentication("Token", "xyz", null), authorization.Http.Authentication);
     }
 
     [Theory]
     [InlineData("\tscheme = \"ftp\"\n", "scheme", "must be \"http\" or \"https\", got \"ftp\"")]
     [InlineData("\tmetrics_path = \"metrics\"\n", "metrics_path", "must start with /")]
     [InlineData("\tsample_limit = -1\n", "sample_limit", "must not be negative")]
+    [InlineData("\tlabel_value_length_limit = -1\n", "label_value_length_limit", "must not be negative")]
     [InlineData("\tscrape_interval = \"0s\"\n", "scrape_interval", "must be greater than 0")]
-    [InlineData("\tfollow_redirects = false\n", "follow_redirects", "only the default value is supported by alloy-orleans")]
     [InlineData("\ttarget_limit = 10\n", "target_limit", "only the default value is supported by alloy-orleans")]
     [InlineData("\n\tauthorization {\n\t\ttype = \"Basic\"\n\t}\n", "authorization", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead")]
     public void Invalid_arguments_name_the_attribute(string body, string attribute, string message)

@@ -30,6 +30,9 @@ internal sealed class KubernetesApiStub : IAsyncDisposable
 
     public int WatchRequests => Volatile.Read(ref _watchRequests);
 
+    /// <summary>The Authorization header of the latest request.</summary>
+    public string? LastAuthorization { get; private set; }
+
     public void Add(IKubernetesObject<V1ObjectMeta> item) => Apply("ADDED", item);
 
     public void Modify(IKubernetesObject<V1ObjectMeta> item) => Apply("MODIFIED", item);
@@ -88,6 +91,7 @@ internal sealed class KubernetesApiStub : IAsyncDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        LastAuthorization = context.Request.Headers["Authorization"];
         // /api/v1/{resource} or /api/v1/namespaces/{ns}/{resource}
         var segments = context.Request.Url!.AbsolutePath.Trim('/').Split('/');
         var (ns, resource) = segments.Length == 5 && segments[2] == "namespaces" ? (segments[3], segments[4]) : ((string?)null, segments[^1]);

@@ -12,7 +12,8 @@ public sealed class TlsFlagsTests : IDisposable
     [Fact]
     public async Task A_missing_certificate_file_is_a_usage_error()
     {
-        var error = await RunAsync("--cluster.tls-cert-path", Path.Combine(_directory, "absent.crt"), "--cluster.tls-key-path", Path.Combine(_directory, "absent.key"));
+        var error = await RunAsync("--cluster.tls-cert-path", Path.Combine(_directory, "absent.crt"), "--cluster.tls-key-path", Path.Combine(_directory, "absent.key"),
+            "--cluster.tls-server-name", "silo.test");
         Assert.Contains("--cluster.tls-cert-path", error);
     }
 

@@ -94,17 +94,6 @@ public sealed class RemoteWriteComponentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unreadable_password_file_is_an_argument_error()
-    {
-        await using var component = Create();
-        var error = await Assert.ThrowsAsync<ComponentArgumentException>(() => component.UpdateAsync(
-            Arguments(new Uri("http://127.0.0.1:1/api/v1/write"), e =>
-                e.BasicAuth = new BasicAuthArguments { Username = "u", PasswordFile = Path.Combine(_test.Directory, "missing") }),
-            CancellationToken.None));
-        Assert.Equal("password_file", error.AttributeName);
-    }
-
-    [Fact]
     public async Task Write_relabel_config_drops_and_rewrites_series_before_they_are_sent()
     {
         await using var component = await StartAsync(e =>
@@ -166,7 +155,7 @@ public sealed class RemoteWriteComponentTests : IAsyncLifetime
     [Theory]
     [InlineData("url")]
     [InlineData("min_shards")]
-    [InlineData("endpoint")]
+    [InlineData("basic_auth")]
     [InlineData("min_backoff")]
     public void Invalid_arguments_name_the_attribute_at_fault(string attribute)
     {
@@ -176,7 +165,7 @@ public sealed class RemoteWriteComponentTests : IAsyncLifetime
             {
                 case "url": e.Url = "not a url"; break;
                 case "min_shards": e.QueueConfig = new QueueConfigBlock { MinShards = 10, MaxShards = 2 }; break;
-                case "endpoint": e.BearerToken = "t"; e.BasicAuth = new BasicAuthArguments { Username = "u" }; break;
+                case "basic_auth": e.BearerToken = "t"; e.BasicAuth = new BasicAuthArguments { Username = "u" }; break;
                 case "min_backoff": e.QueueConfig = new QueueConfigBlock { MinBackoff = TimeSpan.FromSeconds(10) }; break;
             }
         });

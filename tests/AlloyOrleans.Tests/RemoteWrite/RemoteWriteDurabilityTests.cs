@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Http;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
 using AlloyOrleans.Grains.RemoteWrite.Queue;
@@ -107,7 +108,7 @@ public sealed class RemoteWriteDurabilityTests : IDisposable
         await using var storage = NewStorage();
         await storage.ConfigureAsync([Endpoint(receiver.Url)], [], new WalOptions(), CancellationToken.None);
 
-        var broken = Endpoint(receiver.Url) with { Tls = new RemoteWriteTlsOptions { CaFile = Path.Combine(_test.Directory, "missing-ca.pem") } };
+        var broken = Endpoint(receiver.Url) with { Http = HttpClientSettings.Default with { Tls = new TlsSettings { CaFile = Path.Combine(_test.Directory, "missing-ca.pem") } } };
         await Assert.ThrowsAnyAsync<Exception>(() => storage.ConfigureAsync([broken], [], new WalOptions(), CancellationToken.None));
 
         await storage.AppendAsync(TestStorage.Scrape(Series(5), 1_000, 1), CancellationToken.None);

@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Http;
 using AlloyOrleans.Grains.RemoteWrite;
 using AlloyOrleans.Grains.RemoteWrite.Queue;
 using AlloyOrleans.Grains.RemoteWrite.Wal;
@@ -13,10 +14,10 @@ public sealed class RemoteWriteTlsTests : IDisposable
     private readonly string _remoteName = "tls-" + Guid.NewGuid().ToString("N")[..8];
     private readonly ListLogger _log = new();
 
-    private async Task<RemoteWriteStorage> StartAsync(Uri url, RemoteWriteTlsOptions tls)
+    private async Task<RemoteWriteStorage> StartAsync(Uri url, TlsSettings tls)
     {
         var storage = new RemoteWriteStorage(Path.Combine(_test.Directory, "wal"), "prometheus.remote_write.tls", new WalOptions(), _log);
-        var endpoint = new RemoteWriteEndpointOptions { Name = _remoteName, Url = url, Queue = TestStorage.FastQueue(), Tls = tls };
+        var endpoint = new RemoteWriteEndpointOptions { Name = _remoteName, Url = url, Queue = TestStorage.FastQueue(), Http = new HttpClientSettings { Tls = tls } };
         await storage.ConfigureAsync([endpoint], [], new WalOptions(), CancellationToken.None);
         return storage;
     }
@@ -27,7 +28,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
     public async Task Samples_arrive_over_TLS_with_the_configured_CA_server_name_and_client_certificate()
     {
         await using var receiver = new TlsWriteReceiver(Path.Combine(_test.Directory, "certs"));
-        await using var storage = await StartAsync(receiver.Url, new RemoteWriteTlsOptions
+        await using var storage = await StartAsync(receiver.Url, new TlsSettings
         {
             CaFile = receiver.CaFile,
             ServerName = TlsWriteReceiver.ServerName,
@@ -46,7 +47,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
     {
         await using var receiver = new TlsWriteReceiver(Path.Combine(_test.Directory, "certs"));
         using var metrics = new MetricCollector(_remoteName);
-        await using var storage = await StartAsync(receiver.Url, new RemoteWriteTlsOptions
+        await using var storage = await StartAsync(receiver.Url, new TlsSettings
         {
             CaFile = receiver.CaFile,
             ServerName = "someone-else.rw.test",
@@ -65,7 +66,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
     {
         await using var receiver = new TlsWriteReceiver(Path.Combine(_test.Directory, "certs"));
         using var metrics = new MetricCollector(_remoteName);
-        await using (var strict = await StartAsync(receiver.Url, new RemoteWriteTlsOptions
+        await using (var strict = await StartAsync(receiver.Url, new TlsSettings
         {
             CertFile = receiver.ClientCertFile,
             KeyFile = receiver.ClientKeyFile,
@@ -76,7 +77,7 @@ public sealed class RemoteWriteTlsTests : IDisposable
             Assert.Equal(0, receiver.Samples);
         }
 
-        await using var lax = await StartAsync(receiver.Url, new RemoteWriteTlsOptions
+        await using var lax = await StartAsync(receiver.Url, new TlsSettings
         {
             CertFile = receiver.ClientCertFile,
             KeyFile = receiver.ClientKeyFile,

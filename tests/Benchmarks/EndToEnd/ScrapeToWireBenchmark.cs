@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Scrape.Exposition;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite.Queue;
 using AlloyOrleans.Grains.RemoteWrite.Wal;
@@ -89,7 +90,7 @@ public class ScrapeToWireBenchmark
         _slotMs += 15_000;
         // A new list per scrape, as the scraper hands it to the sink (the WAL keeps recent ones for its readers).
         _samples = new List<Sample>(Series);
-        TargetScraper.ReadSamples(_job, _target, _state, _body, "text/plain; version=0.0.4", _slotMs, _samples);
+        TargetScraper.ReadSamples(_job, _target, _state, _body, "text/plain; version=0.0.4", ParseDeadline.After(TimeProvider.System, TimeProvider.System.GetTimestamp(), TimeSpan.FromMinutes(1)), _slotMs, _samples);
         return _samples;
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Http;
 using Microsoft.Extensions.Logging;
 
 namespace AlloyOrleans.Grains.Discovery.Http;
@@ -18,7 +20,7 @@ public sealed partial class HttpDiscoverer(HttpDiscoveryOptions options, ILogger
     public async Task RunAsync(Action<IReadOnlyList<LabelSet>> publish, CancellationToken cancellationToken)
     {
         var publisher = new TargetListPublisher(publish);
-        using var client = new HttpClient(options.CreateHandler())
+        using var client = new HttpClient(HttpHandlerFactory.Create(options.Http, DecompressionMethods.GZip))
         {
             Timeout = options.Timeout,
             MaxResponseContentBufferSize = options.MaxResponseBytes,
@@ -39,9 +41,9 @@ public sealed partial class HttpDiscoverer(HttpDiscoveryOptions options, ILogger
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested &&
                                           e is HttpRequestException or FormatException or TaskCanceledException or IOException or UnauthorizedAccessException)
                 {
-                    LogRefreshFailed(logger, options.Url, backoff, e.Message);
+                    LogRefreshFailed(logger, Redaction.Url(options.Url), backoff, e.Message);
                     delay = backoff < options.RefreshInterval ? backoff : options.RefreshInterval;
-                    backoff *= 2;
+                    backoff = RetryBackoff.Next(backoff, options.RefreshInterval);
                 }
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
@@ -53,12 +55,11 @@ public sealed partial class HttpDiscoverer(HttpDiscoveryOptions options, ILogger
 
     private async Task<IReadOnlyList<TargetGroup>> FetchAsync(HttpClient client, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, options.Url) { Version = options.HttpVersion };
+        using var request = new HttpRequestMessage(HttpMethod.Get, options.Url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("AlloyOrleans", "1.0"));
         request.Headers.Add("X-Prometheus-Refresh-Interval-Seconds",
             ((long)options.RefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture));
-        request.Headers.Authorization = options.Authorization();
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != System.Net.HttpStatusCode.OK)
         {
@@ -70,7 +71,8 @@ public sealed partial class HttpDiscoverer(HttpDiscoveryOptions options, ILogger
             throw new FormatException($"unsupported content type \"{contentType}\"");
         }
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var url = options.Url.ToString();
+        // Targets, their labels and the logs carry the URL without its user-info: credentials stay out of metrics and APIs.
+        var url = Redaction.Url(options.Url);
         return TargetGroupParser.ParseJson(body, url, LabelSet.From((UrlLabel, url)));
     }
 
@@ -78,5 +80,5 @@ public sealed partial class HttpDiscoverer(HttpDiscoveryOptions options, ILogger
     private static partial Regex JsonContentType();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "discovery.http: refreshing {Url} failed, keeping the last targets and retrying in at most {Backoff}: {Error}")]
-    private static partial void LogRefreshFailed(ILogger logger, Uri url, TimeSpan backoff, string error);
+    private static partial void LogRefreshFailed(ILogger logger, string url, TimeSpan backoff, string error);
 }

@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.Discovery.Http;
 
@@ -18,11 +18,6 @@ public sealed record HttpDiscoveryOptions
     /// <summary>Responses larger than this fail (a bound on memory).</summary>
     public long MaxResponseBytes { get; init; } = 64 * 1024 * 1024;
 
-    /// <summary>Builds the message handler (TLS, redirects); the discoverer owns and disposes it.</summary>
-    public Func<HttpMessageHandler> CreateHandler { get; init; } = static () => new SocketsHttpHandler();
-
-    /// <summary>The Authorization header for each request, or null.</summary>
-    public Func<AuthenticationHeaderValue?> Authorization { get; init; } = static () => null;
-
-    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+    /// <summary>Authentication, TLS, proxy and HTTP version of the requests.</summary>
+    public HttpClientSettings Http { get; init; } = HttpClientSettings.Default;
 }

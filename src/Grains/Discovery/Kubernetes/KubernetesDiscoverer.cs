@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Http;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -13,13 +14,23 @@ namespace AlloyOrleans.Grains.Discovery.Kubernetes;
 /// </summary>
 public sealed class KubernetesDiscoverer(KubernetesDiscoveryOptions options, ILogger logger) : ITargetDiscoverer
 {
+    private k8s.Kubernetes CreateClient()
+    {
+        if (options.Http is not { } http)
+        {
+            return new k8s.Kubernetes(options.Client);
+        }
+        options.Client.FirstMessageHandlerSetup = handler => HttpHandlerFactory.Configure(handler, http);
+        return new k8s.Kubernetes(options.Client, HttpHandlerFactory.CreateRequestHandler(http));
+    }
+
     public async Task RunAsync(Action<IReadOnlyList<LabelSet>> publish, CancellationToken cancellationToken)
     {
         var publisher = new TargetListPublisher(publish);
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         void Signal() => changed.Writer.TryWrite(true);
 
-        using var client = new k8s.Kubernetes(options.Client);
+        using var client = CreateClient();
         var scopes = options.Role == KubernetesRole.Node || options.Namespaces.Count == 0
             ? new string?[] { null }
             : options.Namespaces.Distinct().Select(string? (ns) => ns).ToArray();

@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Http;
 using k8s;
 
 namespace AlloyOrleans.Grains.Discovery.Kubernetes;
@@ -9,6 +10,9 @@ public sealed record KubernetesDiscoveryOptions
 
     /// <summary>How to reach the API server (address, credentials, TLS).</summary>
     public required KubernetesClientConfiguration Client { get; init; }
+
+    /// <summary>With api_server: the HTTP client settings (TLS, proxy, authentication) applied to the client's handler.</summary>
+    public HttpClientSettings? Http { get; init; }
 
     /// <summary>Namespaces to watch; empty means all namespaces. Ignored for nodes.</summary>
     public IReadOnlyList<string> Namespaces { get; init; } = [];

@@ -80,7 +80,7 @@ internal sealed partial class ResourceWatcher<T, TList>(
                     LogWatchFailed(logger, e, description, backoff, e.Message);
                     version = null;
                     await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
-                    backoff = backoff * 2 < options.MaxBackoff ? backoff * 2 : options.MaxBackoff;
+                    backoff = RetryBackoff.Next(backoff, options.MaxBackoff);
                 }
             }
         }

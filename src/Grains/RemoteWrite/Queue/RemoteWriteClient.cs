@@ -1,9 +1,6 @@
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Net;
 using System.Reflection;
-using System.Security.Cryptography.X509Certificates;
-using AlloyOrleans.Grains.RemoteWrite.Wal;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
@@ -21,7 +18,7 @@ public sealed class RemoteWriteClient : IDisposable
     public RemoteWriteClient(RemoteWriteEndpointOptions options)
     {
         _options = options;
-        _http = new HttpClient(CreateHandler(options)) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(HttpHandlerFactory.Create(options.Http, connectTimeout: options.RemoteTimeout)) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public async Task<SendOutcome> SendAsync(ReadOnlyMemory<byte> compressedBody, CancellationToken cancellationToken)
@@ -35,7 +32,6 @@ public sealed class RemoteWriteClient : IDisposable
         request.Content = content;
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.Add("X-Prometheus-Remote-Write-Version", "0.1.0");
-        request.Headers.Authorization = _options.Authorization;
         foreach (var (name, value) in _options.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -93,69 +89,6 @@ public sealed class RemoteWriteClient : IDisposable
         {
             return string.Empty;
         }
-    }
-
-    private static SocketsHttpHandler CreateHandler(RemoteWriteEndpointOptions options)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = options.RemoteTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.None,
-            AllowAutoRedirect = true,
-            UseProxy = options.ProxyUrl is not null,
-            Proxy = options.ProxyUrl is { } proxy ? new WebProxy(proxy) : null,
-        };
-        if (options.Tls is { } tls)
-        {
-            handler.SslOptions = CreateSslOptions(tls);
-        }
-        return handler;
-    }
-
-    private static SslClientAuthenticationOptions CreateSslOptions(RemoteWriteTlsOptions tls)
-    {
-        var ssl = new SslClientAuthenticationOptions();
-        if (tls.CertFile is { Length: > 0 } certFile && tls.KeyFile is { Length: > 0 } keyFile)
-        {
-            ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(certFile, keyFile)];
-        }
-        if (tls.InsecureSkipVerify)
-        {
-            ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-            return ssl;
-        }
-        // Like Prometheus (Go's TLS): trust exactly the configured CAs when given, and ask for no revocation lists.
-        var policy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
-        if (tls.CaFile is { Length: > 0 } caFile)
-        {
-            var authorities = new X509Certificate2Collection();
-            authorities.ImportFromPemFile(caFile);
-            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            policy.CustomTrustStore.AddRange(authorities);
-        }
-        if (tls.ServerName is { Length: > 0 } serverName)
-        {
-            // The HTTP handler checks names against the URL's host; server_name replaces it, so check it here.
-            ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) => IsTrusted(certificate, policy, serverName);
-        }
-        else
-        {
-            ssl.CertificateChainPolicy = policy;
-        }
-        return ssl;
-    }
-
-    private static bool IsTrusted(X509Certificate? certificate, X509ChainPolicy policy, string serverName)
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-        using var owned = certificate as X509Certificate2 is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
-        var leaf = owned ?? (X509Certificate2)certificate;
-        using var chain = new X509Chain { ChainPolicy = policy.Clone() };
-        return chain.Build(leaf) && leaf.MatchesHostname(serverName);
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,6 +1,5 @@
-using System.Net.Http.Headers;
 using AlloyOrleans.Grains.Discovery.Relabel;
-using AlloyOrleans.Grains.RemoteWrite.Wal;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 
@@ -17,12 +16,8 @@ public sealed record RemoteWriteEndpointOptions
     /// <summary>Extra request headers (<c>X-Scope-OrgID</c>, …).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The Authorization header (bearer token, basic auth or a custom scheme), if any.</summary>
-    public AuthenticationHeaderValue? Authorization { get; init; }
-
-    public Uri? ProxyUrl { get; init; }
-
-    public RemoteWriteTlsOptions? Tls { get; init; }
+    /// <summary>Authentication, TLS, proxy and HTTP version (the shared HTTP client block).</summary>
+    public HttpClientSettings Http { get; init; } = HttpClientSettings.Default;
 
     public QueueOptions Queue { get; init; } = new();
 

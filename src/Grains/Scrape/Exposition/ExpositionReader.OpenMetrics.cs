@@ -118,7 +118,6 @@ public ref partial struct ExpositionReader
         {
             _labelsStart = position + 1;
             position = ReadOpenMetricsLabels(position + 1, exemplar: false);
-            _labelsEnd = position - 1;
             CheckRepeatedLabelNames();
             _seriesEnd = position;
         }

@@ -114,7 +114,6 @@ public ref partial struct ExpositionReader
             {
                 if (position < body.Length && body[position] == '}')
                 {
-                    _labelsEnd = position;
                     return position + 1;
                 }
                 throw Error(position, $"expected label name, got {Got(position)}");

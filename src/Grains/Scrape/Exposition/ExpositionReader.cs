@@ -43,7 +43,6 @@ public ref partial struct ExpositionReader
     private int _nameEnd;
     private int _seriesEnd;
     private int _labelsStart;
-    private int _labelsEnd;
     private double _value;
     private long _timestampMs;
     private bool _hasTimestamp;
@@ -55,11 +54,24 @@ public ref partial struct ExpositionReader
     private int _labelCount;
     private bool _hasRepeatedLabelName;
     private LabelSpans _labels;
+    private LabelOverflow? _overflow;
+
+    private readonly ParseDeadline? _deadline;
+    private int _nextDeadlineCheck = int.MaxValue;
 
     public ExpositionReader(ReadOnlySpan<byte> body, ExpositionFormat format)
     {
         _body = body;
         _format = format;
+    }
+
+    /// <summary>A reader whose <see cref="Read"/> throws <see cref="ParseDeadlineExceededException"/> once the
+    /// deadline has passed, so a hostile or huge body cannot hold the worker beyond the scrape's timeout.</summary>
+    public ExpositionReader(ReadOnlySpan<byte> body, ExpositionFormat format, ParseDeadline deadline)
+        : this(body, format)
+    {
+        _deadline = deadline;
+        _nextDeadlineCheck = 0;
     }
 
     public readonly ExpositionFormat Format => _format;
@@ -101,7 +113,7 @@ public ref partial struct ExpositionReader
     public readonly ExpositionLabelEnumerator Labels =>
         _labelCount <= LabelSpans.Capacity
             ? new(_body, _labels[.._labelCount])
-            : new(_body[_labelsStart.._labelsEnd]);
+            : new(_body, _overflow!.Spans);
 
     /// <summary>The 1-based line of the current entry (counted on demand; meant for diagnostics).</summary>
     public readonly int LineNumber => LineAt(_lineStart);
@@ -113,6 +125,10 @@ public ref partial struct ExpositionReader
         {
             return false;
         }
+        if (_position >= _nextDeadlineCheck)
+        {
+            CheckDeadline();
+        }
         var more = _format == ExpositionFormat.OpenMetrics ? ReadOpenMetrics() : ReadPrometheusText();
         if (!more)
         {
@@ -120,6 +136,21 @@ public ref partial struct ExpositionReader
             _kind = EntryKind.None;
         }
         return more;
+    }
+
+    private void CheckDeadline()
+    {
+        if (_deadline is not { } deadline)
+        {
+            _nextDeadlineCheck = int.MaxValue;
+            return;
+        }
+        if (deadline.HasPassed)
+        {
+            _finished = true;
+            throw new ParseDeadlineExceededException(LineAt(_position));
+        }
+        _nextDeadlineCheck = _position + ParseDeadline.CheckEveryBytes;
     }
 
     /// <summary>The HELP text with its escapes undone (allocates the string).</summary>
@@ -134,9 +165,10 @@ public ref partial struct ExpositionReader
     public readonly LabelSet CreateLabelSet()
     {
         var count = 1;
+        var position = 0;
         foreach (var label in Labels)
         {
-            if (IsKept(label))
+            if (IsKept(position++, label))
             {
                 count++;
             }
@@ -144,9 +176,10 @@ public ref partial struct ExpositionReader
         var labels = new Label[count];
         labels[0] = new Label(MetricNameLabel, MetricNameString);
         var index = 1;
+        position = 0;
         foreach (var label in Labels)
         {
-            if (IsKept(label))
+            if (IsKept(position++, label))
             {
                 labels[index++] = new Label(label.GetName(), label.GetValue());
             }
@@ -163,7 +196,6 @@ public ref partial struct ExpositionReader
         _nameEnd = nameEnd;
         _seriesEnd = nameEnd;
         _labelsStart = -1;
-        _labelsEnd = -1;
         _labelCount = 0;
         _hasRepeatedLabelName = false;
         _hasTimestamp = false;
@@ -175,7 +207,6 @@ public ref partial struct ExpositionReader
         _lineStart = lineStart;
         _labelCount = 0;
         _labelsStart = -1;
-        _labelsEnd = -1;
     }
 
     /// <summary>
@@ -191,30 +222,27 @@ public ref partial struct ExpositionReader
         {
             throw Error(nameStart, $"label name \"{MetricNameLabel}\" is not unique");
         }
-        var tracked = Math.Min(_labelCount, LabelSpans.Capacity);
-        for (var i = 0; i < tracked; i++)
-        {
-            ref readonly var other = ref _labels[i];
-            if (other.NameEnd - other.NameStart == name.Length && body[other.NameStart..other.NameEnd].SequenceEqual(name))
-            {
-                _hasRepeatedLabelName = true;
-            }
-        }
+        var span = new LabelSpan(nameStart, nameEnd, valueStart, valueEnd, hasEscapes);
         if (_labelCount < LabelSpans.Capacity)
         {
-            _labels[_labelCount] = new LabelSpan(nameStart, nameEnd, valueStart, valueEnd, hasEscapes);
-        }
-        else
-        {
-            // Rare: more labels than recorded positions; compare with the rest by walking the text again.
-            var seen = 0;
-            foreach (var label in new ExpositionLabelEnumerator(body[_labelsStart..nameStart]))
+            for (var i = 0; i < _labelCount; i++)
             {
-                if (seen++ >= LabelSpans.Capacity && label.Name.SequenceEqual(name))
+                ref readonly var other = ref _labels[i];
+                if (other.NameEnd - other.NameStart == name.Length && body[other.NameStart..other.NameEnd].SequenceEqual(name))
                 {
                     _hasRepeatedLabelName = true;
                 }
             }
+            _labels[_labelCount] = span;
+        }
+        else
+        {
+            // Rare: more labels than the inline positions; an index by name keeps the check linear in the labels.
+            if (_labelCount == LabelSpans.Capacity)
+            {
+                (_overflow ??= new LabelOverflow()).Start(body, _labels);
+            }
+            _hasRepeatedLabelName |= _overflow!.Add(body, span);
         }
         _labelCount++;
     }
@@ -229,6 +257,17 @@ public ref partial struct ExpositionReader
         {
             return;
         }
+        if (_labelCount > LabelSpans.Capacity)
+        {
+            var first = _overflow!.FirstUnresolvedRepeat();
+            if (first >= 0)
+            {
+                var span = _overflow.Spans[first];
+                throw Error(_labelsStart, $"label name \"{Encoding.ASCII.GetString(_body[span.NameStart..span.NameEnd])}\" is not unique");
+            }
+            return;
+        }
+        // At most LabelSpans.Capacity labels: the nested walks are bounded.
         var outer = Labels;
         while (outer.MoveNext())
         {
@@ -263,8 +302,9 @@ public ref partial struct ExpositionReader
 
     /// <summary>Whether Prometheus keeps this label of the current series: empty values and names repeated
     /// with an empty occurrence are dropped.</summary>
-    private readonly bool IsKept(in ExpositionLabel label) =>
-        !label.RawValue.IsEmpty && (!_hasRepeatedLabelName || !HasEmptyOccurrence(label.Name));
+    private readonly bool IsKept(int index, in ExpositionLabel label) =>
+        !label.RawValue.IsEmpty && (!_hasRepeatedLabelName ||
+            (_labelCount > LabelSpans.Capacity ? !_overflow!.NameHasEmptyValue(index) : !HasEmptyOccurrence(label.Name)));
 
     private readonly double ParseValue(int start, int end)
     {

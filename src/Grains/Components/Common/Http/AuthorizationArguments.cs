@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.Components.Common.Http;
 
@@ -27,7 +27,6 @@ public sealed class AuthorizationArguments
         }
     }
 
-    /// <summary>The Authorization header; reads <c>credentials_file</c> (trimmed) when it is set.</summary>
-    public AuthenticationHeaderValue ToHeader() =>
-        new(Type.Length > 0 ? Type : "Bearer", CredentialsFile.Length > 0 ? File.ReadAllText(CredentialsFile).Trim() : Credentials);
+    public AuthorizationHeaderAuthentication ToAuthentication() =>
+        new(Type.Length > 0 ? Type : "Bearer", Credentials.Length > 0 ? Credentials : null, CredentialsFile.Length > 0 ? CredentialsFile : null);
 }

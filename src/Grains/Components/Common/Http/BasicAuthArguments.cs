@@ -1,5 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.Components.Common.Http;
 
@@ -24,10 +23,6 @@ public sealed class BasicAuthArguments
         }
     }
 
-    /// <summary>The Basic Authorization header; reads <c>password_file</c> (trimmed) when it is set.</summary>
-    public AuthenticationHeaderValue ToHeader()
-    {
-        var password = PasswordFile.Length > 0 ? File.ReadAllText(PasswordFile).Trim() : Password;
-        return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{password}")));
-    }
+    public BasicAuthentication ToAuthentication() =>
+        new(Username, Password.Length > 0 ? Password : null, PasswordFile.Length > 0 ? PasswordFile : null);
 }

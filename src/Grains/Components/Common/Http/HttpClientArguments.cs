@@ -1,15 +1,13 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.Components.Common.Http;
 
 /// <summary>
-/// The HTTP client settings Alloy components share (the subset we support): bearer token, basic auth, TLS files,
-/// redirects and HTTP/2. Derive an arguments class from it to take these attributes at its top level.
+/// Alloy's HTTP client settings, the one declaration every HTTP component takes at its top level (derive from it):
+/// bearer token, basic_auth, authorization, oauth2, tls_config, proxy_url / no_proxy / proxy_from_environment,
+/// follow_redirects and enable_http2. <see cref="ToSettings"/> resolves them for <see cref="HttpHandlerFactory"/>.
 /// </summary>
-public class HttpClientArguments : IValidatableArguments
+public class HttpClientArguments : ProxyArguments, IValidatableArguments
 {
     [Alloy("bearer_token")]
     public string BearerToken { get; set; } = "";
@@ -20,6 +18,12 @@ public class HttpClientArguments : IValidatableArguments
     [AlloyBlock("basic_auth")]
     public BasicAuthArguments? BasicAuth { get; set; }
 
+    [AlloyBlock("authorization")]
+    public AuthorizationArguments? Authorization { get; set; }
+
+    [AlloyBlock("oauth2")]
+    public OAuth2Arguments? OAuth2 { get; set; }
+
     [AlloyBlock("tls_config")]
     public TlsConfigArguments? TlsConfig { get; set; }
 
@@ -29,70 +33,38 @@ public class HttpClientArguments : IValidatableArguments
     [Alloy("enable_http2")]
     public bool EnableHttp2 { get; set; } = true;
 
+    /// <summary>Alloy's rules: one way of authenticating, and a proxy given one way.</summary>
     public virtual void Validate()
     {
-        var methods = (BearerToken.Length > 0 ? 1 : 0) + (BearerTokenFile.Length > 0 ? 1 : 0) + (BasicAuth is null ? 0 : 1);
-        if (methods > 1)
+        var methods = new (string Name, bool Set)[]
         {
-            throw new ComponentArgumentException("bearer_token", "at most one of basic_auth, bearer_token and bearer_token_file must be configured");
+            ("bearer_token", BearerToken.Length > 0),
+            ("bearer_token_file", BearerTokenFile.Length > 0),
+            ("basic_auth", BasicAuth is not null),
+            ("authorization", Authorization is not null),
+            ("oauth2", OAuth2 is not null),
+        }.Where(m => m.Set).Select(m => m.Name).ToList();
+        if (methods.Count > 1)
+        {
+            throw new ComponentArgumentException(methods[1], $"at most one of {string.Join(", ", methods)} may be set");
         }
+        ValidateProxy();
+        BasicAuth?.Validate();
+        Authorization?.Validate();
     }
 
-    /// <summary>A handler with the TLS and redirect settings; dispose it with the client.</summary>
-    public SocketsHttpHandler CreateHandler()
+    /// <summary>The resolved settings (secret files stay paths: they are read per request).</summary>
+    public HttpClientSettings ToSettings() => new()
     {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = FollowRedirects,
-            AutomaticDecompression = DecompressionMethods.GZip,
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        };
-        if (TlsConfig is { } tls)
-        {
-            var ssl = new SslClientAuthenticationOptions();
-            if (tls.ServerName.Length > 0)
-            {
-                ssl.TargetHost = tls.ServerName;
-            }
-            if (tls.CertFile.Length > 0)
-            {
-                ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile.Length > 0 ? tls.KeyFile : null)];
-            }
-            if (tls.InsecureSkipVerify)
-            {
-                ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-            }
-            else if (tls.CaFile.Length > 0)
-            {
-                var roots = new X509Certificate2Collection();
-                roots.ImportFromPemFile(tls.CaFile);
-                ssl.CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    RevocationMode = X509RevocationMode.NoCheck,
-                };
-                ssl.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
-            }
-            handler.SslOptions = ssl;
-        }
-        return handler;
-    }
-
-    /// <summary>The Authorization header for a request (read each time, so a rotated token file is honoured).</summary>
-    public AuthenticationHeaderValue? Authorization()
-    {
-        if (BearerToken.Length > 0)
-        {
-            return new AuthenticationHeaderValue("Bearer", BearerToken);
-        }
-        if (BearerTokenFile.Length > 0)
-        {
-            return new AuthenticationHeaderValue("Bearer", System.IO.File.ReadAllText(BearerTokenFile).Trim());
-        }
-        return BasicAuth?.ToHeader();
-    }
-
-    /// <summary>The HTTP version policy matching <see cref="EnableHttp2"/>.</summary>
-    public Version HttpVersion => EnableHttp2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11;
+        Authentication =
+            BearerToken.Length > 0 ? new AuthorizationHeaderAuthentication("Bearer", BearerToken, null)
+            : BearerTokenFile.Length > 0 ? new AuthorizationHeaderAuthentication("Bearer", null, BearerTokenFile)
+            : BasicAuth is { } basic ? basic.ToAuthentication()
+            : Authorization is { } authorization ? authorization.ToAuthentication()
+            : OAuth2?.ToAuthentication(),
+        Tls = TlsConfig?.ToSettings(),
+        Proxy = ToProxySettings(),
+        FollowRedirects = FollowRedirects,
+        EnableHttp2 = EnableHttp2,
+    };
 }

@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Components.Common.Http;
+using AlloyOrleans.Grains.Http;
 
 namespace AlloyOrleans.Grains.Components.Discovery.Http;
 
@@ -16,7 +17,7 @@ public sealed class DiscoveryHttpArguments : HttpClientArguments
         base.Validate();
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ComponentArgumentException("url", $"URL scheme must be 'http' or 'https', got \"{Url}\"");
+            throw new ComponentArgumentException("url", $"URL scheme must be 'http' or 'https', got \"{Redaction.Url(Url)}\"");
         }
         if (RefreshInterval <= TimeSpan.Zero)
         {

@@ -17,9 +17,7 @@ public sealed class DiscoveryHttpComponent(IComponentHost host) : DiscoveryCompo
                 Url = new Uri(arguments.Url),
                 RefreshInterval = arguments.RefreshInterval,
                 Timeout = arguments.RefreshInterval < MaxRequestTimeout ? arguments.RefreshInterval : MaxRequestTimeout,
-                CreateHandler = arguments.CreateHandler,
-                Authorization = arguments.Authorization,
-                HttpVersion = arguments.HttpVersion,
+                Http = arguments.ToSettings(),
             },
             Host.Logger);
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using AlloyOrleans.Grains.Discovery;
 using AlloyOrleans.Grains.Discovery.Kubernetes;
 using k8s;
@@ -15,6 +14,7 @@ public sealed class DiscoveryKubernetesComponent(IComponentHost host) : Discover
             {
                 Role = arguments.ParsedRole,
                 Client = ClientConfiguration(arguments),
+                Http = arguments.KubeconfigFile.Length == 0 && arguments.ApiServer.Length > 0 ? arguments.ToSettings() : null,
                 Namespaces = Namespaces(arguments.Namespaces),
                 Selectors = arguments.Selectors
                     .Select(s => new KubernetesSelector(Enum.Parse<KubernetesRole>(s.Role, ignoreCase: true), s.Label, s.Field))
@@ -33,32 +33,8 @@ public sealed class DiscoveryKubernetesComponent(IComponentHost host) : Discover
         {
             return KubernetesClientConfiguration.InClusterConfig();
         }
+        // TLS, proxy and authentication come from the shared HTTP client settings (see KubernetesDiscoveryOptions.Http).
         var configuration = new KubernetesClientConfiguration { Host = arguments.ApiServer };
-        if (arguments.Authorization() is { Scheme: "Bearer" } bearer)
-        {
-            configuration.AccessToken = bearer.Parameter;
-        }
-        if (arguments.BasicAuth is { } basic)
-        {
-            configuration.Username = basic.Username;
-            configuration.Password = basic.PasswordFile.Length > 0 ? System.IO.File.ReadAllText(basic.PasswordFile).Trim() : basic.Password;
-        }
-        if (arguments.TlsConfig is { } tls)
-        {
-            configuration.SkipTlsVerify = tls.InsecureSkipVerify;
-            configuration.TlsServerName = tls.ServerName.Length > 0 ? tls.ServerName : null;
-            if (tls.CaFile.Length > 0)
-            {
-                var roots = new X509Certificate2Collection();
-                roots.ImportFromPemFile(tls.CaFile);
-                configuration.SslCaCerts = roots;
-            }
-            if (tls.CertFile.Length > 0)
-            {
-                configuration.ClientCertificateFilePath = tls.CertFile;
-                configuration.ClientKeyFilePath = tls.KeyFile;
-            }
-        }
         return configuration;
     }
 

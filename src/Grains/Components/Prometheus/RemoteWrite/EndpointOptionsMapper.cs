@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Net.Http.Headers;
 using System.Text;
 using AlloyOrleans.Grains.Components.Common.Relabel;
 using AlloyOrleans.Grains.RemoteWrite;
@@ -8,7 +7,7 @@ using AlloyOrleans.Grains.RemoteWrite.Wal;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.RemoteWrite;
 
-/// <summary>Turns validated <c>endpoint</c> blocks into the engine's options (reading secret files and compiling relabel rules now).</summary>
+/// <summary>Turns validated <c>endpoint</c> blocks into the engine's options (compiling relabel rules now).</summary>
 internal static class EndpointOptionsMapper
 {
     public static RemoteWriteEndpointOptions ToOptions(EndpointBlock block)
@@ -21,18 +20,7 @@ internal static class EndpointOptionsMapper
             Url = url,
             RemoteTimeout = block.RemoteTimeout,
             Headers = block.Headers,
-            Authorization = Authorization(block),
-            ProxyUrl = block.ProxyUrl.Length > 0 ? new Uri(block.ProxyUrl) : null,
-            Tls = block.TlsConfig is { } tls
-                ? new RemoteWriteTlsOptions
-                {
-                    CaFile = NullIfEmpty(tls.CaFile),
-                    CertFile = NullIfEmpty(tls.CertFile),
-                    KeyFile = NullIfEmpty(tls.KeyFile),
-                    ServerName = NullIfEmpty(tls.ServerName),
-                    InsecureSkipVerify = tls.InsecureSkipVerify,
-                }
-                : null,
+            Http = block.ToSettings(),
             Queue = new QueueOptions
             {
                 Capacity = queue.Capacity,
@@ -51,40 +39,4 @@ internal static class EndpointOptionsMapper
     /// <summary>An unnamed endpoint is named after its URL, so its WAL position survives restarts and reloads.</summary>
     private static string GeneratedName(Uri url) =>
         Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(url.ToString())))[..6];
-
-    private static AuthenticationHeaderValue? Authorization(EndpointBlock block)
-    {
-        if (block.BearerToken.Length > 0)
-        {
-            return new AuthenticationHeaderValue("Bearer", block.BearerToken);
-        }
-        if (block.BearerTokenFile.Length > 0)
-        {
-            return ReadingSecret("bearer_token_file", () => new AuthenticationHeaderValue("Bearer", File.ReadAllText(block.BearerTokenFile).Trim()));
-        }
-        if (block.BasicAuth is { } basic)
-        {
-            return ReadingSecret("password_file", basic.ToHeader);
-        }
-        if (block.Authorization is { } authorization)
-        {
-            return ReadingSecret("credentials_file", authorization.ToHeader);
-        }
-        return null;
-    }
-
-    /// <summary>Builds a header that may read a secret file, turning a failed read into an argument error.</summary>
-    private static AuthenticationHeaderValue ReadingSecret(string attribute, Func<AuthenticationHeaderValue> header)
-    {
-        try
-        {
-            return header();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ComponentArgumentException(attribute, $"cannot read the file: {e.Message}");
-        }
-    }
-
-    private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 }

@@ -5,7 +5,7 @@ using AlloyOrleans.Grains.Scrape;
 namespace AlloyOrleans.Grains.Components.Prometheus.Scrape;
 
 /// <summary>The arguments of <c>prometheus.scrape</c>, with Alloy's names and defaults.</summary>
-public sealed class ScrapeArguments : IValidatableArguments
+public sealed class ScrapeArguments : HttpClientArguments
 {
     [Alloy("targets", Required = true)]
     public IReadOnlyList<LabelSet> Targets { get; init; } = [];
@@ -41,27 +41,25 @@ public sealed class ScrapeArguments : IValidatableArguments
     [Alloy("sample_limit")]
     public int SampleLimit { get; init; }
 
-    /// <summary>A byte count or a size such as <c>10MiB</c> / <c>10MB</c> (both base 2, as Prometheus reads them); 0 means no limit.</summary>
+    /// <summary>
+    /// What <c>body_size_limit</c> is when unset and the component is clustered: a body can otherwise grow the buffer
+    /// to gigabytes (a gzip bomb too), OOM-kill the silo and, once its targets move, the next one. vmagent's default
+    /// is 16 MiB; 64 MiB leaves room for the largest common exporters (kube-state-metrics on big clusters).
+    /// </summary>
+    public const long ClusteredDefaultBodySizeLimitBytes = 64L << 20;
+
+    /// <summary>
+    /// A byte count or a size such as <c>10MiB</c> / <c>10MB</c> (both base 2, as Prometheus reads them); 0 means no
+    /// limit. Unset, it is <see cref="ClusteredDefaultBodySizeLimitBytes"/> with clustering on and no limit otherwise.
+    /// </summary>
     [Alloy("body_size_limit")]
-    public string BodySizeLimit { get; init; } = "0";
+    public string BodySizeLimit { get; init; } = "";
 
     [Alloy("enable_compression")]
     public bool EnableCompression { get; init; } = true;
 
-    [Alloy("bearer_token")]
-    public string? BearerToken { get; init; }
-
-    [Alloy("bearer_token_file")]
-    public string? BearerTokenFile { get; init; }
-
     // Alloy arguments accepted at their default value only: the scrape core behaves as these defaults say, and a
     // configuration that asks for anything else is rejected rather than silently run differently.
-
-    [Alloy("follow_redirects")]
-    public bool FollowRedirects { get; init; } = true;
-
-    [Alloy("enable_http2")]
-    public bool EnableHttp2 { get; init; } = true;
 
     [Alloy("extra_metrics")]
     public bool ExtraMetrics { get; init; }
@@ -87,26 +85,21 @@ public sealed class ScrapeArguments : IValidatableArguments
     [Alloy("label_value_length_limit")]
     public int LabelValueLengthLimit { get; init; }
 
-    [Alloy("proxy_url")]
-    public string ProxyUrl { get; init; } = "";
-
-    [AlloyBlock("basic_auth")]
-    public BasicAuthArguments? BasicAuth { get; init; }
-
-    [AlloyBlock("authorization")]
-    public AuthorizationArguments? Authorization { get; init; }
-
-    [AlloyBlock("tls_config")]
-    public TlsConfigArguments? TlsConfig { get; init; }
-
     [AlloyBlock("clustering")]
     public ClusteringArguments? Clustering { get; init; }
 
-    /// <summary>The body size limit in bytes (validated).</summary>
-    public long BodySizeLimitBytes => ByteSize.Parse(BodySizeLimit);
+    /// <summary>The body size limit in bytes (validated), with the clustered default when unset.</summary>
+    public long BodySizeLimitBytes =>
+        BodySizeLimit.Length > 0 ? ByteSize.Parse(BodySizeLimit)
+        : Clustering is { Enabled: true } ? ClusteredDefaultBodySizeLimitBytes
+        : 0;
 
-    public void Validate()
+    /// <summary>The label limits (validated).</summary>
+    public LabelLimits LabelLimits => new(LabelLimit, LabelNameLengthLimit, LabelValueLengthLimit);
+
+    public override void Validate()
     {
+        base.Validate();
         if (ScrapeInterval <= TimeSpan.Zero)
         {
             throw new ComponentArgumentException("scrape_interval", "must be greater than 0");
@@ -127,47 +120,30 @@ public sealed class ScrapeArguments : IValidatableArguments
         {
             throw new ComponentArgumentException("metrics_path", "must start with /");
         }
-        if (SampleLimit < 0)
+        foreach (var (name, limit) in new[] { ("sample_limit", SampleLimit), ("label_limit", LabelLimit),
+                     ("label_name_length_limit", LabelNameLengthLimit), ("label_value_length_limit", LabelValueLengthLimit) })
         {
-            throw new ComponentArgumentException("sample_limit", "must not be negative");
+            if (limit < 0)
+            {
+                throw new ComponentArgumentException(name, "must not be negative");
+            }
         }
-        if (!ByteSize.TryParse(BodySizeLimit, out _))
+        if (BodySizeLimit.Length > 0 && !ByteSize.TryParse(BodySizeLimit, out _))
         {
             throw new ComponentArgumentException("body_size_limit", $"invalid size \"{BodySizeLimit}\" (use bytes or a unit: B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)");
         }
 
         var unsupported = new (string Name, bool AtDefault)[]
         {
-            ("follow_redirects", FollowRedirects),
-            ("enable_http2", EnableHttp2),
             ("extra_metrics", !ExtraMetrics),
             ("scrape_classic_histograms", !ScrapeClassicHistograms),
             ("track_timestamps_staleness", !TrackTimestampsStaleness),
             ("enable_protobuf_negotiation", !EnableProtobufNegotiation),
             ("target_limit", TargetLimit == 0),
-            ("label_limit", LabelLimit == 0),
-            ("label_name_length_limit", LabelNameLengthLimit == 0),
-            ("label_value_length_limit", LabelValueLengthLimit == 0),
-            ("proxy_url", ProxyUrl.Length == 0),
         }.FirstOrDefault(a => !a.AtDefault);
         if (unsupported.Name is not null)
         {
             throw new ComponentArgumentException(unsupported.Name, "only the default value is supported by alloy-orleans");
         }
-
-        // Prometheus allows one way of authenticating per job.
-        var schemes = new (string Name, bool Set)[]
-        {
-            ("bearer_token", BearerToken is not null),
-            ("bearer_token_file", BearerTokenFile is not null),
-            ("basic_auth", BasicAuth is not null),
-            ("authorization", Authorization is not null),
-        }.Where(s => s.Set).Select(s => s.Name).ToList();
-        if (schemes.Count > 1)
-        {
-            throw new ComponentArgumentException(schemes[1], $"at most one of {string.Join(", ", schemes)} may be set");
-        }
-        BasicAuth?.Validate();
-        Authorization?.Validate();
     }
 }

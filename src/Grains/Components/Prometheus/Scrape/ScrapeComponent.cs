@@ -31,20 +31,9 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
         }
     }
 
-    /// <summary>Maps the arguments onto the scrape core's job; secret files are read now (a change needs a reload).</summary>
-    public static async Task<ScrapeJob> ToJobAsync(string componentId, ScrapeArguments args, CancellationToken cancellationToken)
-    {
-        var bearer = args.BearerToken ?? await ReadSecretAsync(args.BearerTokenFile, cancellationToken).ConfigureAwait(false);
-        var authorization = args.Authorization;
-        var authorizationCredentials = authorization is null
-            ? null
-            : NullIfEmpty(authorization.Credentials) ?? await ReadSecretAsync(NullIfEmpty(authorization.CredentialsFile), cancellationToken).ConfigureAwait(false);
-        var basicAuth = args.BasicAuth;
-        var basicPassword = basicAuth is null
-            ? null
-            : NullIfEmpty(basicAuth.Password) ?? await ReadSecretAsync(NullIfEmpty(basicAuth.PasswordFile), cancellationToken).ConfigureAwait(false);
-        var tls = args.TlsConfig;
-        return new ScrapeJob
+    /// <summary>Maps the arguments onto the scrape core's job (secret files are read per request, so rotation needs no reload).</summary>
+    public static Task<ScrapeJob> ToJobAsync(string componentId, ScrapeArguments args, CancellationToken cancellationToken) =>
+        Task.FromResult(new ScrapeJob
         {
             ComponentId = componentId,
             JobName = string.IsNullOrEmpty(args.JobName) ? componentId : args.JobName,
@@ -57,27 +46,10 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
             HonorTimestamps = args.HonorTimestamps,
             SampleLimit = args.SampleLimit,
             BodySizeLimitBytes = args.BodySizeLimitBytes,
+            LabelLimits = args.LabelLimits,
             EnableCompression = args.EnableCompression,
             ClusteringEnabled = args.Clustering?.Enabled ?? false,
             ForwardTo = args.ForwardTo,
-            Http = new ScrapeHttpClientSettings
-            {
-                BearerToken = bearer,
-                BasicAuthUsername = basicAuth?.Username,
-                BasicAuthPassword = basicPassword,
-                AuthorizationType = authorization?.Type,
-                AuthorizationCredentials = authorizationCredentials,
-                TlsCaFile = NullIfEmpty(tls?.CaFile),
-                TlsCertFile = NullIfEmpty(tls?.CertFile),
-                TlsKeyFile = NullIfEmpty(tls?.KeyFile),
-                TlsServerName = NullIfEmpty(tls?.ServerName),
-                TlsInsecureSkipVerify = tls?.InsecureSkipVerify ?? false,
-            },
-        };
-    }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static async Task<string?> ReadSecretAsync(string? path, CancellationToken cancellationToken) =>
-        path is null ? null : (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+            Http = args.ToSettings(),
+        });
 }
