@@ -1,19 +1,19 @@
 using System.Reflection;
+using AlloyOrleans.Silo.Configuration.Modules;
+using AlloyOrleans.Silo.Configuration.Validation;
 using AlloyOrleans.Silo.Syntax;
 using AlloyOrleans.Silo.Syntax.Ast;
 
 namespace AlloyOrleans.Silo.Configuration;
 
 /// <summary>
-/// Loads a configuration file: parses it, finds each block's component, resolves references between components,
-/// orders them by dependency, and type-checks every component's arguments against placeholder exports. Every
+/// Loads a configuration file for <c>run</c>: validates it statically (the first problem is the error), then
+/// evaluates every component's arguments for real — environment included — in dependency order. Every
 /// problem is a <see cref="SyntaxException"/> (or <see cref="ConfigurationException"/>) with <c>file:line:column</c>.
 /// Nothing is started.
 /// </summary>
 public static class ConfigurationLoader
 {
-    private const string LoggingBlock = "logging";
-
     public static LoadedConfiguration Load(string path, IEnumerable<Assembly>? extraAssemblies = null)
     {
         string source;
@@ -30,54 +30,26 @@ public static class ConfigurationLoader
 
     public static LoadedConfiguration Load(string fileName, string source, ComponentRegistry registry, IReadOnlyDictionary<string, AlloyValue>? standardLibrary = null)
     {
+        var context = ModuleContext.Root(registry);
+        if (ConfigurationValidator.Validate(fileName, source, context) is { Count: > 0 } diagnostics)
+        {
+            throw new InvalidConfigurationException(diagnostics);
+        }
         var file = Parser.ParseFile(fileName, source);
         standardLibrary ??= StandardLibrary.Create();
-        var logging = new LoggingSettings();
-        var blocks = new List<(string Id, BlockStatement Block, ComponentRegistration Registration)>();
-        var declared = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
-        var loggingSeen = false;
+        var problems = new List<Diagnostic>();
+        var body = ModuleBody.Classify(file.Body, context, problems);
+        var logging = body.Logging is { } block
+            ? (LoggingSettings)BlockDecoder.Decode(EvaluatedBlock.Evaluate(block, standardLibrary), typeof(LoggingSettings))
+            : new LoggingSettings();
 
-        foreach (var statement in file.Body)
+        if (body.Nodes.FirstOrDefault(n => n.Kind != ModuleNodeKind.Component) is { } module)
         {
-            if (statement is AttributeStatement attribute)
-            {
-                throw new ConfigurationException(attribute.Start, $"unrecognized attribute name \"{attribute.Name.Name}\": only blocks are allowed at the top level");
-            }
-            var block = (BlockStatement)statement;
-            var name = block.FullName;
-            if (name == LoggingBlock)
-            {
-                if (block.Label is not null)
-                {
-                    throw new ConfigurationException(block.LabelPosition, "block \"logging\" does not take a label");
-                }
-                if (loggingSeen)
-                {
-                    throw new ConfigurationException(block.Start, "block \"logging\" may only be specified once");
-                }
-                loggingSeen = true;
-                logging = (LoggingSettings)BlockDecoder.Decode(EvaluatedBlock.Evaluate(block, standardLibrary), typeof(LoggingSettings));
-                continue;
-            }
-            if (!registry.TryGet(name, out var registration))
-            {
-                throw new ConfigurationException(block.Start, $"unknown component \"{name}\"");
-            }
-            if (string.IsNullOrEmpty(block.Label))
-            {
-                throw new ConfigurationException(block.Start, $"component \"{name}\" must have a label");
-            }
-            var id = $"{name}.{block.Label}";
-            if (!declared.TryAdd(id, block.Start))
-            {
-                throw new ConfigurationException(block.Start, $"component \"{id}\" already declared at {declared[id]}");
-            }
-            blocks.Add((id, block, registration));
+            throw new ConfigurationException(module.Block.Start, $"{module.Block.FullName}: modules are checked by validate but cannot run yet");
         }
-
-        var ids = blocks.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
-        var definitions = blocks
-            .Select(b => new ComponentDefinition(b.Id, b.Block, b.Registration, References.Find(b.Block, ids, standardLibrary)))
+        var ids = body.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var definitions = body.Nodes
+            .Select(n => new ComponentDefinition(n.Id, n.Block, n.Registration!, References.Find(n.Block, ids, standardLibrary, problems).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList()))
             .ToList();
         var ordered = DependencyOrder.Sort(definitions);
         TypeCheck(ordered, standardLibrary);

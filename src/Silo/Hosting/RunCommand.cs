@@ -32,6 +32,14 @@ public static class RunCommand
             await error.WriteLineAsync("Error: " + ex.Message);
             return 1;
         }
+        catch (InvalidConfigurationException ex)
+        {
+            foreach (var diagnostic in ex.Diagnostics)
+            {
+                await error.WriteLineAsync($"Error: {diagnostic}");
+            }
+            return 1;
+        }
         catch (SyntaxException ex)
         {
             await error.WriteLineAsync("Error: " + ex.Message);

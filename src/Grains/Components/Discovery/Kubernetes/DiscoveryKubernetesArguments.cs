@@ -4,7 +4,7 @@ using AlloyOrleans.Grains.Discovery.Kubernetes;
 namespace AlloyOrleans.Grains.Components.Discovery.Kubernetes;
 
 /// <summary>The arguments of <c>discovery.kubernetes</c>, as Alloy's reference names them (with the shared HTTP client settings).</summary>
-public sealed class DiscoveryKubernetesArguments : HttpClientArguments
+public sealed class DiscoveryKubernetesArguments : HttpClientArguments, IEnvironmentCheckedArguments
 {
     /// <summary>Where a pod finds its own namespace (for <c>namespaces { own_namespace = true }</c>).</summary>
     public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
@@ -26,6 +26,23 @@ public sealed class DiscoveryKubernetesArguments : HttpClientArguments
 
     public KubernetesRole ParsedRole => ParseRole(Role, "role");
 
+    /// <summary>
+    /// What only the machine can tell: the in-cluster service account when no server is given, and the namespace
+    /// file for <c>own_namespace</c>. Checked when the component starts, never by <c>validate</c> (Alloy's validate
+    /// passes the in-cluster form on a laptop too).
+    /// </summary>
+    public void CheckEnvironment()
+    {
+        if (ApiServer.Length == 0 && KubeconfigFile.Length == 0 && !k8s.KubernetesClientConfiguration.IsInCluster())
+        {
+            throw new ComponentArgumentException("api_server", "neither api_server nor kubeconfig_file is set, and this process does not run inside a Kubernetes cluster");
+        }
+        if (Namespaces is { OwnNamespace: true } && !System.IO.File.Exists(ServiceAccountNamespaceFile))
+        {
+            throw new ComponentArgumentException("namespaces", $"own_namespace needs the service account namespace file {ServiceAccountNamespaceFile}, which does not exist here");
+        }
+    }
+
     public override void Validate()
     {
         base.Validate();
@@ -37,14 +54,6 @@ public sealed class DiscoveryKubernetesArguments : HttpClientArguments
         if (ApiServer.Length > 0 && (!Uri.TryCreate(ApiServer, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
         {
             throw new ComponentArgumentException("api_server", $"api_server must be an http or https URL, got \"{ApiServer}\"");
-        }
-        if (ApiServer.Length == 0 && KubeconfigFile.Length == 0 && !k8s.KubernetesClientConfiguration.IsInCluster())
-        {
-            throw new ComponentArgumentException("api_server", "neither api_server nor kubeconfig_file is set, and this process does not run inside a Kubernetes cluster");
-        }
-        if (Namespaces is { OwnNamespace: true } && !System.IO.File.Exists(ServiceAccountNamespaceFile))
-        {
-            throw new ComponentArgumentException("namespaces", $"own_namespace needs the service account namespace file {ServiceAccountNamespaceFile}, which does not exist here");
         }
         var allowed = role switch
         {
