@@ -31,9 +31,8 @@ public sealed class CorpusTests
     {
         var source = File.ReadAllText(Path.Combine(TestConfigurations.DataDirectory("valid"), name));
         var file = Parser.ParseFile(name, source);
-        var missing = file.Body.OfType<Silo.Syntax.Ast.BlockStatement>()
-            .Select(b => b.FullName)
-            .Where(n => n != "logging" && !TestConfigurations.Registry.TryGet(n, out _))
+        var missing = ConfigurationValidator.Validate(name, source, TestConfigurations.Registry)
+            .Where(d => d.Message.StartsWith("unknown component", StringComparison.Ordinal))
             .ToList();
         if (missing.Count > 0)
         {
@@ -44,7 +43,7 @@ public sealed class CorpusTests
         }
 
         var loaded = TestConfigurations.Load(source, name);
-        Assert.Equal(file.Body.OfType<Silo.Syntax.Ast.BlockStatement>().Count(b => b.FullName != "logging"), loaded.Components.Count);
+        Assert.Equal(file.Body.OfType<Silo.Syntax.Ast.BlockStatement>().Count(b => b.FullName is not ("logging" or "declare")), loaded.Components.Count);
     }
 
     [Theory]
