@@ -67,6 +67,7 @@ public static class RunCommand
         builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Polly", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
+        UntrueWarningFilter.Apply(builder.Services);
         // Hand-off on shutdown needs a moment beyond Orleans' own stop.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
@@ -100,6 +101,8 @@ public static class RunCommand
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() =>
+            StartupLog.Write(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("alloy-orleans"), options, configuration));
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStatusEndpoints();
         app.MapOperatorEndpoints(options.DashboardEnabled);
