@@ -21,6 +21,9 @@ public sealed class DiscoveryKubernetesArguments : HttpClientArguments, IEnviron
     [AlloyBlock("namespaces")]
     public KubernetesNamespacesArguments? Namespaces { get; set; }
 
+    [AlloyBlock("attach_metadata")]
+    public KubernetesAttachMetadataArguments? AttachMetadata { get; set; }
+
     [AlloyBlock("selectors")]
     public IReadOnlyList<KubernetesSelectorArguments> Selectors { get; set; } = [];
 
@@ -55,11 +58,16 @@ public sealed class DiscoveryKubernetesArguments : HttpClientArguments, IEnviron
         {
             throw new ComponentArgumentException("api_server", $"api_server must be an http or https URL, got \"{ApiServer}\"");
         }
+        // As Prometheus: the roles whose objects a role reads may be selected too, the nodes when their metadata is attached.
         var allowed = role switch
         {
-            KubernetesRole.Endpoints => [KubernetesRole.Pod, KubernetesRole.Service, KubernetesRole.Endpoints],
-            _ => new[] { role },
+            KubernetesRole.Endpoints or KubernetesRole.EndpointSlice => [KubernetesRole.Pod, KubernetesRole.Service, role],
+            _ => new List<KubernetesRole> { role },
         };
+        if (AttachMetadata is { Node: true } && role is KubernetesRole.Pod or KubernetesRole.Endpoints or KubernetesRole.EndpointSlice)
+        {
+            allowed.Add(KubernetesRole.Node);
+        }
         var seen = new HashSet<KubernetesRole>();
         foreach (var selector in Selectors)
         {
@@ -81,7 +89,8 @@ public sealed class DiscoveryKubernetesArguments : HttpClientArguments, IEnviron
         "service" => KubernetesRole.Service,
         "endpoints" => KubernetesRole.Endpoints,
         "node" => KubernetesRole.Node,
-        "endpointslice" or "ingress" => throw new ComponentArgumentException(attribute, $"role \"{role}\" is not supported by AlloyOrleans yet (supported: pod, service, endpoints, node)"),
+        "endpointslice" => KubernetesRole.EndpointSlice,
+        "ingress" => KubernetesRole.Ingress,
         _ => throw new ComponentArgumentException(attribute, $"unknown Kubernetes SD role \"{role}\""),
     };
 }

@@ -5,7 +5,7 @@ using k8s;
 
 namespace AlloyOrleans.Grains.Components.Discovery.Kubernetes;
 
-/// <summary><c>discovery.kubernetes</c>: targets from the Kubernetes API (pods, services, endpoints or nodes), kept current by watches.</summary>
+/// <summary><c>discovery.kubernetes</c>: targets from the Kubernetes API (pods, services, endpoints, endpointslices, ingresses or nodes), kept current by watches.</summary>
 [AlloyComponent("discovery.kubernetes", typeof(DiscoveryKubernetesArguments), typeof(DiscoveryExports))]
 public sealed class DiscoveryKubernetesComponent(IComponentHost host) : DiscoveryComponent<DiscoveryKubernetesArguments>(host)
 {
@@ -19,6 +19,7 @@ public sealed class DiscoveryKubernetesComponent(IComponentHost host) : Discover
                 Selectors = arguments.Selectors
                     .Select(s => new KubernetesSelector(Enum.Parse<KubernetesRole>(s.Role, ignoreCase: true), s.Label, s.Field))
                     .ToList(),
+                AttachNodeMetadata = arguments.AttachMetadata is { Node: true },
             },
             Host.Logger);
 
