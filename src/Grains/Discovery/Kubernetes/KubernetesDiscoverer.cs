@@ -80,99 +80,66 @@ public sealed class KubernetesDiscoverer(KubernetesDiscoveryOptions options, ILo
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private ResourceWatcher<V1Pod, V1PodList> Pods(IKubernetes client, string? ns, Action changed)
+    /// <summary>A watcher of one kind of object in one namespace (or all), filtered by the role's selector.</summary>
+    private ResourceWatcher<T, TList> Watcher<T, TList>(
+        string resource,
+        string? ns,
+        KubernetesRole role,
+        Action changed,
+        Func<string?, string?, CancellationToken, Task<TList>> listAll,
+        Func<string, string?, string?, CancellationToken, Task<TList>> listIn,
+        Func<string?, string?, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watchAll,
+        Func<string, string?, string?, string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watchIn)
+        where T : IKubernetesObject<V1ObjectMeta>
+        where TList : IMetadata<V1ListMeta>, IItems<T>
     {
-        var (label, field) = Selector(KubernetesRole.Pod);
+        var (label, field) = Selector(role);
         var api = ns is null
-            ? new ResourceApi<V1Pod, V1PodList>(
-                ct => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(
-                    allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct))
-            : new ResourceApi<V1Pod, V1PodList>(
-                ct => client.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.CoreV1.WatchListNamespacedPodAsync(
-                    ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
-        return new ResourceWatcher<V1Pod, V1PodList>($"pods in {ns ?? "all namespaces"}", api, l => l.Items, changed, options, logger);
+            ? new ResourceApi<T, TList>(ct => listAll(field, label, ct), (version, timeout, onError, ct) => watchAll(field, label, version, timeout, onError, ct))
+            : new ResourceApi<T, TList>(ct => listIn(ns, field, label, ct), (version, timeout, onError, ct) => watchIn(ns, field, label, version, timeout, onError, ct));
+        return new ResourceWatcher<T, TList>($"{resource} in {ns ?? "all namespaces"}", api, l => l.Items, changed, options, logger);
     }
 
-    private ResourceWatcher<V1Service, V1ServiceList> Services(IKubernetes client, string? ns, Action changed)
-    {
-        var (label, field) = Selector(KubernetesRole.Service);
-        var api = ns is null
-            ? new ResourceApi<V1Service, V1ServiceList>(
-                ct => client.CoreV1.ListServiceForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(
-                    allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct))
-            : new ResourceApi<V1Service, V1ServiceList>(
-                ct => client.CoreV1.ListNamespacedServiceAsync(ns, fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.CoreV1.WatchListNamespacedServiceAsync(
-                    ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
-        return new ResourceWatcher<V1Service, V1ServiceList>($"services in {ns ?? "all namespaces"}", api, l => l.Items, changed, options, logger);
-    }
+    private ResourceWatcher<V1Pod, V1PodList> Pods(IKubernetes client, string? ns, Action changed) => Watcher<V1Pod, V1PodList>(
+        "pods", ns, KubernetesRole.Pod, changed,
+        (f, l, ct) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (n, f, l, ct) => client.CoreV1.ListNamespacedPodAsync(n, fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (f, l, v, t, e, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        (n, f, l, v, t, e, ct) => client.CoreV1.WatchListNamespacedPodAsync(n, allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct));
 
-    private ResourceWatcher<V1Endpoints, V1EndpointsList> Endpoints(IKubernetes client, string? ns, Action changed)
-    {
-        var (label, field) = Selector(KubernetesRole.Endpoints);
-        var api = ns is null
-            ? new ResourceApi<V1Endpoints, V1EndpointsList>(
-                ct => client.CoreV1.ListEndpointsForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.CoreV1.WatchListEndpointsForAllNamespacesAsync(
-                    allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct))
-            : new ResourceApi<V1Endpoints, V1EndpointsList>(
-                ct => client.CoreV1.ListNamespacedEndpointsAsync(ns, fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.CoreV1.WatchListNamespacedEndpointsAsync(
-                    ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
-        return new ResourceWatcher<V1Endpoints, V1EndpointsList>($"endpoints in {ns ?? "all namespaces"}", api, l => l.Items, changed, options, logger);
-    }
+    private ResourceWatcher<V1Service, V1ServiceList> Services(IKubernetes client, string? ns, Action changed) => Watcher<V1Service, V1ServiceList>(
+        "services", ns, KubernetesRole.Service, changed,
+        (f, l, ct) => client.CoreV1.ListServiceForAllNamespacesAsync(fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (n, f, l, ct) => client.CoreV1.ListNamespacedServiceAsync(n, fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (f, l, v, t, e, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        (n, f, l, v, t, e, ct) => client.CoreV1.WatchListNamespacedServiceAsync(n, allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct));
 
-    private ResourceWatcher<V1EndpointSlice, V1EndpointSliceList> EndpointSlices(IKubernetes client, string? ns, Action changed)
-    {
-        var (label, field) = Selector(KubernetesRole.EndpointSlice);
-        var api = ns is null
-            ? new ResourceApi<V1EndpointSlice, V1EndpointSliceList>(
-                ct => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
-                    allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct))
-            : new ResourceApi<V1EndpointSlice, V1EndpointSliceList>(
-                ct => client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(
-                    ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
-        return new ResourceWatcher<V1EndpointSlice, V1EndpointSliceList>($"endpointslices in {ns ?? "all namespaces"}", api, l => l.Items, changed, options, logger);
-    }
+    private ResourceWatcher<V1Endpoints, V1EndpointsList> Endpoints(IKubernetes client, string? ns, Action changed) => Watcher<V1Endpoints, V1EndpointsList>(
+        "endpoints", ns, KubernetesRole.Endpoints, changed,
+        (f, l, ct) => client.CoreV1.ListEndpointsForAllNamespacesAsync(fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (n, f, l, ct) => client.CoreV1.ListNamespacedEndpointsAsync(n, fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (f, l, v, t, e, ct) => client.CoreV1.WatchListEndpointsForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        (n, f, l, v, t, e, ct) => client.CoreV1.WatchListNamespacedEndpointsAsync(n, allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct));
 
-    private ResourceWatcher<V1Ingress, V1IngressList> Ingresses(IKubernetes client, string? ns, Action changed)
-    {
-        var (label, field) = Selector(KubernetesRole.Ingress);
-        var api = ns is null
-            ? new ResourceApi<V1Ingress, V1IngressList>(
-                ct => client.NetworkingV1.ListIngressForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.NetworkingV1.WatchListIngressForAllNamespacesAsync(
-                    allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct))
-            : new ResourceApi<V1Ingress, V1IngressList>(
-                ct => client.NetworkingV1.ListNamespacedIngressAsync(ns, fieldSelector: field, labelSelector: label, cancellationToken: ct),
-                (version, timeout, onError, ct) => client.NetworkingV1.WatchListNamespacedIngressAsync(
-                    ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                    timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
-        return new ResourceWatcher<V1Ingress, V1IngressList>($"ingresses in {ns ?? "all namespaces"}", api, l => l.Items, changed, options, logger);
-    }
+    private ResourceWatcher<V1EndpointSlice, V1EndpointSliceList> EndpointSlices(IKubernetes client, string? ns, Action changed) => Watcher<V1EndpointSlice, V1EndpointSliceList>(
+        "endpointslices", ns, KubernetesRole.EndpointSlice, changed,
+        (f, l, ct) => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (n, f, l, ct) => client.DiscoveryV1.ListNamespacedEndpointSliceAsync(n, fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (f, l, v, t, e, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        (n, f, l, v, t, e, ct) => client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(n, allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct));
 
-    private ResourceWatcher<V1Node, V1NodeList> Nodes(IKubernetes client, Action changed)
-    {
-        var (label, field) = Selector(KubernetesRole.Node);
-        var api = new ResourceApi<V1Node, V1NodeList>(
-            ct => client.CoreV1.ListNodeAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct),
-            (version, timeout, onError, ct) => client.CoreV1.WatchListNodeAsync(
-                allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version,
-                timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
-        return new ResourceWatcher<V1Node, V1NodeList>("nodes", api, l => l.Items, changed, options, logger);
-    }
+    private ResourceWatcher<V1Ingress, V1IngressList> Ingresses(IKubernetes client, string? ns, Action changed) => Watcher<V1Ingress, V1IngressList>(
+        "ingresses", ns, KubernetesRole.Ingress, changed,
+        (f, l, ct) => client.NetworkingV1.ListIngressForAllNamespacesAsync(fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (n, f, l, ct) => client.NetworkingV1.ListNamespacedIngressAsync(n, fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (f, l, v, t, e, ct) => client.NetworkingV1.WatchListIngressForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        (n, f, l, v, t, e, ct) => client.NetworkingV1.WatchListNamespacedIngressAsync(n, allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct));
+
+    /// <summary>Nodes are cluster-scoped: one watcher, whatever the namespaces.</summary>
+    private ResourceWatcher<V1Node, V1NodeList> Nodes(IKubernetes client, Action changed) => Watcher<V1Node, V1NodeList>(
+        "nodes", null, KubernetesRole.Node, changed,
+        (f, l, ct) => client.CoreV1.ListNodeAsync(fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (_, f, l, ct) => client.CoreV1.ListNodeAsync(fieldSelector: f, labelSelector: l, cancellationToken: ct),
+        (f, l, v, t, e, ct) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        (_, f, l, v, t, e, ct) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, fieldSelector: f, labelSelector: l, resourceVersion: v, timeoutSeconds: t, onError: e, cancellationToken: ct));
 }
