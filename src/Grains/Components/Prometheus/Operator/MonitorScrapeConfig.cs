@@ -36,6 +36,4 @@ public sealed record MonitorScrapeConfig
     public bool HonorTimestamps { get; init; } = true;
 
     public int SampleLimit { get; init; }
-
-    public string? BearerTokenFile { get; init; }
 }

@@ -25,7 +25,7 @@ public class OperatorArguments : IValidatableArguments, IEnvironmentCheckedArgum
     [AlloyBlock("scrape")]
     public OperatorScrapeArguments Scrape { get; set; } = new();
 
-    /// <summary>Relabel rules applied to every target after the monitor's own relabelings.</summary>
+    /// <summary>Relabel rules applied to every target before the generated ones, as Alloy does.</summary>
     [AlloyBlock("rule")]
     public IReadOnlyList<RelabelRuleArguments> Rules { get; set; } = [];
 

@@ -169,7 +169,8 @@ public abstract partial class OperatorComponent<TArguments>(IComponentHost host,
 
     /// <summary>
     /// Prometheus' target labels: the job's <c>job</c>, <c>__scheme__</c> and <c>__metrics_path__</c> first (so the
-    /// monitor's rules see them), then the monitor's relabelings, then the component's <c>rule</c> blocks.
+    /// rules see them), then the component's <c>rule</c> blocks, then the monitor's relabelings — Alloy's generator
+    /// puts the component's rules in front of every generated list.
     /// </summary>
     public static IReadOnlyList<LabelSet> Relabel(IReadOnlyList<LabelSet> targets, ScrapeJob job, MonitorScrapeConfig config, IReadOnlyList<RelabelRule> rules)
     {
@@ -180,8 +181,8 @@ public abstract partial class OperatorComponent<TArguments>(IComponentHost host,
             labels.TryAdd("job", job.JobName);
             labels.TryAdd("__scheme__", config.Scheme);
             labels.TryAdd("__metrics_path__", config.MetricsPath);
-            if (RelabelProcessor.Process(LabelSet.FromDictionary(labels), config.Relabelings) is { } relabelled
-                && RelabelProcessor.Process(relabelled, rules) is { } kept)
+            if (RelabelProcessor.Process(LabelSet.FromDictionary(labels), rules) is { } relabelled
+                && RelabelProcessor.Process(relabelled, config.Relabelings) is { } kept)
             {
                 result.Add(kept);
             }
@@ -204,10 +205,6 @@ public abstract partial class OperatorComponent<TArguments>(IComponentHost host,
         ClusteringEnabled = arguments.Clustering?.Enabled ?? false,
         ForwardTo = arguments.ForwardTo,
         MetricRelabel = config.MetricRelabelings.Count == 0 ? null : labels => RelabelProcessor.Process(labels, config.MetricRelabelings),
-        Http = new ScrapeHttpClientSettings
-        {
-            BearerToken = config.BearerTokenFile is { } file && File.Exists(file) ? File.ReadAllText(file).Trim() : null,
-        },
     };
 
     private ResourceWatcher<MonitorResource, MonitorResourceList> Monitors(IKubernetes client, string? ns, Action changed, KubernetesDiscoveryOptions options)

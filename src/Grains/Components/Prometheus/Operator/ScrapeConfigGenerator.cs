@@ -96,6 +96,12 @@ public static class ScrapeConfigGenerator
 
     private static MonitorScrapeConfig Build(MonitorResource monitor, MonitorEndpoint endpoint, string jobName, KubernetesRole role, List<RelabelRule> rules, ScrapeDefaults defaults)
     {
+        if (!string.IsNullOrEmpty(endpoint.BearerTokenFile))
+        {
+            // As Alloy without allow_arbitrary_file_access: whoever may write a monitor must not make this process
+            // read its files and send them to a target.
+            throw new ComponentArgumentException("bearerTokenFile", "bearerTokenFile is not allowed (it would read any file of this process); use a bearer token from a secret");
+        }
         rules.AddRange(Convert(endpoint.Relabelings));
         var selector = monitor.Spec.NamespaceSelector;
         IReadOnlyList<string> namespaces = selector is { Any: true } ? []
@@ -116,7 +122,6 @@ public static class ScrapeConfigGenerator
             HonorLabels = endpoint.HonorLabels,
             HonorTimestamps = endpoint.HonorTimestamps ?? true,
             SampleLimit = monitor.Spec.SampleLimit ?? 0,
-            BearerTokenFile = string.IsNullOrEmpty(endpoint.BearerTokenFile) ? null : endpoint.BearerTokenFile,
         };
     }
 
