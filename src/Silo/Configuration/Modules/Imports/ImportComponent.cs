@@ -32,6 +32,19 @@ public abstract partial class ImportComponent<TArguments>(IComponentHost host) :
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await PollAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The graph does not dispose components: their run loop ending is their end.
+            OnStopped();
+        }
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             var arguments = _arguments;
@@ -64,6 +77,11 @@ public abstract partial class ImportComponent<TArguments>(IComponentHost host) :
 
     /// <summary>New arguments are in force (a file watcher follows the new path).</summary>
     protected virtual void OnConfigured(TArguments arguments)
+    {
+    }
+
+    /// <summary>The component is done: release watchers and clients.</summary>
+    protected virtual void OnStopped()
     {
     }
 

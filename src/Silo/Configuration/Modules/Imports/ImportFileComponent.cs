@@ -4,7 +4,7 @@ namespace AlloyOrleans.Silo.Configuration.Modules.Imports;
 
 /// <summary><c>import.file</c>: a module from a file or a directory of <c>*.alloy</c> files, re-read when it changes.</summary>
 [AlloyComponent(ModuleBlocks.ImportFile, typeof(ImportFileArguments), typeof(ImportExports))]
-public sealed class ImportFileComponent(IComponentHost host) : ImportComponent<ImportFileArguments>(host), IDisposable
+public sealed class ImportFileComponent(IComponentHost host) : ImportComponent<ImportFileArguments>(host)
 {
     private FileSystemWatcher? _watcher;
 
@@ -44,5 +44,5 @@ public sealed class ImportFileComponent(IComponentHost host) : ImportComponent<I
         _watcher.EnableRaisingEvents = true;
     }
 
-    public void Dispose() => _watcher?.Dispose();
+    protected override void OnStopped() => _watcher?.Dispose();
 }

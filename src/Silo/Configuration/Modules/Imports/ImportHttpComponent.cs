@@ -4,7 +4,7 @@ namespace AlloyOrleans.Silo.Configuration.Modules.Imports;
 
 /// <summary><c>import.http</c>: a module fetched from a URL every poll_frequency, each request bounded by poll_timeout.</summary>
 [AlloyComponent(ModuleBlocks.ImportHttp, typeof(ImportHttpArguments), typeof(ImportExports))]
-public sealed class ImportHttpComponent(IComponentHost host) : ImportComponent<ImportHttpArguments>(host), IDisposable
+public sealed class ImportHttpComponent(IComponentHost host) : ImportComponent<ImportHttpArguments>(host)
 {
     private readonly HttpClient _client = new() { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -34,5 +34,5 @@ public sealed class ImportHttpComponent(IComponentHost host) : ImportComponent<I
 
     protected override TimeSpan PollFrequency(ImportHttpArguments arguments) => arguments.PollFrequency;
 
-    public void Dispose() => _client.Dispose();
+    protected override void OnStopped() => _client.Dispose();
 }
