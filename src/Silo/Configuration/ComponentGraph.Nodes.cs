@@ -107,6 +107,7 @@ public sealed partial class ComponentGraph
         var imports = CurrentImports();
         var importsKey = string.Join("\0\0", imports.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value.Key));
 
+        var library = Configuration.StandardLibrary;
         Declaration declaration;
         ModuleContext context;
         IReadOnlyList<Syntax.Ast.Statement> statements;
@@ -129,6 +130,10 @@ public sealed partial class ComponentGraph
             }
             context = imported.Context;
             statements = [.. imported.Imports, .. declaration.Block.Body];
+            if (imported.Directory is { } directory)
+            {
+                library = StandardLibrary.WithModulePath(library, directory);
+            }
         }
         var problems = new List<Diagnostic>();
         ConfigurationValidator.CheckUse(definition.Block, declaration, problems);
@@ -136,7 +141,6 @@ public sealed partial class ComponentGraph
         {
             throw new InvalidConfigurationException(problems.Order().ToList());
         }
-        var library = Configuration.StandardLibrary;
         return new ModuleInstanceArguments(values, (declaration, importsKey), () => ConfigurationLoader.LoadBody(statements, context, library, imports));
     }
 
@@ -155,7 +159,11 @@ public sealed partial class ComponentGraph
                 var key = ImportedModule.KeyOf(sources);
                 if (!_importedModules.TryGetValue(id, out var imported) || imported.Key != key)
                 {
-                    imported = ImportedModule.Parse(sources, Configuration.Context.Registry);
+                    // A file's module sees its own directory as module_path; a string's or a URL's keeps the importer's.
+                    var directory = node.Definition.Node.Registration?.Name == ModuleBlocks.ImportFile && sources.Count > 0
+                        ? Path.GetDirectoryName(Path.GetFullPath(sources.Keys.Order(StringComparer.Ordinal).First()))
+                        : null;
+                    imported = ImportedModule.Parse(sources, Configuration.Context.Registry, directory);
                     _importedModules[id] = imported;
                 }
                 imports[node.Definition.Node.Namespace!] = imported;

@@ -35,7 +35,9 @@ public static class ConfigurationLoader
         {
             throw new InvalidConfigurationException(diagnostics);
         }
-        return LoadBody(Parser.ParseFile(fileName, source).Body, context, standardLibrary ?? StandardLibrary.Create(), new Dictionary<string, ImportedModule>());
+        // module_path: the configuration's own directory, so imports can name files next to it.
+        var library = StandardLibrary.WithModulePath(standardLibrary ?? StandardLibrary.Create(), Path.GetDirectoryName(Path.GetFullPath(fileName)) ?? ".");
+        return LoadBody(Parser.ParseFile(fileName, source).Body, context, library, new Dictionary<string, ImportedModule>());
     }
 
     /// <summary>

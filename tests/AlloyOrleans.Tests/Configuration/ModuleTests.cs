@@ -168,12 +168,13 @@ public sealed class ModuleTests : IDisposable
     }
 
     [Fact]
-    public async Task An_imported_module_can_import_another_and_import_string_works_too()
+    public async Task An_imported_module_can_import_another_relative_to_itself_and_import_string_works_too()
     {
         var inner = WriteModule("inner.alloy", Library);
+        // The inner module is named relative to the outer one, through module_path, as in Alloy.
         var outer = WriteModule("outer.alloy", $$"""
             import.file "inner" {
-            	filename = "{{inner}}"
+            	filename = file.path_join(module_path, "{{Path.GetFileName(inner)}}")
             }
 
             declare "double_shout" {

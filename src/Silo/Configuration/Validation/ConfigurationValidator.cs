@@ -13,7 +13,8 @@ namespace AlloyOrleans.Silo.Configuration.Validation;
 public static class ConfigurationValidator
 {
     /// <summary>The standard library a static check evaluates with: no environment behind it.</summary>
-    private static readonly IReadOnlyDictionary<string, AlloyValue> StaticLibrary = StandardLibrary.Create(_ => null, hostname: "");
+    private static readonly IReadOnlyDictionary<string, AlloyValue> StaticLibrary =
+        StandardLibrary.WithModulePath(StandardLibrary.Create(_ => null, hostname: ""), "");
 
     public static IReadOnlyList<Diagnostic> Validate(string fileName, string source, ComponentRegistry registry) =>
         Validate(fileName, source, ModuleContext.Root(registry));

@@ -12,7 +12,7 @@ namespace AlloyOrleans.Silo.Configuration.Validation;
 public sealed class StaticScope
 {
     /// <summary>Standard-library names whose values depend on the machine or process.</summary>
-    private static readonly HashSet<string> EnvironmentNames = new(StringComparer.Ordinal) { "sys", "env", "constants" };
+    private static readonly HashSet<string> EnvironmentNames = new(StringComparer.Ordinal) { "sys", "env", "constants", StandardLibrary.ModulePath };
 
     private readonly IReadOnlySet<string> _ids;
     private readonly IReadOnlySet<string> _untyped;
