@@ -54,6 +54,15 @@ public sealed class RunOptions
     /// <summary>The dashboard's live log stream (/dashboard/Trace): off by default, since logs may carry what an operator should not see.</summary>
     public bool DashboardLogStream { get; set; }
 
+    /// <summary>
+    /// Network interfaces to take the advertised address from when <c>--cluster.advertise-address</c> is not set
+    /// (Alloy's <c>--cluster.advertise-interfaces</c>); empty keeps the loopback default.
+    /// </summary>
+    public List<string> AdvertiseInterfaces { get; set; } = [];
+
+    /// <summary>One line each for Alloy flags that were given but mean nothing with a membership table.</summary>
+    public List<string> Notices { get; } = [];
+
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
         var o = new RunOptions();
@@ -77,7 +86,16 @@ public sealed class RunOptions
             .Duration("cluster.probe-timeout", v => o.ProbeTimeout = v)
             .Int("cluster.missed-probes-limit", v => o.MissedProbesLimit = v)
             .Bool("dashboard.enabled", v => o.DashboardEnabled = v)
-            .Bool("dashboard.log-stream", v => o.DashboardLogStream = v);
+            .Bool("dashboard.log-stream", v => o.DashboardLogStream = v)
+            .String("cluster.advertise-interfaces", v => o.AdvertiseInterfaces = [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)])
+            // Alloy's gossip-join flags: accepted so Alloy deployment scripts run unchanged. Orleans membership lists
+            // every live silo in one table, so there is nothing to discover, rejoin or limit.
+            .String("cluster.discover-peers", _ => o.Notices.Add(
+                "--cluster.discover-peers is not needed: silos find each other through the membership table (--cluster.membership-connection-string), or --cluster.join-addresses without one"))
+            .Duration("cluster.rejoin-interval", _ => o.Notices.Add(
+                "--cluster.rejoin-interval is not needed: every silo reads the whole membership table, so a partition heals without rejoining"))
+            .Int("cluster.max-join-peers", _ => o.Notices.Add(
+                "--cluster.max-join-peers is not needed: a silo joins through the membership table, not through a sample of peers"));
         var positional = reader.Parse(args);
         if (positional.Count != 1)
         {

@@ -1,13 +1,13 @@
 using System.Reflection;
 using AlloyOrleans.Silo.Configuration;
-using AlloyOrleans.Silo.Syntax;
+using AlloyOrleans.Silo.Configuration.Validation;
 
 namespace AlloyOrleans.Silo.Commands;
 
 /// <summary>
-/// <c>alloy-orleans validate FILE</c>: parses the file, resolves component references and type-checks every
-/// component's arguments without starting anything. Exit 0 when valid; otherwise prints
-/// <c>file:line:column: message</c> and exits 1.
+/// <c>alloy-orleans validate FILE</c>, as <c>alloy validate</c>: a static check (<see cref="ConfigurationValidator"/>)
+/// that reads neither the environment nor the network. Exit 0 when valid; otherwise prints every problem as
+/// <c>file:line:column: message</c>, sorted, and exits 1.
 /// </summary>
 public static class ValidateCommand
 {
@@ -23,16 +23,27 @@ public static class ValidateCommand
             error.WriteLine(Usage);
             return 1;
         }
+        string source;
         try
         {
-            var loaded = ConfigurationLoader.Load(args[0], extraAssemblies);
-            output.WriteLine($"{args[0]}: valid ({loaded.Components.Count} component{(loaded.Components.Count == 1 ? "" : "s")})");
-            return 0;
+            source = File.ReadAllText(args[0]);
         }
-        catch (SyntaxException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine(e.Message);
+            error.WriteLine($"{args[0]}: cannot read configuration: {e.Message}");
             return 1;
         }
+        var diagnostics = ConfigurationValidator.Validate(args[0], source, ComponentRegistry.Create(extraAssemblies));
+        foreach (var diagnostic in diagnostics)
+        {
+            error.WriteLine(diagnostic);
+        }
+        if (diagnostics.Count > 0)
+        {
+            error.WriteLine($"{args[0]}: {diagnostics.Count} error{(diagnostics.Count == 1 ? "" : "s")}");
+            return 1;
+        }
+        output.WriteLine($"{args[0]}: valid");
+        return 0;
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections;
-using System.Reflection;
 using AlloyOrleans.Grains.Components;
+using AlloyOrleans.Silo.Configuration.Validation;
 using AlloyOrleans.Silo.Syntax;
 
 namespace AlloyOrleans.Silo.Configuration;
@@ -8,16 +8,38 @@ namespace AlloyOrleans.Silo.Configuration;
 /// <summary>
 /// Decodes an evaluated block into an arguments class by its <c>[Alloy]</c> and <c>[AlloyBlock]</c> properties, then
 /// lets the class validate itself. Every error points at the attribute or block at fault.
+/// <para>
+/// Without a problem list the first error throws (<c>run</c>). With one (<c>validate</c>) every error is recorded
+/// and decoding goes on; attributes a static check could not evaluate count as present, a placeholder value is
+/// checked for its type only, and the class validates itself only when everything it would look at is real.
+/// </para>
 /// </summary>
 public static class BlockDecoder
 {
-    public static object Decode(EvaluatedBlock block, Type argumentsType)
+    public static object Decode(EvaluatedBlock block, Type argumentsType) => Decode(block, argumentsType, problems: null);
+
+    public static object Decode(EvaluatedBlock block, Type argumentsType, ICollection<Diagnostic>? problems) =>
+        Decode(block, argumentsType, problems, new HashSet<string>(StringComparer.Ordinal));
+
+    /// <param name="notReal">Collects the attributes (nested blocks' included) whose values are not real, so an
+    /// enclosing block's validation about them is dropped too.</param>
+    private static object Decode(EvaluatedBlock block, Type argumentsType, ICollection<Diagnostic>? problems, HashSet<string> notReal)
     {
         var instance = Activator.CreateInstance(argumentsType)
             ?? throw new InvalidOperationException($"{argumentsType.FullName} needs a public parameterless constructor");
         var attributes = ClrTypeShape.AlloyProperties(argumentsType).ToDictionary(p => p.Attribute.Name, StringComparer.Ordinal);
         var blocks = ClrTypeShape.BlockProperties(argumentsType).ToDictionary(p => p.Attribute.Name, StringComparer.Ordinal);
         var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
+        var problemsBefore = problems?.Count ?? 0;
+
+        void Fail(SourcePosition position, string message)
+        {
+            if (problems is null)
+            {
+                throw new ConfigurationException(position, message);
+            }
+            problems.Add(new Diagnostic(position, message));
+        }
 
         foreach (var attribute in block.Attributes)
         {
@@ -25,13 +47,23 @@ public static class BlockDecoder
             var position = attribute.Syntax.Name.Position;
             if (!attributes.TryGetValue(name, out var target))
             {
-                throw new ConfigurationException(position, blocks.ContainsKey(name)
+                Fail(position, blocks.ContainsKey(name)
                     ? $"\"{name}\" is a block, not an attribute"
                     : $"unrecognized attribute name \"{name}\"");
+                continue;
             }
             if (!seen.TryAdd(name, position))
             {
-                throw new ConfigurationException(position, $"attribute \"{name}\" may only be set once (first set at {seen[name]})");
+                Fail(position, $"attribute \"{name}\" may only be set once (first set at {seen[name]})");
+                continue;
+            }
+            if (attribute.Evaluation != AttributeEvaluation.Evaluated)
+            {
+                notReal.Add(name);
+                if (attribute.Evaluation == AttributeEvaluation.Unevaluated)
+                {
+                    continue;
+                }
             }
             object? value;
             try
@@ -40,7 +72,12 @@ public static class BlockDecoder
             }
             catch (ValueException e)
             {
-                throw new ConfigurationException(attribute.Syntax.Value.Start, $"\"{name}\": {e.Message}");
+                // A placeholder has the right type but not the real value: only a type mismatch is the file's fault.
+                if (attribute.Evaluation == AttributeEvaluation.Evaluated || e.IsTypeMismatch)
+                {
+                    Fail(attribute.Syntax.Value.Start, $"\"{name}\": {e.Message}");
+                }
+                continue;
             }
             if (value is not null || !target.Property.PropertyType.IsValueType)
             {
@@ -55,22 +92,25 @@ public static class BlockDecoder
             var position = nested.Syntax.NamePosition;
             if (!blocks.TryGetValue(name, out var target))
             {
-                throw new ConfigurationException(position, attributes.ContainsKey(name)
+                Fail(position, attributes.ContainsKey(name)
                     ? $"\"{name}\" is an attribute, not a block"
                     : $"unrecognized block name \"{name}\"");
+                continue;
             }
             if (nested.Syntax.Label is not null)
             {
-                throw new ConfigurationException(nested.Syntax.LabelPosition, $"block \"{name}\" does not take a label");
+                Fail(nested.Syntax.LabelPosition, $"block \"{name}\" does not take a label");
+                continue;
             }
             var elementType = ClrTypeShape.ListElement(target.Property.PropertyType);
             if (elementType is null)
             {
                 if (!seen.TryAdd(name, position))
                 {
-                    throw new ConfigurationException(position, $"block \"{name}\" may only be specified once (first at {seen[name]})");
+                    Fail(position, $"block \"{name}\" may only be specified once (first at {seen[name]})");
+                    continue;
                 }
-                target.Property.SetValue(instance, Decode(nested, target.Property.PropertyType));
+                target.Property.SetValue(instance, Decode(nested, target.Property.PropertyType, problems, notReal));
                 continue;
             }
             if (!repeated.TryGetValue(name, out var list))
@@ -79,7 +119,7 @@ public static class BlockDecoder
                 repeated[name] = list;
                 seen.TryAdd(name, position);
             }
-            list.Add(Decode(nested, elementType));
+            list.Add(Decode(nested, elementType, problems, notReal));
         }
         foreach (var (name, list) in repeated)
         {
@@ -90,20 +130,23 @@ public static class BlockDecoder
         {
             if (attribute.Required && !seen.ContainsKey(name))
             {
-                throw new ConfigurationException(block.Syntax.NamePosition, $"missing required attribute \"{name}\"");
+                Fail(block.Syntax.NamePosition, $"missing required attribute \"{name}\"");
             }
         }
 
-        if (instance is IValidatableArguments validatable)
+        if (instance is IValidatableArguments validatable && (problems?.Count ?? 0) == problemsBefore)
         {
             try
             {
                 validatable.Validate();
             }
+            catch (ComponentArgumentException e) when (notReal.Contains(e.AttributeName))
+            {
+                // About a value a static check does not know: the run-time check decides.
+            }
             catch (ComponentArgumentException e)
             {
-                var at = seen.TryGetValue(e.AttributeName, out var position) ? position : block.Syntax.NamePosition;
-                throw new ConfigurationException(at, $"\"{e.AttributeName}\": {e.Message}");
+                Fail(seen.TryGetValue(e.AttributeName, out var position) ? position : block.Syntax.NamePosition, $"\"{e.AttributeName}\": {e.Message}");
             }
         }
         return instance;

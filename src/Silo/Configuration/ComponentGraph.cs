@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AlloyOrleans.Grains.Components;
+using AlloyOrleans.Silo.Configuration.Modules;
 using AlloyOrleans.Silo.Syntax;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,9 +12,10 @@ namespace AlloyOrleans.Silo.Configuration;
 /// Runs a loaded configuration: creates each component in dependency order with its evaluated arguments, runs them,
 /// and when a component publishes changed exports re-evaluates the components that reference it (their own export
 /// changes carry the update further). A component whose new arguments fail to evaluate keeps its previous ones and
-/// the error is logged, as Alloy does.
+/// the error is logged, as Alloy does. A module's graph (a custom component's body) also takes argument values
+/// from, and publishes its exports to, the custom component that runs it (<see cref="ModuleInterface"/>).
 /// </summary>
-public sealed partial class ComponentGraph(LoadedConfiguration configuration) : IAsyncDisposable
+public sealed partial class ComponentGraph(LoadedConfiguration configuration, ModuleInterface? module = null) : IAsyncDisposable
 {
     private sealed class Node(ComponentDefinition definition)
     {
@@ -24,6 +26,9 @@ public sealed partial class ComponentGraph(LoadedConfiguration configuration) : 
         public IComponent? Component { get; set; }
 
         public EvaluatedBlock? LastEvaluated { get; set; }
+
+        /// <summary>A custom component's module identity at its last update (see <see cref="ModuleInstanceArguments.Key"/>).</summary>
+        public object? LastKey { get; set; }
 
         public Task? Run { get; set; }
 
@@ -67,31 +72,17 @@ public sealed partial class ComponentGraph(LoadedConfiguration configuration) : 
             }
             lock (_exportsLock)
             {
-                _exports[node.Definition.Id] = ValueEncoder.DefaultExports(node.Definition.Registration.ExportsType);
+                _exports[node.Definition.Id] = InitialExports(node.Definition.Node);
             }
         }
 
         foreach (var node in _nodes.Values.OrderBy(n => n.Order))
         {
-            var id = node.Definition.Id;
-            var evaluated = EvaluatedBlock.Evaluate(node.Definition.Block, Scope());
-            var arguments = BlockDecoder.Decode(evaluated, node.Definition.Registration.ArgumentsType);
-            var host = new ComponentHost(id, Path.Combine(storagePath, id), loggerFactory.CreateLogger(id), Publish);
-            try
-            {
-                var component = (IComponent)ActivatorUtilities.CreateInstance(services, node.Definition.Registration.ComponentType, host);
-                node.Component = component;
-                node.LastEvaluated = evaluated;
-                await component.UpdateAsync(arguments, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not SyntaxException)
-            {
-                throw new ConfigurationException(node.Definition.Block.Start, $"component \"{id}\" failed to start: {e.Message}");
-            }
+            await StartNodeAsync(node, services, loggerFactory, storagePath, cancellationToken).ConfigureAwait(false);
         }
 
         _propagation = Task.Run(() => PropagateAsync(_stopping.Token), CancellationToken.None);
-        foreach (var node in _nodes.Values)
+        foreach (var node in _nodes.Values.Where(n => n.Component is not null))
         {
             node.Run = RunComponentAsync(node, _stopping.Token);
         }
@@ -124,14 +115,13 @@ public sealed partial class ComponentGraph(LoadedConfiguration configuration) : 
     {
         lock (_exportsLock)
         {
-            return ExportScope.Build(Configuration.StandardLibrary, _exports.ToList());
+            return ExportScope.Build(Configuration.StandardLibrary, _exports.Where(e => _nodes[e.Key].Definition.Node.Referencable).ToList());
         }
     }
 
     private void Publish(string componentId, object exports)
     {
-        var type = _nodes[componentId].Definition.Registration.ExportsType ?? exports.GetType();
-        var value = ValueEncoder.EncodeObject(exports, type);
+        var value = exports as AlloyValue ?? ValueEncoder.EncodeObject(exports, _nodes[componentId].Definition.Registration?.ExportsType ?? exports.GetType());
         lock (_exportsLock)
         {
             if (_exports.TryGetValue(componentId, out var previous) && previous.Equals(value))
@@ -189,14 +179,32 @@ public sealed partial class ComponentGraph(LoadedConfiguration configuration) : 
     {
         try
         {
-            var evaluated = EvaluatedBlock.Evaluate(node.Definition.Block, Scope());
-            if (evaluated.SameValues(node.LastEvaluated))
+            switch (node.Definition.Node.Kind)
             {
-                return;
+                case ModuleNodeKind.Component or ModuleNodeKind.Import:
+                    var evaluated = EvaluatedBlock.Evaluate(node.Definition.Block, Scope());
+                    if (evaluated.SameValues(node.LastEvaluated))
+                    {
+                        return;
+                    }
+                    var arguments = BlockDecoder.Decode(evaluated, node.Definition.Registration!.ArgumentsType);
+                    node.LastEvaluated = evaluated;
+                    await node.Component!.UpdateAsync(arguments, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ModuleNodeKind.Export:
+                    PublishExport(node);
+                    break;
+                case ModuleNodeKind.CustomComponent or ModuleNodeKind.ImportedComponent:
+                    var instance = InstanceArguments(node, out var block);
+                    if (block.SameValues(node.LastEvaluated) && Equals(instance.Key, node.LastKey))
+                    {
+                        return;
+                    }
+                    node.LastEvaluated = block;
+                    node.LastKey = instance.Key;
+                    await node.Component!.UpdateAsync(instance, cancellationToken).ConfigureAwait(false);
+                    break;
             }
-            var arguments = BlockDecoder.Decode(evaluated, node.Definition.Registration.ArgumentsType);
-            node.LastEvaluated = evaluated;
-            await node.Component!.UpdateAsync(arguments, cancellationToken).ConfigureAwait(false);
         }
         catch (SyntaxException e)
         {

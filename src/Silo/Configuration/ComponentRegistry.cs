@@ -10,10 +10,11 @@ public sealed class ComponentRegistry
 
     private ComponentRegistry(Dictionary<string, ComponentRegistration> byName) => _byName = byName;
 
-    /// <summary>The Grains assembly's components plus those of <paramref name="extraAssemblies"/> (tests add their own).</summary>
+    /// <summary>The built-in components plus those of <paramref name="extraAssemblies"/> (tests add their own).</summary>
     public static ComponentRegistry Create(IEnumerable<Assembly>? extraAssemblies = null)
     {
-        var assemblies = new List<Assembly> { typeof(IComponent).Assembly };
+        // The Grains assembly's components, and this one's: the module system's import.* blocks.
+        var assemblies = new List<Assembly> { typeof(IComponent).Assembly, typeof(ComponentRegistry).Assembly };
         assemblies.AddRange(extraAssemblies ?? []);
         var byName = new Dictionary<string, ComponentRegistration>(StringComparer.Ordinal);
         foreach (var type in assemblies.Distinct().SelectMany(a => a.GetTypes()))

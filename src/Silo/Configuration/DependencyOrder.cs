@@ -1,40 +1,46 @@
+using AlloyOrleans.Silo.Syntax;
+
 namespace AlloyOrleans.Silo.Configuration;
 
-/// <summary>Orders components so each comes after everything it references; a cycle is an error naming its members.</summary>
+/// <summary>Orders nodes so each comes after everything it references; a cycle is an error naming its members.</summary>
 internal static class DependencyOrder
 {
-    public static IReadOnlyList<ComponentDefinition> Sort(IReadOnlyList<ComponentDefinition> definitions)
+    public static IReadOnlyList<ComponentDefinition> Sort(IReadOnlyList<ComponentDefinition> definitions) =>
+        Sort(definitions, d => d.Id, d => d.Dependencies, d => d.Block.Start);
+
+    public static IReadOnlyList<T> Sort<T>(IReadOnlyList<T> nodes, Func<T, string> id, Func<T, IEnumerable<string>> dependencies, Func<T, SourcePosition> position)
     {
-        var byId = definitions.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var byId = nodes.ToDictionary(id, StringComparer.Ordinal);
         var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: in progress, true: done
-        var ordered = new List<ComponentDefinition>(definitions.Count);
+        var ordered = new List<T>(nodes.Count);
         var path = new List<string>();
 
-        void Visit(ComponentDefinition definition)
+        void Visit(T node)
         {
-            if (state.TryGetValue(definition.Id, out var done))
+            var nodeId = id(node);
+            if (state.TryGetValue(nodeId, out var done))
             {
                 if (!done)
                 {
-                    var cycle = path.Skip(path.IndexOf(definition.Id)).Append(definition.Id).ToList();
-                    throw new ConfigurationException(definition.Block.Start, $"cycle detected: {string.Join(" -> ", cycle)}");
+                    var cycle = path.Skip(path.IndexOf(nodeId)).Append(nodeId).ToList();
+                    throw new ConfigurationException(position(node), $"cycle detected: {string.Join(" -> ", cycle)}");
                 }
                 return;
             }
-            state[definition.Id] = false;
-            path.Add(definition.Id);
-            foreach (var dependency in definition.Dependencies)
+            state[nodeId] = false;
+            path.Add(nodeId);
+            foreach (var dependency in dependencies(node))
             {
                 Visit(byId[dependency]);
             }
             path.RemoveAt(path.Count - 1);
-            state[definition.Id] = true;
-            ordered.Add(definition);
+            state[nodeId] = true;
+            ordered.Add(node);
         }
 
-        foreach (var definition in definitions)
+        foreach (var node in nodes)
         {
-            Visit(definition);
+            Visit(node);
         }
         return ordered;
     }

@@ -243,5 +243,5 @@ public static class ValueDecoder
     }
 
     private static ValueException Mismatch(Type type, AlloyValue value) =>
-        new($"expected {ClrTypeShape.Describe(type)}, got {value.Kind.Describe()}");
+        new($"expected {ClrTypeShape.Describe(type)}, got {value.Kind.Describe()}", isTypeMismatch: true);
 }

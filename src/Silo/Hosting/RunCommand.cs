@@ -33,6 +33,14 @@ public static class RunCommand
             await error.WriteLineAsync("Error: " + ex.Message);
             return 1;
         }
+        catch (InvalidConfigurationException ex)
+        {
+            foreach (var diagnostic in ex.Diagnostics)
+            {
+                await error.WriteLineAsync($"Error: {diagnostic}");
+            }
+            return 1;
+        }
         catch (SyntaxException ex)
         {
             await error.WriteLineAsync("Error: " + ex.Message);
@@ -63,6 +71,7 @@ public static class RunCommand
         builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
         builder.Logging.AddFilter("Polly", level => level >= LogLevel.Warning && level >= configuration.Logging.MinimumLevel);
+        UntrueWarningFilter.Apply(builder.Services);
         // A graceful stop hands the targets over (the silo stops within 30 s) and then drains remote_write for up to its
         // flush deadline (1 min, as Prometheus), so samples of a rolling update are sent, not left on a disk that may go.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = HandOffBudget + FlushDeadline);
@@ -97,6 +106,8 @@ public static class RunCommand
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() =>
+            StartupLog.Write(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("alloy-orleans"), options, configuration));
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStatusEndpoints();
         app.MapOperatorEndpoints(options.DashboardEnabled);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using AlloyOrleans.Silo.CommandLine;
 using Orleans.Configuration;
 
@@ -84,10 +86,31 @@ public static class SiloClustering
     {
         if (options.AdvertiseAddress is null)
         {
-            return (IPAddress.Loopback, options.SiloPort);
+            return (options.AdvertiseInterfaces.Count > 0 ? InterfaceAddress(options.AdvertiseInterfaces) : IPAddress.Loopback, options.SiloPort);
         }
         var endpoint = ToEndPoint(options.AdvertiseAddress, "cluster.advertise-address", options.SiloPort);
         return (endpoint.Address, endpoint.Port);
+    }
+
+    /// <summary>The first IPv4 address (else IPv6) of the first listed interface that is up and has one, as Alloy picks it.</summary>
+    public static IPAddress InterfaceAddress(IReadOnlyList<string> interfaces)
+    {
+        var byName = NetworkInterface.GetAllNetworkInterfaces().ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (var name in interfaces)
+        {
+            if (!byName.TryGetValue(name, out var nic) || nic.OperationalStatus is OperationalStatus.Down)
+            {
+                continue;
+            }
+            var addresses = nic.GetIPProperties().UnicastAddresses.Select(a => a.Address).ToList();
+            var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv6LinkLocal);
+            if (chosen is not null)
+            {
+                return chosen;
+            }
+        }
+        throw new UsageException($"none of the interfaces given to --cluster.advertise-interfaces ({string.Join(",", interfaces)}) is up with an address; set --cluster.advertise-address");
     }
 
     private static IPEndPoint ToEndPoint(string address, string flag, int defaultPort = 11111)
@@ -95,7 +118,7 @@ public static class SiloClustering
         var (host, port) = RunOptions.ParseHostPort(address, flag);
         var ip = IPAddress.TryParse(host, out var parsed)
             ? parsed
-            : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
               ?? throw new UsageException($"cannot resolve \"{host}\" for flag --{flag}");
         return new IPEndPoint(ip, port ?? defaultPort);
     }

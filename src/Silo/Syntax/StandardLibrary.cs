@@ -6,7 +6,7 @@ namespace AlloyOrleans.Silo.Syntax;
 
 /// <summary>
 /// The standard library Alloy users reach for, as a scope of namespaces (<c>sys</c>, <c>constants</c>, <c>array</c>,
-/// <c>string</c>, <c>encoding</c>) and top-level functions (<c>coalesce</c>), plus the deprecated spellings
+/// <c>string</c>, <c>encoding</c>, <c>file</c>) and top-level functions (<c>coalesce</c>), plus the deprecated spellings
 /// <c>env</c>, <c>concat</c>, <c>format</c> and <c>json_decode</c>.
 /// </summary>
 public static class StandardLibrary
@@ -117,12 +117,56 @@ public static class StandardLibrary
                         throw new ValueException("illegal base64 data", 0);
                     }
                 }))),
+            ["file"] = Namespace(("path_join", Function(args =>
+            {
+                var parts = new string[args.Count];
+                for (var i = 0; i < args.Count; i++)
+                {
+                    parts[i] = String(args, i);
+                }
+                return AlloyValue.String(CleanPath(string.Join('/', parts.Where(p => p.Length > 0))));
+            }))),
             ["coalesce"] = Function(Coalesce),
             ["env"] = env,
             ["concat"] = concat,
             ["format"] = format,
             ["json_decode"] = fromJson,
         };
+    }
+
+    /// <summary>The name under which a module sees its own directory (Alloy's <c>module_path</c>).</summary>
+    public const string ModulePath = "module_path";
+
+    /// <summary><paramref name="library"/> plus <c>module_path</c>: the directory of the module being evaluated.</summary>
+    public static IReadOnlyDictionary<string, AlloyValue> WithModulePath(IReadOnlyDictionary<string, AlloyValue> library, string directory) =>
+        new Dictionary<string, AlloyValue>(library, StringComparer.Ordinal) { [ModulePath] = AlloyValue.String(directory) };
+
+    /// <summary>Go's <c>path.Clean</c>: no empty, <c>.</c> or resolvable <c>..</c> segments (what <c>file.path_join</c> returns).</summary>
+    public static string CleanPath(string path)
+    {
+        if (path.Length == 0)
+        {
+            return ".";
+        }
+        var rooted = path.StartsWith('/');
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "" or ".")
+            {
+                continue;
+            }
+            if (segment == ".." && segments.Count > 0 && segments[^1] != "..")
+            {
+                segments.RemoveAt(segments.Count - 1);
+            }
+            else if (segment != ".." || !rooted)
+            {
+                segments.Add(segment);
+            }
+        }
+        var joined = string.Join('/', segments);
+        return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
 
     /// <summary>The first argument that is neither null nor its type's zero value (empty, 0, false); else the last one.</summary>

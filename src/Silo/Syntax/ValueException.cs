@@ -5,7 +5,7 @@ namespace AlloyOrleans.Silo.Syntax;
 /// the expression that produced it and rethrows it as a <see cref="SyntaxException"/>. <see cref="Path"/> says where
 /// inside a nested value the problem is (<c>[0]["port"]</c>); it is built only when an error happens.
 /// </summary>
-public sealed class ValueException(string detail, int argumentIndex = -1, string path = "")
+public sealed class ValueException(string detail, int argumentIndex = -1, string path = "", bool isTypeMismatch = false)
     : Exception(path.Length == 0 ? detail : $"{path.TrimStart('.')}: {detail}")
 {
     public string Detail { get; } = detail;
@@ -15,6 +15,9 @@ public sealed class ValueException(string detail, int argumentIndex = -1, string
     /// <summary>The function argument at fault, or -1 when the whole call is.</summary>
     public int ArgumentIndex { get; } = argumentIndex;
 
+    /// <summary>The value has the wrong kind (a number where a string belongs), as opposed to a wrong value of the right kind.</summary>
+    public bool IsTypeMismatch { get; } = isTypeMismatch;
+
     /// <summary>The same error one level further in: <paramref name="segment"/> is <c>[0]</c>, <c>["key"]</c> or <c>.field</c>.</summary>
-    public ValueException Within(string segment) => new(Detail, ArgumentIndex, segment + Path);
+    public ValueException Within(string segment) => new(Detail, ArgumentIndex, segment + Path, IsTypeMismatch);
 }

@@ -46,6 +46,10 @@ public sealed class RunCommandProcessTests : IAsyncLifetime
             await Task.Delay(200);
         }
         Assert.True(_targets.ScrapesOf(1).Count >= 2, "the target was not scraped:\n" + silo.Output);
+        // A quiet, truthful start: what the user needs, and none of Orleans' advice that is untrue here.
+        Assert.Contains($"Started: serving http://{http} as node ", silo.Output);
+        Assert.DoesNotContain("ServerGC", silo.Output);
+        Assert.DoesNotContain("Participant check thread has not completed", silo.Output);
 
         silo.Terminate();
         Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(40)));

@@ -88,13 +88,46 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
-    public void Validate_reports_the_first_problem_with_its_position_and_exits_1()
+    public void Validate_reports_every_problem_sorted_by_position_and_exits_1()
     {
-        var path = Write("bad.alloy", "prometheus.scrape \"x\" {\n\ttargets = []\n}\n");
+        var path = Write("bad.alloy", "prometheus.scrape \"y\" {\n\ttargets = []\n\tforward_to = [nothing.here.receiver]\n}\n\nprometheus.scrape \"x\" {\n\ttargets = []\n}\n");
         var error = new StringWriter();
 
         Assert.Equal(1, ValidateCommand.Run([path], new StringWriter(), error));
-        Assert.Equal($"{path}:1:1: missing required attribute \"forward_to\"", error.ToString().Trim());
+        Assert.Equal(
+            [
+                $"{path}:3:16: component \"nothing.here.receiver\" does not exist or is out of scope",
+                $"{path}:6:1: missing required attribute \"forward_to\"",
+                $"{path}: 2 errors",
+            ],
+            error.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Validate_needs_no_cluster_and_no_environment_variables()
+    {
+        var path = Write("in-cluster.alloy", """
+            discovery.kubernetes "pods" {
+            	role = "pod"
+            }
+
+            prometheus.scrape "pods" {
+            	targets    = discovery.kubernetes.pods.targets
+            	forward_to = [prometheus.remote_write.default.receiver]
+            }
+
+            prometheus.remote_write "default" {
+            	endpoint {
+            		url = sys.env("ALLOY_ORLEANS_SURELY_UNSET_VARIABLE")
+            	}
+            }
+            """);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        Assert.Equal(0, ValidateCommand.Run([path], output, error));
+        Assert.Equal("", error.ToString());
+        Assert.Equal($"{path}: valid", output.ToString().Trim());
     }
 
     [Fact]

@@ -142,7 +142,7 @@ public sealed class ScrapeArgumentsTests
     [InlineData("\n\tauthorization {\n\t\ttype = \"Basic\"\n\t}\n", "authorization", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead")]
     public void Invalid_arguments_name_the_attribute(string body, string attribute, string message)
     {
-        var error = Assert.Throws<ConfigurationException>(() => Decode(body));
+        var error = Assert.ThrowsAny<ConfigurationException>(() => Decode(body));
         Assert.Equal($"\"{attribute}\": {message}", error.Detail);
     }
 }

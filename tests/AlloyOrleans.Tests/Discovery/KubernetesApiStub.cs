@@ -7,8 +7,8 @@ using k8s.Models;
 namespace AlloyOrleans.Tests.Discovery;
 
 /// <summary>
-/// A Kubernetes API server stub on loopback: answers list requests for pods, services, endpoints and nodes (in a
-/// namespace or across all) from an in-memory store, and watch requests (<c>?watch=true&amp;resourceVersion=N</c>) by
+/// A Kubernetes API server stub on loopback: answers list requests for pods, services, endpoints, endpointslices,
+/// ingresses, nodes and custom resources such as ServiceMonitors (in a namespace or across all) from an in-memory store, and watch requests (<c>?watch=true&amp;resourceVersion=N</c>) by
 /// streaming every event after N and then each new one as it happens. Watches can be cut (<see cref="DropWatches"/>)
 /// and history can be compacted, so that an old resource version gets Kubernetes' 410 Expired error.
 /// </summary>
@@ -80,21 +80,25 @@ internal sealed class KubernetesApiStub : IAsyncDisposable
         }
     }
 
+    /// <summary>The resource (last path segment) an object is served under; custom resources go by their kind.</summary>
     private static string Resource(IKubernetesObject<V1ObjectMeta> item) => item switch
     {
         V1Pod => "pods",
         V1Service => "services",
         V1Endpoints => "endpoints",
         V1Node => "nodes",
+        V1EndpointSlice => "endpointslices",
+        V1Ingress => "ingresses",
+        _ when !string.IsNullOrEmpty(item.Kind) => item.Kind.ToLowerInvariant() + "s",
         _ => throw new ArgumentException(item.GetType().Name),
     };
 
     private async Task HandleAsync(HttpListenerContext context)
     {
         LastAuthorization = context.Request.Headers["Authorization"];
-        // /api/v1/{resource} or /api/v1/namespaces/{ns}/{resource}
+        // /api/v1/{resource}, /apis/{group}/{version}/{resource}, or either with namespaces/{ns}/ before the resource
         var segments = context.Request.Url!.AbsolutePath.Trim('/').Split('/');
-        var (ns, resource) = segments.Length == 5 && segments[2] == "namespaces" ? (segments[3], segments[4]) : ((string?)null, segments[^1]);
+        var (ns, resource) = segments.Length >= 3 && segments[^3] == "namespaces" ? (segments[^2], segments[^1]) : ((string?)null, segments[^1]);
         if (context.Request.QueryString["watch"] == "true")
         {
             Interlocked.Increment(ref _watchRequests);

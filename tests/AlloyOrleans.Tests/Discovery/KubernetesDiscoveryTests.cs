@@ -223,7 +223,7 @@ public sealed class KubernetesDiscoveryTests
     }
 
     [Theory]
-    [InlineData("ingress", "role")]
+    [InlineData("ingresses", "role")]
     [InlineData("pods", "role")]
     public async Task Invalid_arguments_are_rejected(string role, string attribute)
     {

@@ -17,6 +17,8 @@ public sealed class StandardLibraryTests
     [InlineData("constants.hostname", "\"node-7\"")]
     [InlineData("constants.os", "\"linux\"")]
     [InlineData("array.concat([1, 2], [], [3])", "[1, 2, 3]")]
+    [InlineData("file.path_join(\"/etc/alloy\", \"modules\", \"../lib/x.alloy\")", "\"/etc/alloy/lib/x.alloy\"")]
+    [InlineData("file.path_join(\"a/\", \"./b\", \"\")", "\"a/b\"")]
     [InlineData("concat([\"a\"], [\"b\"])", "[\"a\", \"b\"]")]
     [InlineData("string.join([\"a\", \"b\", \"c\"], \"-\")", "\"a-b-c\"")]
     [InlineData("string.to_lower(\"MiXeD\")", "\"mixed\"")]

@@ -23,6 +23,7 @@ public abstract class DiscoveryComponent<TArguments>(IComponentHost host) : ICom
     {
         var typed = (TArguments)arguments;
         (typed as IValidatableArguments)?.Validate();
+        (typed as IEnvironmentCheckedArguments)?.CheckEnvironment();
         if (!_exported)
         {
             _exported = true;

@@ -13,7 +13,7 @@ internal static class EndpointsTargets
     private const string EndpointsPrefix = Prefix + "endpoints_";
     private const string EndpointPrefix = Prefix + "endpoint_";
 
-    public static TargetGroup Build(V1Endpoints endpoints, Func<string, string, V1Service?> service, Func<string, string, V1Pod?> pod)
+    public static TargetGroup Build(V1Endpoints endpoints, Func<string, string, V1Service?> service, Func<string, string, V1Pod?> pod, Func<string, V1Node?>? node = null)
     {
         var name = endpoints.Metadata.Name ?? "";
         var ns = endpoints.Metadata.NamespaceProperty ?? "";
@@ -50,6 +50,10 @@ internal static class EndpointsTargets
                         [EndpointPrefix + "hostname"] = address.Hostname ?? "",
                         [EndpointPrefix + "node_name"] = address.NodeName ?? "",
                     };
+                    if (node is not null)
+                    {
+                        NodeTargets.AddMetadata(labels, address.TargetRef is { Kind: "Node" } nodeRef ? nodeRef.Name : address.NodeName, node);
+                    }
                     if (address.TargetRef is { } reference)
                     {
                         labels[EndpointPrefix + "address_target_kind"] = reference.Kind ?? "";
@@ -70,8 +74,9 @@ internal static class EndpointsTargets
         return new TargetGroup($"endpoints/{ns}/{name}", targets, LabelSet.FromDictionary(groupLabels));
     }
 
-    private static void AddPod(
-        Dictionary<string, string> labels, V1Pod pod, int port,
+    /// <summary>The pod's labels and the container port matching <paramref name="port"/> (shared with endpointslice).</summary>
+    public static void AddPod(
+        Dictionary<string, string> labels, V1Pod pod, int? port,
         Dictionary<string, (V1Pod Pod, HashSet<int> Covered)> seenPods)
     {
         var key = pod.Metadata.Uid ?? $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
@@ -79,7 +84,10 @@ internal static class EndpointsTargets
         {
             seenPods[key] = seen = (pod, []);
         }
-        seen.Covered.Add(port);
+        if (port is { } covered)
+        {
+            seen.Covered.Add(covered);
+        }
         foreach (var (name, value) in PodTargets.Labels(pod))
         {
             labels[name] = value;
@@ -102,7 +110,8 @@ internal static class EndpointsTargets
         }
     }
 
-    private static void AddUncoveredPorts(List<LabelSet> targets, V1Pod pod, HashSet<int> covered)
+    /// <summary>One target per declared port of a backing pod that no endpoint covered (shared with endpointslice).</summary>
+    public static void AddUncoveredPorts(List<LabelSet> targets, V1Pod pod, HashSet<int> covered)
     {
         var podIp = pod.Status?.PodIP;
         if (string.IsNullOrEmpty(podIp))
@@ -122,6 +131,8 @@ internal static class EndpointsTargets
                 {
                     labels[name] = value;
                 }
+                // Prometheus gives these targets no container id (its endpoint and endpointslice tests expect none).
+                labels.Remove(PodTargets.ContainerId);
                 labels[TargetGroup.AddressLabel] = JoinHostPort(podIp, port.ContainerPort);
                 labels[PodTargets.ContainerPortName] = port.Name ?? "";
                 labels[PodTargets.ContainerPortNumber] = Number(port.ContainerPort);

@@ -19,6 +19,9 @@ public sealed record KubernetesDiscoveryOptions
 
     public IReadOnlyList<KubernetesSelector> Selectors { get; init; } = [];
 
+    /// <summary>Adds the labels of the node a pod, endpoint or endpointslice target runs on (<c>attach_metadata { node = true }</c>).</summary>
+    public bool AttachNodeMetadata { get; init; }
+
     /// <summary>The server ends each watch after this long; the client gives up on a silent one a little later.</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

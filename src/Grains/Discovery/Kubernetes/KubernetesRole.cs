@@ -7,4 +7,6 @@ public enum KubernetesRole
     Service,
     Endpoints,
     Node,
+    EndpointSlice,
+    Ingress,
 }

@@ -12,6 +12,20 @@ internal static class NodeTargets
     /// <summary>The address types in the order Prometheus prefers them for <c>__address__</c>.</summary>
     private static readonly string[] AddressPreference = ["InternalIP", "InternalDNS", "ExternalIP", "ExternalDNS", "LegacyHostIP", "Hostname"];
 
+    /// <summary>
+    /// <c>attach_metadata { node = true }</c>: the node's name, labels and annotations on a target of another role,
+    /// looked up by the node the target runs on (nothing when the name is unknown or the node is not listed).
+    /// </summary>
+    public static void AddMetadata(Dictionary<string, string> labels, string? nodeName, Func<string, V1Node?> node)
+    {
+        if (string.IsNullOrEmpty(nodeName) || node(nodeName) is not { } found)
+        {
+            return;
+        }
+        labels[NodePrefix + "name"] = found.Metadata.Name ?? "";
+        AddObjectMetadata(labels, NodePrefix, found.Metadata.Labels, found.Metadata.Annotations);
+    }
+
     public static TargetGroup Build(V1Node node)
     {
         var name = node.Metadata.Name ?? "";

@@ -16,7 +16,7 @@ internal static class PodTargets
     public const string ContainerPortNumber = PodPrefix + "container_port_number";
     public const string ContainerPortProtocol = PodPrefix + "container_port_protocol";
 
-    public static TargetGroup Build(V1Pod pod)
+    public static TargetGroup Build(V1Pod pod, Func<string, V1Node?>? node = null)
     {
         var source = $"pod/{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
         var podIp = pod.Status?.PodIP;
@@ -27,6 +27,10 @@ internal static class PodTargets
         }
         var groupLabels = Labels(pod);
         groupLabels[Namespace] = pod.Metadata.NamespaceProperty ?? "";
+        if (node is not null)
+        {
+            NodeTargets.AddMetadata(groupLabels, pod.Spec?.NodeName, node);
+        }
         var targets = new List<LabelSet>();
         foreach (var (container, isInit) in Containers(pod))
         {

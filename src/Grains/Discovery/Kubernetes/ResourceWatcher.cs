@@ -44,7 +44,7 @@ internal sealed partial class ResourceWatcher<T, TList>(
     /// <summary>A snapshot of the current objects (taken atomically; safe while the watch goes on).</summary>
     public ICollection<T> Objects => _objects.Values;
 
-    public T? Get(string ns, string name) => _objects.GetValueOrDefault(Key(ns, name));
+    public T? Get(string? ns, string name) => _objects.GetValueOrDefault(Key(ns, name));
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using k8s;
 
 namespace AlloyOrleans.Grains.Components.Discovery.Kubernetes;
 
-/// <summary><c>discovery.kubernetes</c>: targets from the Kubernetes API (pods, services, endpoints or nodes), kept current by watches.</summary>
+/// <summary><c>discovery.kubernetes</c>: targets from the Kubernetes API (pods, services, endpoints, endpointslices, ingresses or nodes), kept current by watches.</summary>
 [AlloyComponent("discovery.kubernetes", typeof(DiscoveryKubernetesArguments), typeof(DiscoveryExports))]
 public sealed class DiscoveryKubernetesComponent(IComponentHost host) : DiscoveryComponent<DiscoveryKubernetesArguments>(host)
 {
@@ -13,30 +13,15 @@ public sealed class DiscoveryKubernetesComponent(IComponentHost host) : Discover
             new KubernetesDiscoveryOptions
             {
                 Role = arguments.ParsedRole,
-                Client = ClientConfiguration(arguments),
-                Http = arguments.KubeconfigFile.Length == 0 && arguments.ApiServer.Length > 0 ? arguments.ToSettings() : null,
+                Client = KubernetesClientConfigurations.From(arguments.ApiServer, arguments.KubeconfigFile),
+                Http = KubernetesClientConfigurations.HttpSettings(arguments.ApiServer, arguments.KubeconfigFile, arguments),
                 Namespaces = Namespaces(arguments.Namespaces),
                 Selectors = arguments.Selectors
                     .Select(s => new KubernetesSelector(Enum.Parse<KubernetesRole>(s.Role, ignoreCase: true), s.Label, s.Field))
                     .ToList(),
+                AttachNodeMetadata = arguments.AttachMetadata is { Node: true },
             },
             Host.Logger);
-
-    /// <summary>kubeconfig_file, else api_server with the HTTP client settings, else the in-cluster service account.</summary>
-    private static KubernetesClientConfiguration ClientConfiguration(DiscoveryKubernetesArguments arguments)
-    {
-        if (arguments.KubeconfigFile.Length > 0)
-        {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(arguments.KubeconfigFile);
-        }
-        if (arguments.ApiServer.Length == 0)
-        {
-            return KubernetesClientConfiguration.InClusterConfig();
-        }
-        // TLS, proxy and authentication come from the shared HTTP client settings (see KubernetesDiscoveryOptions.Http).
-        var configuration = new KubernetesClientConfiguration { Host = arguments.ApiServer };
-        return configuration;
-    }
 
     private static IReadOnlyList<string> Namespaces(KubernetesNamespacesArguments? namespaces)
     {
