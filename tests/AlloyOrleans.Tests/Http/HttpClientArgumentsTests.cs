@@ -81,8 +81,8 @@ public sealed class HttpClientArgumentsTests
     [InlineData("\n\toauth2 {\n\t\tclient_id = \"a\"\n\t\ttoken_url = \"token\"\n\t}\n", "token_url", "\"token\" is not an absolute http or https URL")]
     public void Invalid_client_blocks_name_the_attribute(string body, string attribute, string message)
     {
-        var scrape = Assert.Throws<ConfigurationException>(() => ScrapeArgumentsTests.Decode(body));
-        var discovery = Assert.Throws<ConfigurationException>(() => DiscoveryHttp(body));
+        var scrape = Assert.ThrowsAny<ConfigurationException>(() => ScrapeArgumentsTests.Decode(body));
+        var discovery = Assert.ThrowsAny<ConfigurationException>(() => DiscoveryHttp(body));
         Assert.Equal($"\"{attribute}\": {message}", scrape.Detail);
         Assert.Equal(scrape.Detail, discovery.Detail);
     }

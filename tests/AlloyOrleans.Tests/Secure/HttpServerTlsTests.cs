@@ -119,7 +119,7 @@ public sealed class HttpServerTlsTests : IAsyncLifetime
     [InlineData("\t\tclient_auth_type = \"Sometimes\"\n", "\"client_auth_type\": unknown client_auth_type \"Sometimes\"")]
     public void Invalid_tls_blocks_name_the_attribute(string attributes, string message)
     {
-        var error = Assert.Throws<ConfigurationException>(() => TestConfigurations.Load(
+        var error = Assert.ThrowsAny<ConfigurationException>(() => TestConfigurations.Load(
             "http {\n\ttls {\n\t\tcert_file = \"/s.crt\"\n\t\tkey_file  = \"/s.key\"\n" + attributes + "\t}\n}\n"));
         Assert.StartsWith(message, error.Detail);
     }
