@@ -15,7 +15,7 @@ public partial class ClusterSimulateCommandTests
     [GeneratedRegex(@"^leave\s+(?<node>\S+): (?<moved>\d+) of (?<total>\d+) targets move .*, all from \k<node>$", RegexOptions.Multiline)]
     private static partial Regex LeaveLine();
 
-    [GeneratedRegex(@"^(?<node>node-\d+)\s+(?<count>\d+)\s+\d+\.\d\d%$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<node>node-\d+)\s+(?<count>\d+)\s+\d+\.\d\d%\s+\d+\s+\d+\.\d\d%$", RegexOptions.Multiline)]
     private static partial Regex ShareLine();
 
     [Theory]
@@ -61,7 +61,7 @@ public partial class ClusterSimulateCommandTests
         var run = Simulate("--nodes", "1", "--targets", "500");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"node-0\s+500\s+100\.00%", run.Output);
+        Assert.Matches(@"node-0\s+500\s+100\.00%\s+500\s+100\.00%", run.Output);
         Assert.Contains("leave: not applicable", run.Output);
     }
 
