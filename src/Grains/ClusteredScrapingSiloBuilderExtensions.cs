@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Membership;
+using AlloyOrleans.Grains.Placement;
 using AlloyOrleans.Grains.Scrape;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,13 @@ public static class ClusteredScrapingSiloBuilderExtensions
         services.AddSingleton<ScrapeMetrics>();
         services.AddSingleton<ScrapeScheduler>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ScrapeScheduler>());
+
+        // Load-aware placement (clustering { balance = "samples" }): the weights tables and this silo's copy of them.
+        services.AddOptions<PublishingOptions>();
+        services.AddOptions<TablePollingOptions>();
+        services.AddSingleton<ILoadSource, ScrapeLoadSource>();
+        services.AddSingleton<PlacementTables>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PlacementTables>());
         return builder;
     }
 }

@@ -59,6 +59,7 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
             BodySizeLimitBytes = args.BodySizeLimitBytes,
             EnableCompression = args.EnableCompression,
             ClusteringEnabled = args.Clustering?.Enabled ?? false,
+            Balance = args.Clustering?.ToBalance() ?? ScrapeBalance.Targets,
             ForwardTo = args.ForwardTo,
             Http = new ScrapeHttpClientSettings
             {
