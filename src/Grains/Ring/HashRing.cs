@@ -216,6 +216,9 @@ public sealed class HashRing
         return lo == tokens.Length ? 0 : lo;
     }
 
+    /// <summary>The token at <paramref name="tokenIndex"/> (tokens ascend with the index).</summary>
+    public ulong TokenAt(int tokenIndex) => _tokens[tokenIndex];
+
     /// <summary>The index in <see cref="Nodes"/> of the node holding the token at <paramref name="tokenIndex"/>.</summary>
     public int OwnerIndexAt(int tokenIndex) => _owners[tokenIndex];
 

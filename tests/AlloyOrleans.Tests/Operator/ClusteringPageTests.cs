@@ -67,6 +67,7 @@ public sealed class ClusteringPageTests(OperatorCluster cluster, ITestOutputHelp
         var expected = cluster.ExpectedTargetsPerNode();
         var healthy = cluster.Silos.ToDictionary(s => s.NodeName, s => expected.GetValueOrDefault(s.NodeName) - (cluster.OwnerOf(OperatorCluster.MalformedTarget) == s.NodeName ? 1 : 0));
         var fair = healthy.Values.Sum() * 2.0 / 3;
+        var scale = Math.Max(fair * 1.5, healthy.Values.Max() * 2.0); // the bars' full width
         var widths = new Dictionary<string, double>();
         foreach (var node in healthy.Keys)
         {
@@ -75,7 +76,8 @@ public sealed class ClusteringPageTests(OperatorCluster cluster, ITestOutputHelp
             widths[node] = await row.Locator(".load").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
             var fairLeft = await row.Locator(".fair").EvaluateAsync<double>("e => e.offsetLeft");
             var track = await row.Locator(".load-track").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
-            Assert.InRange(fairLeft / track, 1 / 1.5 - 0.02, 1.0);
+            Assert.InRange(fairLeft / track, fair / scale - 0.02, fair / scale + 0.02);
+            Assert.InRange(widths[node] / track, healthy[node] * 2.0 / scale - 0.02, healthy[node] * 2.0 / scale + 0.02);
         }
         var byLoad = healthy.OrderBy(h => h.Value).Select(h => h.Key).ToArray();
         Assert.True(widths[byLoad[0]] <= widths[byLoad[^1]]);
