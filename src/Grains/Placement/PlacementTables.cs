@@ -24,7 +24,7 @@ public sealed partial class PlacementTables(
 {
     private readonly TablePollingOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, TargetWeights> _tables = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Assignment> _assignments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Component, string Nodes), Assignment> _assignments = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
@@ -34,18 +34,31 @@ public sealed partial class PlacementTables(
     /// <summary>The table this silo holds for <paramref name="componentId"/>; empty (the plain ring) if none.</summary>
     public TargetWeights TableOf(string componentId) => _tables.GetValueOrDefault(componentId, TargetWeights.Empty);
 
-    /// <summary>Who owns what for a balanced component on <paramref name="ring"/>; cached until the ring or the table changes.</summary>
+    /// <summary>
+    /// Who owns what for a balanced component on <paramref name="ring"/>. Cached by the ring's node names and the
+    /// table version: the scheduler asks for the same few rings (the current one, the one without this silo) over and
+    /// over, and placing a million targets takes about a second.
+    /// </summary>
     public Assignment AssignmentOf(string componentId, HashRing ring)
     {
         var table = TableOf(componentId);
-        if (_assignments.TryGetValue(componentId, out var cached) && ReferenceEquals(cached.Ring, ring) && cached.WeightsVersion == table.Version)
+        var cacheKey = (componentId, string.Join('\n', ring.Nodes));
+        if (_assignments.TryGetValue(cacheKey, out var cached) && cached.WeightsVersion == table.Version)
         {
             return cached;
         }
+        if (_assignments.Count > 16)
+        {
+            _assignments.Clear(); // rings of earlier memberships, or tables replaced since
+        }
         var assignment = BoundedLoadPlacement.Place(ring, table, _options.Placement);
-        _assignments[componentId] = assignment;
+        _assignments[cacheKey] = assignment;
         return assignment;
     }
+
+    /// <summary>The ownership seam: who owns each target of <paramref name="componentId"/> in <paramref name="view"/>.</summary>
+    public ComponentOwnership OwnershipOf(ClusterView view, string componentId, bool balancedBySamples) =>
+        new(view, balancedBySamples ? AssignmentOf(componentId, view.Ring) : null);
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(PlacementTables), ServiceLifecycleStage.Active, OnStart, OnStop);

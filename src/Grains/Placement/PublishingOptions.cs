@@ -1,19 +1,19 @@
 namespace AlloyOrleans.Grains.Placement;
 
 /// <summary>How the weights table's owner turns measurements into published tables (rate limit and hysteresis).</summary>
-public sealed record PublishingOptions
+public sealed class PublishingOptions
 {
     /// <summary>The weight of a new measurement in the smoothed value (an exponentially weighted mean).</summary>
-    public double Smoothing { get; init; } = 0.3;
+    public double Smoothing { get; set; } = 0.3;
 
     /// <summary>At most one new table per this interval: every new table may move targets.</summary>
-    public TimeSpan MinInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A new table must lower the peak node's load by at least this fraction (per-mille) to be published.</summary>
-    public int ImprovementMilli { get; init; } = 50;
+    public int ImprovementMilli { get; set; } = 50;
 
     /// <summary>A target nobody reported for this long has disappeared and leaves the table.</summary>
-    public TimeSpan ForgetAfter { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromMinutes(10);
 
-    public PlacementOptions Placement { get; init; } = PlacementOptions.Default;
+    public PlacementOptions Placement { get; set; } = PlacementOptions.Default;
 }

@@ -36,7 +36,7 @@ public sealed partial class ScrapeScheduler
             {
                 _acquiring.Remove(handOff.Target);
                 if (_running && !_scraping.ContainsKey(handOff.Target) && _registry.TryGet(handOff.Target, out var job, out _)
-                    && _cluster.Current.IsLocal(handOff.Target.Key))
+                    && Ownership(_cluster.Current, job).IsLocal(handOff.Target.Key))
                 {
                     Start(handOff.Target, FirstSlot(handOff, job), grantedBy: null);
                 }
@@ -119,7 +119,7 @@ public sealed partial class ScrapeScheduler
             {
                 continue;
             }
-            if (successor.Owner(scheduled.Target.Key) is { } owner && owner != view.LocalName)
+            if (Ownership(successor, job).Owner(scheduled.Target.Key) is { } owner && owner != view.LocalName)
             {
                 (plan.TryGetValue(owner, out var list) ? list : plan[owner] = []).Add(new TargetHandOff(scheduled.Target, nextSlot));
             }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Membership;
+using AlloyOrleans.Grains.Placement;
 using AlloyOrleans.Grains.Ring;
 using AlloyOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 {
     private readonly ScrapeTargetRegistry _registry;
     private readonly ClusterViewService _cluster;
+    private readonly PlacementTables _tables;
     private readonly IGrainFactory _grains;
     private readonly TargetScraper _scraper;
     private readonly TimeProvider _time;
@@ -35,6 +37,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly Counter<long> _movedTotal;
     private readonly ScrapeMetrics _metrics;
     private ClusterView? _lastView;
+    private readonly Dictionary<string, ComponentOwnership> _lastOwnership = new(StringComparer.Ordinal);
     private bool _running;
     private bool _hasPendingMoves;
     private Task _loop = Task.CompletedTask;
@@ -42,6 +45,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     public ScrapeScheduler(
         ScrapeTargetRegistry registry,
         ClusterViewService cluster,
+        PlacementTables tables,
         IGrainFactory grains,
         TargetScraper scraper,
         TimeProvider time,
@@ -52,6 +56,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     {
         _registry = registry;
         _cluster = cluster;
+        _tables = tables;
         _grains = grains;
         _scraper = scraper;
         _time = time;
@@ -88,6 +93,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
         _cluster.Changed += OnClusterChanged;
         _registry.Changed += Reconcile;
+        _tables.Changed += Reconcile;
         _loop = Task.Run(() => DispatchLoopAsync(_stopping.Token), CancellationToken.None);
         Reconcile();
         return Task.CompletedTask;
@@ -98,6 +104,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     {
         _cluster.Changed -= OnClusterChanged;
         _registry.Changed -= Reconcile;
+        _tables.Changed -= Reconcile;
         Dictionary<string, List<TargetHandOff>> handOffs;
         lock (_lock)
         {
@@ -126,6 +133,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             var view = _cluster.Current;
             var lastView = _lastView is { IsReady: true } last ? last : null;
             ClusterView? withoutLocal = null;
+            var ownershipNow = new Dictionary<string, ComponentOwnership>(StringComparer.Ordinal);
             var now = NowMs();
             var graceMs = (long)_options.ReleaseGrace.TotalMilliseconds;
             _hasPendingMoves = _releasedTo.Count > 0;
@@ -133,6 +141,10 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
             foreach (var (componentId, entry) in _registry.Jobs)
             {
+                // Ownership comes from the component's balance: the plain ring, or load-aware placement.
+                var ownership = ownershipNow[componentId] = Ownership(view, entry.Job);
+                var lastOwnership = lastView is null ? null : _lastOwnership.GetValueOrDefault(componentId) ?? Ownership(lastView, entry.Job);
+                ComponentOwnership? ownershipWithoutLocal = null;
                 foreach (var (key, target) in entry.Targets)
                 {
                     var reference = new TargetRef(componentId, key);
@@ -146,7 +158,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                         continue;
                     }
 
-                    var owner = view.Owner(key);
+                    var owner = ownership.Owner(key);
                     // Released to a silo that our ring does not show yet: don't take it back until the ring agrees, or
                     // until the grace period says the requester is not coming.
                     if (_releasedTo.TryGetValue(reference, out var released) && (owner != view.LocalName || now - released.SinceMs >= graceMs))
@@ -154,7 +166,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                         _releasedTo.Remove(reference);
                     }
 
-                    if (view.IsLocal(key))
+                    if (ownership.IsLocal(key))
                     {
                         wanted.Add(reference);
                         if (_scraping.TryGetValue(reference, out var scheduled))
@@ -166,11 +178,12 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                         {
                             // Whoever may be scraping it now: the owner in our last view, or else the owner if we were
                             // not here (a join: the silo we take it from).
-                            var previousOwner = lastView?.Owner(key);
+                            var previousOwner = lastOwnership?.Owner(key);
                             if (previousOwner is null || previousOwner == view.LocalName || !view.IsActive(previousOwner))
                             {
                                 withoutLocal ??= WithoutLocal(view);
-                                previousOwner = withoutLocal.Owner(key);
+                                ownershipWithoutLocal ??= Ownership(withoutLocal, entry.Job);
+                                previousOwner = ownershipWithoutLocal.Owner(key);
                             }
                             if (previousOwner is not null && previousOwner != view.LocalName && view.IsActive(previousOwner))
                             {
@@ -216,6 +229,11 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                 }
             }
             _lastView = view;
+            _lastOwnership.Clear();
+            foreach (var (componentId, ownership) in ownershipNow)
+            {
+                _lastOwnership[componentId] = ownership;
+            }
         }
 
         foreach (var (owner, targets) in pulls)
@@ -227,6 +245,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             _ = EndSeriesAsync(scheduled);
         }
     }
+
+    private ComponentOwnership Ownership(ClusterView view, ScrapeJob job) =>
+        _tables.OwnershipOf(view, job.ComponentId, job is { ClusteringEnabled: true, Balance: ScrapeBalance.Samples });
 
     private void Start(TargetRef reference, long firstSlotMs, string? grantedBy)
     {

@@ -88,7 +88,7 @@ public class RebalanceGateTests
     [Fact]
     public void The_ledger_forgets_targets_nobody_reports()
     {
-        var ledger = new TargetWeightsLedger(Options with { ForgetAfter = TimeSpan.FromMinutes(1) });
+        var ledger = new TargetWeightsLedger(new PublishingOptions { ForgetAfter = TimeSpan.FromMinutes(1) });
         ledger.Observe(1, 100, 0);
         ledger.Observe(2, 100, 50_000);
 
