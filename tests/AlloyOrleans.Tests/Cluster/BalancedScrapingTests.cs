@@ -70,7 +70,7 @@ public sealed class BalancedScrapingTests(ITestOutputHelper output)
         var versions = cluster.Cluster.Silos
             .Select(s => ScrapeTestCluster.Services(s).GetRequiredService<PlacementTables>().TableOf(ScrapeTestCluster.ComponentId))
             .Select(t => (t.Version, t.Count)).Distinct().ToList();
-        return versions.Count == 1 && versions[0].Version != 0 && versions[0].Count == TargetCount;
+        return versions.Count == 1 && versions[0].Version != 0;
     }
 
     /// <summary>The busiest silo's series over the mean, from who scrapes what now.</summary>
