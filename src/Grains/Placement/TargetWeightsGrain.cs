@@ -14,7 +14,7 @@ public sealed class TargetWeightsGrain(ClusterViewService cluster, TimeProvider 
     private readonly PublishingOptions _options = options.Value;
     private TargetWeightsLedger? _ledger;
     private TargetWeights _published = TargetWeights.Empty;
-    private long _publishedAtMs = long.MinValue / 2;
+    private long _publishedAtMs; // the epoch: "long ago", without overflowing a TimeSpan
     private long _decidedAtMs;
 
     private TargetWeightsLedger Ledger => _ledger ??= new TargetWeightsLedger(_options);

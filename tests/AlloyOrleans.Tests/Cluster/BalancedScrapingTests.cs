@@ -41,6 +41,7 @@ public sealed class BalancedScrapingTests(ITestOutputHelper output)
         Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.FromSeconds(30)), "ownership did not settle");
         var from = Now() + 500;
         var ringPeak = PeakToMean(cluster);
+        output.WriteLine($"plain ring: peak/mean samples per silo {ringPeak:F3}");
 
         // Converged: every silo holds the same published table and every target has one owner under it.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
