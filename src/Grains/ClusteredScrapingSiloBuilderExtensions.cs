@@ -1,5 +1,6 @@
 using AlloyOrleans.Grains.Membership;
 using AlloyOrleans.Grains.Ownership;
+using AlloyOrleans.Grains.Placement;
 using AlloyOrleans.Grains.Scrape;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,8 +27,9 @@ public static class ClusteredScrapingSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewService>());
         services.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
 
-        // Who owns which target among the active silos: the plain ring unless something else registered an assignment first.
-        services.TryAddSingleton<ITargetAssignment>(RingAssignment.Instance);
+        // Who owns which target among the active silos: the plain ring, or load-aware placement for components with
+        // clustering { balance = "samples" }; unless something else registered an assignment first.
+        services.TryAddSingleton<ITargetAssignment, LoadAwareAssignment>();
         services.AddSingleton<ScrapeTargetRegistry>();
         services.AddSingleton<IScrapeJobRegistry>(sp => sp.GetRequiredService<ScrapeTargetRegistry>());
         services.AddSingleton<ScrapeHttpClients>();
@@ -35,6 +37,13 @@ public static class ClusteredScrapingSiloBuilderExtensions
         services.AddSingleton<ScrapeMetrics>();
         services.AddSingleton<ScrapeScheduler>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ScrapeScheduler>());
+
+        // Load-aware placement (clustering { balance = "samples" }): the weights tables and this silo's copy of them.
+        services.AddOptions<PublishingOptions>();
+        services.AddOptions<TablePollingOptions>();
+        services.AddSingleton<ILoadSource, ScrapeLoadSource>();
+        services.AddSingleton<PlacementTables>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PlacementTables>());
         return builder;
     }
 }

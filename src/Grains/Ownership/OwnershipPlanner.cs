@@ -102,7 +102,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     private void ReconcileClustered(TargetRef target, TargetSpec spec, long nowMs, PlannerActions actions)
     {
         var held = Dispatcher.IsHeld(target);
-        var owner = View.Owner(target.Key);
+        var owner = View.Owner(target);
         if (owner is null || !View.LocalHoldsName)
         {
             _acquiring.Remove(target);
@@ -274,7 +274,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 return;
             default:
                 _acquiring.Remove(target);
-                if (!Leaving && View.IsLocal(target.Key))
+                if (!Leaving && View.IsLocal(target))
                 {
                     Start(target, spec, decision.Ms, nowMs, actions);
                 }
@@ -314,7 +314,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 Start(handOff.Target, spec, first, nowMs, actions);
                 // Not owned here in this view: one of the two views lags. Keep it a moment before passing it on, so
                 // two views that disagree do not bounce it on every reconcile (never straight back to the sender).
-                if (!View.IsLocal(handOff.Target.Key))
+                if (!View.IsLocal(handOff.Target))
                 {
                     _pushBackoffUntil[handOff.Target] = nowMs + timings.RetryMs;
                 }
@@ -396,7 +396,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         {
             excluded.UnionWith(refused);
         }
-        if (View.OwnerWithout(target.Key, excluded) is { } successor)
+        if (View.OwnerWithout(target, excluded) is { } successor)
         {
             Give(target, successor, slot, nowMs, actions);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Ring;
 
 namespace AlloyOrleans.Grains.Ownership;
@@ -54,16 +55,16 @@ public sealed class OwnershipView
     public IReadOnlySet<string> Active { get; }
 
     /// <summary>The owner of a clustered target: nobody while not ready, this silo when the ring is empty (fail-open).</summary>
-    public string? Owner(ulong key)
+    public string? Owner(TargetRef target)
     {
         if (!IsReady)
         {
             return null;
         }
-        return Active.Count == 0 ? LocalName : _owners.OwnerOf(key);
+        return Active.Count == 0 ? LocalName : _owners.OwnerOf(target);
     }
 
-    public bool IsLocal(ulong key) => LocalHoldsName && Owner(key) == LocalName;
+    public bool IsLocal(TargetRef target) => LocalHoldsName && Owner(target) == LocalName;
 
     public bool IsActive(string node) => Active.Contains(node);
 
@@ -74,12 +75,12 @@ public sealed class OwnershipView
     /// <summary>The incarnation this view shows for a peer, when known.</summary>
     public int? IncarnationOf(string node) => _incarnations is not null && _incarnations.TryGetValue(node, out var i) ? i : null;
 
-    /// <summary>The owner of <paramref name="key"/> in this view without the given nodes (null when none is left).</summary>
-    public string? OwnerWithout(ulong key, IReadOnlyCollection<string> excluded)
+    /// <summary>The owner of <paramref name="target"/> in this view without the given nodes (null when none is left).</summary>
+    public string? OwnerWithout(TargetRef target, IReadOnlyCollection<string> excluded)
     {
         if (excluded.Count == 0)
         {
-            return Active.Count == 0 ? null : _owners.OwnerOf(key);
+            return Active.Count == 0 ? null : _owners.OwnerOf(target);
         }
         var remaining = Active.Where(n => !excluded.Contains(n)).ToList();
         if (remaining.Count == 0)
@@ -87,7 +88,7 @@ public sealed class OwnershipView
             return null;
         }
         var signature = string.Join('\n', excluded.Order(StringComparer.Ordinal));
-        return _without.GetOrAdd(signature, _ => _assignment.Assign(HashRing.Build(remaining))).OwnerOf(key);
+        return _without.GetOrAdd(signature, _ => _assignment.Assign(HashRing.Build(remaining))).OwnerOf(target);
     }
 
     /// <summary>The ring a view of these nodes has; the same ring instance when the nodes are the view's own.</summary>

@@ -185,13 +185,18 @@ public sealed class HashRing
     }
 
     /// <summary>The index in <see cref="Nodes"/> of the owner of <paramref name="key"/>, or -1 when the ring is empty.</summary>
-    public int OwnerIndex(ulong key)
+    public int OwnerIndex(ulong key) => _tokens.Length == 0 ? -1 : _owners[TokenIndex(key)];
+
+    /// <summary>How many tokens the ring holds (<see cref="RingTokens.PerNode"/> per node).</summary>
+    public int TokenCount => _tokens.Length;
+
+    /// <summary>
+    /// The position of the first token at or after <paramref name="key"/>, wrapping to 0: where a walk over the key's
+    /// successive owners starts (load-aware placement tries them in this order). The ring must not be empty.
+    /// </summary>
+    public int TokenIndex(ulong key)
     {
         var tokens = _tokens;
-        if (tokens.Length == 0)
-        {
-            return -1;
-        }
         // Lower bound (the first token >= key) within the key's bucket; every token before the bucket is smaller than
         // the key and every token after it larger, so the answer is in [lo, hi]. Past the last token wraps to the first.
         var bucket = (int)(key >> _shift);
@@ -208,8 +213,14 @@ public sealed class HashRing
                 hi = mid;
             }
         }
-        return _owners[lo == tokens.Length ? 0 : lo];
+        return lo == tokens.Length ? 0 : lo;
     }
+
+    /// <summary>The token at <paramref name="tokenIndex"/> (tokens ascend with the index).</summary>
+    public ulong TokenAt(int tokenIndex) => _tokens[tokenIndex];
+
+    /// <summary>The index in <see cref="Nodes"/> of the node holding the token at <paramref name="tokenIndex"/>.</summary>
+    public int OwnerIndexAt(int tokenIndex) => _owners[tokenIndex];
 
     /// <summary>The name of the node that owns <paramref name="key"/>, or null when the ring is empty.</summary>
     public string? Owner(ulong key)

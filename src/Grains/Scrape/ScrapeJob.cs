@@ -47,6 +47,9 @@ public sealed record ScrapeJob
     /// <summary>When false every silo scrapes every target (Alloy's default for a component without clustering).</summary>
     public bool ClusteringEnabled { get; init; }
 
+    /// <summary>How clustered targets are spread: by count (the plain ring, as Alloy) or by samples.</summary>
+    public ScrapeBalance Balance { get; init; }
+
     /// <summary>metric_relabel_configs: returns the relabelled series or null to drop it.</summary>
     public Func<LabelSet, LabelSet?>? MetricRelabel { get; init; }
 

@@ -99,6 +99,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
         _cluster.Changed += OnClusterChanged;
         _registry.Changed += Reconcile;
+        _assignment.Changed += Reconcile;
         _loop = Task.Run(() => DispatchLoopAsync(_stopping.Token), CancellationToken.None);
         Reconcile();
         return Task.CompletedTask;
@@ -109,6 +110,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     {
         _cluster.Changed -= OnClusterChanged;
         _registry.Changed -= Reconcile;
+        _assignment.Changed -= Reconcile;
         PlannerActions actions;
         lock (_lock)
         {

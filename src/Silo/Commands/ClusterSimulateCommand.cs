@@ -1,29 +1,35 @@
 using System.Globalization;
-using AlloyOrleans.Grains.Abstractions;
+using System.Text.Json;
 using AlloyOrleans.Grains.Ring;
 
 namespace AlloyOrleans.Silo.Commands;
 
 /// <summary>
-/// <c>alloy-orleans cluster simulate --nodes N --targets T [--seed S]</c>: how evenly a cluster of N silos shares T
-/// targets, and how many targets move when one silo joins or leaves — "how many silos do I need" without a cluster.
-/// Nodes are named node-0 … node-(N-1); targets are distinct synthetic <c>__address__</c> values drawn from the seed.
+/// <c>alloy-orleans cluster simulate --nodes N (--targets T | --targets-file FILE) [--balance targets|samples]
+/// [--seed S] [--output text|json]</c>: how evenly a cluster of N silos shares a fleet, and how much moves when one
+/// silo joins or leaves — "how many silos do I need" and "will load-aware placement help" without a cluster.
 /// </summary>
 public static class ClusterSimulateCommand
 {
     private const string Usage = """
-        usage: alloy-orleans cluster simulate --nodes N --targets T [--seed S]
+        usage: alloy-orleans cluster simulate --nodes N (--targets T | --targets-file FILE)
+                                              [--balance targets|samples] [--seed S] [--output text|json]
 
-        Builds the ring of N nodes (node-0 .. node-(N-1)) and T synthetic targets with distinct __address__ values,
-        then prints each node's share, min/mean/max, and the fraction of targets that move when node-N joins and
-        when node-(N-1) leaves. Exits 1 if a move breaks the ring's promise (a join moves targets only to the
+        Places the targets on N nodes (node-0 .. node-(N-1)) and prints each node's targets and samples, peak/mean
+        samples, and the share of samples that moves when node-N joins and when node-(N-1) leaves.
+          --targets T          T synthetic targets with distinct __address__ values, one sample each (drawn from --seed)
+          --targets-file FILE  a JSON array of {"labels": {...}, "samples": <samples per scrape>}
+          --balance            targets: the plain ring (default, as Alloy); samples: load-aware placement, printed
+                               beside the plain ring's figure
+          --output json        one object: {"nodes": [{"name", "targets", "samples"}], "peak_to_mean",
+                               "moved_on_join", "moved_on_leave", ...}
+        With --balance targets, exits 1 if a move breaks the ring's promise (a join moves targets only to the
         joiner; a leave moves only the leaver's targets).
         """;
 
     private const int MaxTargets = 10_000_000;
 
-    private static readonly string[] ValueFlags = ["--nodes", "--targets", "--seed"];
-    private static readonly int[] Ports = [9100, 9090, 8080, 443, 80, 9115];
+    private static readonly string[] ValueFlags = ["--nodes", "--targets", "--targets-file", "--balance", "--seed", "--output"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -36,9 +42,29 @@ public static class ClusterSimulateCommand
         {
             var options = CommandOptions.Parse(args, ValueFlags, []);
             var nodeCount = options.RequiredInt("--nodes", 1, HashRing.MaxNodes - 1);
-            var targetCount = options.RequiredInt("--targets", 1, MaxTargets);
-            var seed = options.OptionalInt("--seed", 1, int.MinValue, int.MaxValue);
-            return Simulate(nodeCount, targetCount, seed, output) ? 0 : 1;
+            var balance = options.Choice("--balance", ClusterSimulation.BalanceTargets, ClusterSimulation.BalanceTargets, ClusterSimulation.BalanceSamples);
+            var format = options.Choice("--output", "text", "text", "json");
+            var file = options.Optional("--targets-file");
+            if (file is not null == options.Optional("--targets") is not null)
+            {
+                throw new CommandLineException("give exactly one of --targets and --targets-file");
+            }
+            var fleet = file is not null
+                ? SimulatedFleet.Read(file)
+                : SimulatedFleet.Synthetic(options.RequiredInt("--targets", 1, MaxTargets), options.OptionalInt("--seed", 1, int.MinValue, int.MaxValue));
+
+            var result = ClusterSimulation.Run(fleet, nodeCount, balance);
+            if (format == "json")
+            {
+                WriteJson(result, output);
+            }
+            else
+            {
+                WriteText(fleet, result, output);
+            }
+            // The plain ring promises its moves go only to a joiner or only from a leaver; load-aware placement
+            // trades that for balance, and its moves are judged against the ideal share instead.
+            return balance == ClusterSimulation.BalanceTargets && (result.Join.Unexpected > 0 || result.Leave?.Unexpected > 0) ? 1 : 0;
         }
         catch (CommandLineException e)
         {
@@ -48,105 +74,88 @@ public static class ClusterSimulateCommand
         }
     }
 
-    private static bool Simulate(int nodeCount, int targetCount, int seed, TextWriter output)
+    private static void WriteText(SimulatedFleet fleet, SimulationResult result, TextWriter output)
     {
-        var names = Enumerable.Range(0, nodeCount).Select(NodeName).ToArray();
-        var keys = TargetKeys(targetCount, seed);
-        var ring = HashRing.Build(names);
-
-        output.WriteLine(Invariant($"ring: {nodeCount} nodes x {RingTokens.PerNode} tokens, {targetCount} targets, seed {seed}"));
+        var nodes = result.Nodes;
+        output.WriteLine(Invariant($"ring: {nodes.Count} nodes x {RingTokens.PerNode} tokens, {fleet.Count} targets, {fleet.TotalSamples:0} samples per scrape, balance {result.Balance}"));
+        if (fleet.Duplicates > 0)
+        {
+            output.WriteLine(Invariant($"({fleet.Duplicates} entries left out: same target key as an earlier entry)"));
+        }
         output.WriteLine();
-        WriteShares(ring, names, keys, output);
+
+        var width = Math.Max("node".Length, nodes.Max(n => n.Name.Length));
+        output.WriteLine(Invariant($"{"node".PadRight(width)}  {"targets",10}  {"share",7}  {"samples",14}  {"share",7}"));
+        foreach (var node in nodes)
+        {
+            output.WriteLine(Invariant($"{node.Name.PadRight(width)}  {node.Targets,10}  {Percent(node.Targets, fleet.Count),7}  {node.Samples,14:0}  {Percent(node.Samples, fleet.TotalSamples),7}"));
+        }
+
+        var meanTargets = fleet.Count / (double)nodes.Count;
+        var minTargets = nodes.Min(n => n.Targets);
+        var maxTargets = nodes.Max(n => n.Targets);
         output.WriteLine();
+        output.WriteLine(Invariant($"min {minTargets} ({Percent(minTargets, meanTargets)} of mean), mean {meanTargets:F1}, max {maxTargets} ({Percent(maxTargets, meanTargets)} of mean); max/mean {maxTargets / meanTargets:F3}"));
+        output.WriteLine(Invariant($"samples peak/mean {result.PeakToMean:F3} (plain ring {result.RingPeakToMean:F3}; no placement can beat {result.LowerBound:F3})"));
 
-        var joiner = NodeName(nodeCount);
-        var joinOk = WriteMoves(
-            $"join  {joiner}:", ring, HashRing.Build(names.Append(joiner)), keys, 1.0 / (nodeCount + 1), "1/(N+1)",
-            (before, after) => after == joiner, $"all to {joiner}", $"NOT to {joiner}", output);
-
-        if (nodeCount == 1)
+        output.WriteLine(MoveLine("join ", result.Join, fleet.Count, "1/(N+1)", $"all to {result.Join.Node}", $"NOT to {result.Join.Node}", result.Balance));
+        if (result.Leave is { } leave)
+        {
+            output.WriteLine(MoveLine("leave", leave, fleet.Count, "1/N", $"all from {leave.Node}", $"NOT from {leave.Node}", result.Balance));
+        }
+        else
         {
             output.WriteLine("leave: not applicable with one node (an empty ring fails open: every silo keeps every target)");
-            return joinOk;
         }
-        var leaver = names[^1];
-        var leaveOk = WriteMoves(
-            $"leave {leaver}:", ring, HashRing.Build(names[..^1]), keys, 1.0 / nodeCount, "1/N",
-            (before, after) => before == leaver, $"all from {leaver}", $"NOT from {leaver}", output);
-        return joinOk && leaveOk;
+        output.WriteLine(Invariant($"took {result.Elapsed.TotalSeconds:F2} s (3 placements), peak working set {result.PeakWorkingSetBytes / (1024.0 * 1024):F0} MiB"));
     }
 
-    private static string NodeName(int index) => Invariant($"node-{index}");
-
-    /// <summary>Keys of <paramref name="count"/> distinct synthetic targets, the same for the same seed.</summary>
-    private static ulong[] TargetKeys(int count, int seed)
+    private static string MoveLine(string label, Move move, int total, string idealName, string okText, string badText, string balance)
     {
-        var random = new Random(seed);
-        var addresses = new HashSet<string>(count, StringComparer.Ordinal);
-        var keys = new ulong[count];
-        var made = 0;
-        while (made < count)
+        var line = Invariant($"{label} {move.Node}: {move.Targets} of {total} targets move ({idealName} = {Percent(move.IdealShare, 1)}), {Percent(move.SamplesShare, 1)} of samples ({move.SamplesShare / move.IdealShare:F2}x ideal)");
+        // The plain ring's promise; load-aware placement may also shift other nodes' overflow.
+        return balance == ClusterSimulation.BalanceTargets
+            ? line + ", " + (move.Unexpected == 0 ? okText : Invariant($"{move.Unexpected} {badText}"))
+            : line;
+    }
+
+    private static void WriteJson(SimulationResult result, TextWriter output)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            var address = Invariant($"10.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}:{Ports[random.Next(Ports.Length)]}");
-            if (addresses.Add(address))
+            json.WriteStartObject();
+            json.WriteString("balance", result.Balance);
+            json.WriteStartArray("nodes");
+            foreach (var node in result.Nodes)
             {
-                keys[made++] = TargetKey.Compute(LabelSet.From(("__address__", address)));
+                json.WriteStartObject();
+                json.WriteString("name", node.Name);
+                json.WriteNumber("targets", node.Targets);
+                json.WriteNumber("samples", node.Samples);
+                json.WriteEndObject();
             }
-        }
-        return keys;
-    }
-
-    private static void WriteShares(HashRing ring, string[] names, ulong[] keys, TextWriter output)
-    {
-        var byRingIndex = new int[ring.Nodes.Count];
-        foreach (var key in keys)
-        {
-            byRingIndex[ring.OwnerIndex(key)]++;
-        }
-        var ringIndex = new Dictionary<string, int>(ring.Nodes.Count, StringComparer.Ordinal);
-        for (var i = 0; i < ring.Nodes.Count; i++)
-        {
-            ringIndex[ring.Nodes[i]] = i;
-        }
-
-        var width = Math.Max("node".Length, names.Max(n => n.Length));
-        output.WriteLine(Invariant($"{"node".PadRight(width)}  {"targets",10}  {"share",7}"));
-        foreach (var name in names)
-        {
-            var count = byRingIndex[ringIndex[name]];
-            output.WriteLine(Invariant($"{name.PadRight(width)}  {count,10}  {Percent(count, keys.Length),7}"));
-        }
-
-        var mean = keys.Length / (double)names.Length;
-        var min = byRingIndex.Min();
-        var max = byRingIndex.Max();
-        output.WriteLine();
-        output.WriteLine(Invariant($"min {min} ({Percent(min, mean)} of mean), mean {mean:F1}, max {max} ({Percent(max, mean)} of mean); max/mean {max / mean:F3}"));
-    }
-
-    /// <summary>Counts the targets whose owner differs between the rings and checks each move against <paramref name="allowed"/>.</summary>
-    private static bool WriteMoves(
-        string label, HashRing before, HashRing after, ulong[] keys, double expected, string expectedName,
-        Func<string, string, bool> allowed, string okText, string badText, TextWriter output)
-    {
-        var moved = 0;
-        var wrong = 0;
-        foreach (var key in keys)
-        {
-            var from = before.Owner(key)!;
-            var to = after.Owner(key)!;
-            if (from != to)
+            json.WriteEndArray();
+            json.WriteNumber("peak_to_mean", result.PeakToMean);
+            json.WriteNumber("ring_peak_to_mean", result.RingPeakToMean);
+            json.WriteNumber("lower_bound_peak_to_mean", result.LowerBound);
+            json.WriteNumber("moved_on_join", result.Join.SamplesShare);
+            json.WriteNumber("ideal_moved_on_join", result.Join.IdealShare);
+            if (result.Leave is { } leave)
             {
-                moved++;
-                if (!allowed(from, to))
-                {
-                    wrong++;
-                }
+                json.WriteNumber("moved_on_leave", leave.SamplesShare);
+                json.WriteNumber("ideal_moved_on_leave", leave.IdealShare);
             }
+            else
+            {
+                json.WriteNull("moved_on_leave");
+                json.WriteNull("ideal_moved_on_leave");
+            }
+            json.WriteNumber("seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
+            json.WriteNumber("peak_working_set_bytes", result.PeakWorkingSetBytes);
+            json.WriteEndObject();
         }
-        var verdict = wrong == 0 ? okText : Invariant($"{wrong} {badText}");
-        output.WriteLine(Invariant($"{label} {moved} of {keys.Length} targets move ({Percent(moved, keys.Length)}; {expectedName} = {Percent(expected, 1)}), {verdict}"));
-        return wrong == 0;
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
     private static string Percent(double part, double whole) => Invariant($"{100 * part / whole:F2}%");

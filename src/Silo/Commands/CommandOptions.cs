@@ -69,6 +69,17 @@ public sealed class CommandOptions
     public string Required(string flag) =>
         _values.TryGetValue(flag, out var value) ? value : throw new CommandLineException($"{flag} is required");
 
+    public string? Optional(string flag) => _values.GetValueOrDefault(flag);
+
+    /// <summary>The flag's value, which must be one of <paramref name="choices"/>; <paramref name="fallback"/> when absent.</summary>
+    public string Choice(string flag, string fallback, params string[] choices)
+    {
+        var value = Optional(flag) ?? fallback;
+        return choices.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw new CommandLineException($"{flag}: '{value}' is not one of {string.Join(", ", choices)}");
+    }
+
     public int RequiredInt(string flag, int min, int max) => ParseInt(flag, Required(flag), min, max);
 
     public int OptionalInt(string flag, int fallback, int min, int max) =>

@@ -1,5 +1,6 @@
 using AlloyOrleans.Grains;
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Placement;
 using AlloyOrleans.Grains.Ring;
 using AlloyOrleans.Grains.Scrape;
 using AlloyOrleans.Tests.Infrastructure;
@@ -39,9 +40,11 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
 
     /// <param name="renameLastSiloTo">Gives the last initial silo another silo's name: the misconfiguration of two silos with one name.</param>
     public static async Task<ScrapeTestCluster> StartAsync(
-        int silos, int targetCount, TimeSpan interval, int waitForSize = 0, TimeSpan waitTimeout = default, string? renameLastSiloTo = null)
+        int silos, int targetCount, TimeSpan interval, int waitForSize = 0, TimeSpan waitTimeout = default, string? renameLastSiloTo = null,
+        ScrapeBalance balance = ScrapeBalance.Targets, Action<ScrapeTargetServer>? serve = null)
     {
         var server = await ScrapeTargetServer.StartAsync();
+        serve?.Invoke(server);
         var builder = new TestClusterBuilder((short)silos);
         builder.Properties["Scrape:WaitForSize"] = waitForSize.ToString();
         builder.Properties["Scrape:WaitTimeoutMs"] = ((long)waitTimeout.TotalMilliseconds).ToString();
@@ -64,6 +67,7 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
             Interval = interval,
             Timeout = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds / 2, 5000)),
             ClusteringEnabled = true,
+            Balance = balance,
             ForwardTo = [sink],
         };
         var result = new ScrapeTestCluster(cluster, server, job, targets, sink);
@@ -144,6 +148,13 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
             {
                 options.MinimumClusterSize = configuration.GetValue<int>("Scrape:WaitForSize");
                 options.WaitTimeout = TimeSpan.FromMilliseconds(configuration.GetValue<long>("Scrape:WaitTimeoutMs"));
+            });
+            // Load-aware placement on a test's time scale: a table decision every 3 s, polls and reports every second.
+            siloBuilder.Services.Configure<PublishingOptions>(options => options.MinInterval = TimeSpan.FromSeconds(3));
+            siloBuilder.Services.Configure<TablePollingOptions>(options =>
+            {
+                options.PollInterval = TimeSpan.FromMilliseconds(500);
+                options.ReportInterval = TimeSpan.FromSeconds(1);
             });
         }
     }

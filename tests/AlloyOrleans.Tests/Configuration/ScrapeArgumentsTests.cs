@@ -1,6 +1,7 @@
 using Xunit;
 using AlloyOrleans.Grains.Components.Prometheus.Scrape;
 using AlloyOrleans.Grains.Http;
+using AlloyOrleans.Grains.Scrape;
 using AlloyOrleans.Silo.Configuration;
 using AlloyOrleans.Tests.Infrastructure;
 
@@ -139,10 +140,23 @@ public sealed class ScrapeArgumentsTests
     [InlineData("\tlabel_value_length_limit = -1\n", "label_value_length_limit", "must not be negative")]
     [InlineData("\tscrape_interval = \"0s\"\n", "scrape_interval", "must be greater than 0")]
     [InlineData("\ttarget_limit = 10\n", "target_limit", "only the default value is supported by alloy-orleans")]
+    [InlineData("\n\tclustering {\n\t\tenabled = true\n\t\tbalance = \"cpu\"\n\t}\n", "balance", "must be \"targets\" or \"samples\", got \"cpu\"")]
     [InlineData("\n\tauthorization {\n\t\ttype = \"Basic\"\n\t}\n", "authorization", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead")]
     public void Invalid_arguments_name_the_attribute(string body, string attribute, string message)
     {
         var error = Assert.ThrowsAny<ConfigurationException>(() => Decode(body));
         Assert.Equal($"\"{attribute}\": {message}", error.Detail);
+    }
+
+    [Theory]
+    [InlineData("", ScrapeBalance.Targets)]
+    [InlineData("\t\tbalance = \"targets\"\n", ScrapeBalance.Targets)]
+    [InlineData("\t\tbalance = \"samples\"\n", ScrapeBalance.Samples)]
+    public async Task Clustering_balance_is_our_extension_and_defaults_to_the_plain_ring(string balance, ScrapeBalance expected)
+    {
+        var job = await ScrapeComponent.ToJobAsync("c", Decode($"\n\tclustering {{\n\t\tenabled = true\n{balance}\t}}\n"), CancellationToken.None);
+
+        Assert.True(job.ClusteringEnabled);
+        Assert.Equal(expected, job.Balance);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using AlloyOrleans.Grains.Ring;
 using Microsoft.Playwright;
 using Xunit;
 using Xunit.Abstractions;
@@ -38,6 +40,54 @@ public sealed class ClusteringPageTests(OperatorCluster cluster, ITestOutputHelp
         output.WriteLine("screenshot: " + screenshot);
         Assert.Empty(browser.Errors);
     }
+
+    [Fact]
+    public async Task Clustering_page_draws_each_peers_arcs_and_a_bar_of_samples_against_the_fair_share()
+    {
+        await using var browser = await BrowserPage.OpenAsync();
+        var silo = cluster.Silos[2];
+        await browser.Page.GotoAsync(silo.Http.BaseAddress + "clustering");
+        await browser.Page.WaitForFunctionAsync(
+            "() => document.querySelectorAll('#ring path').length > 0 && document.querySelectorAll('#load-bars .load-row').length === 3" +
+            " && [...document.querySelectorAll('#load-bars .load-value')].every(v => !v.textContent.startsWith('–'))",
+            null, new() { Timeout = 15_000 });
+
+        // The ring: every participant's arcs, covering about its share of the key space.
+        var arcs = (await browser.Page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('#ring path')].map(p => p.dataset.node + '\\n' + p.querySelector('title').textContent)"))
+            .Select(a => a.Split('\n')).Select(a => new ArcOnPage(a[0], a[1])).ToArray();
+        var shares = RingShare.Of(cluster.Silos.Select(s => s.NodeName));
+        foreach (var node in shares.Keys)
+        {
+            var drawn = arcs.Where(a => a.Node == node).Sum(a => double.Parse(a.Title.Split(" · ")[1].Split(' ')[0], CultureInfo.InvariantCulture)) / 100;
+            Assert.InRange(drawn, shares[node] - 0.02, shares[node] + 0.02);
+        }
+
+        // The bars: one per participant, as long as its samples/s, flagged when above 1.1 × the fair share.
+        var expected = cluster.ExpectedTargetsPerNode();
+        var healthy = cluster.Silos.ToDictionary(s => s.NodeName, s => expected.GetValueOrDefault(s.NodeName) - (cluster.OwnerOf(OperatorCluster.MalformedTarget) == s.NodeName ? 1 : 0));
+        var fair = healthy.Values.Sum() * 2.0 / 3;
+        var scale = Math.Max(fair * 1.5, healthy.Values.Max() * 2.0); // the bars' full width
+        var widths = new Dictionary<string, double>();
+        foreach (var node in healthy.Keys)
+        {
+            var row = browser.Page.Locator($"#load-bars .load-row[data-peer='{node}']");
+            Assert.Equal(healthy[node] * 2.0 > fair * 1.1 ? "true" : "false", await row.GetAttributeAsync("data-over"));
+            widths[node] = await row.Locator(".load").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+            var fairLeft = await row.Locator(".fair").EvaluateAsync<double>("e => e.offsetLeft");
+            var track = await row.Locator(".load-track").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+            Assert.InRange(fairLeft / track, fair / scale - 0.02, fair / scale + 0.02);
+            Assert.InRange(widths[node] / track, healthy[node] * 2.0 / scale - 0.02, healthy[node] * 2.0 / scale + 0.02);
+        }
+        var byLoad = healthy.OrderBy(h => h.Value).Select(h => h.Key).ToArray();
+        Assert.True(widths[byLoad[0]] <= widths[byLoad[^1]]);
+        Assert.Contains("plain ring", await browser.Page.Locator("#weights").TextContentAsync());
+
+        await browser.Page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "clustering-load.png"), FullPage = true });
+        Assert.Empty(browser.Errors);
+    }
+
+    private sealed record ArcOnPage(string Node, string Title);
 
     [Fact]
     public async Task Targets_page_lists_the_targets_this_silo_scrapes_and_raises_no_script_error()

@@ -94,7 +94,16 @@ public sealed class WebApiTests(OperatorCluster cluster)
                 // Two samples per healthy target per one-second interval.
                 Assert.Equal(2.0 * (expectedTargets.GetValueOrDefault(name) - peer.GetProperty("downTargets").GetInt32()),
                     peer.GetProperty("samplesPerSecond").GetDouble(), 6);
+                Assert.Equal(peer.GetProperty("samplesPerSecond").GetDouble() / root.GetProperty("samplesPerSecond").GetDouble(),
+                    peer.GetProperty("samplesShare").GetDouble(), 9);
             }
+            Assert.Equal(2.0 * (OperatorCluster.TargetCount - 1), root.GetProperty("samplesPerSecond").GetDouble(), 6);
+            Assert.Equal(1.0 / 3, root.GetProperty("fairShare").GetDouble(), 12);
+            Assert.Empty(root.GetProperty("weightsTables").EnumerateArray()); // no component balances by samples
+            var arcs = root.GetProperty("ringArcs").EnumerateArray().ToList();
+            Assert.Equal(0, arcs[0].GetProperty("start").GetDouble());
+            Assert.Equal(1, arcs[^1].GetProperty("end").GetDouble(), 12);
+            Assert.Equal(expectedShares.Keys.Order(), arcs.Select(a => a.GetProperty("node").GetString()).Distinct().Order());
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class OwnershipPlannerTests
 
         // A silo acquiring the target itself says so: ask again, nobody is free to start it.
         var c = Planner("c", ["a", "b", "c"], target);
-        var owner = View("c", ["a", "b", "c"]).Owner(target.Key);
+        var owner = View("c", ["a", "b", "c"]).Owner(target);
         var acquirer = owner == "c" ? c : Planner(owner!, ["a", "b", "c"], target);
         var pulls = acquirer.Reconcile(10_000).Pulls;
         Assert.NotEmpty(pulls);

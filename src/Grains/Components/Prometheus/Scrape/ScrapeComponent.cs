@@ -49,6 +49,7 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
             LabelLimits = args.LabelLimits,
             EnableCompression = args.EnableCompression,
             ClusteringEnabled = args.Clustering?.Enabled ?? false,
+            Balance = args.Clustering?.ToBalance() ?? ScrapeBalance.Targets,
             ForwardTo = args.ForwardTo,
             Http = args.ToSettings(),
         });

@@ -1,0 +1,41 @@
+using AlloyOrleans.Grains.Ring;
+
+namespace AlloyOrleans.Grains.Placement;
+
+/// <summary>
+/// Whether the weights table's owner publishes a new table: only after the rate limit, and only when re-placing by the
+/// current measurements would lower the peak node's load by a clear margin. The new table is anchored to the
+/// assignment in force, so it moves just the targets that relieve overloaded nodes.
+/// </summary>
+public static class RebalanceGate
+{
+    /// <summary>The table to publish as <paramref name="version"/>, or null to keep <paramref name="published"/>.</summary>
+    public static TargetWeights? Decide(
+        TargetWeights published, TargetWeights measured, HashRing ring, TimeSpan sinceLastPublish, long version, PublishingOptions options)
+    {
+        if (ring.IsEmpty || measured.Count == 0 || sinceLastPublish < options.MinInterval)
+        {
+            return null;
+        }
+        var current = BoundedLoadPlacement.Place(ring, published, options.Placement);
+        var proposed = BoundedLoadPlacement.Place(ring, measured.AnchoredTo(current, version), options.Placement);
+        var currentPeak = Peak(current, measured);
+        var proposedPeak = Peak(proposed, measured);
+        if ((Int128)proposedPeak * 1000 > (Int128)currentPeak * (1000 - options.ImprovementMilli))
+        {
+            return null;
+        }
+        return measured.AnchoredTo(proposed, version);
+    }
+
+    /// <summary>The load of the busiest node when <paramref name="assignment"/> carries the targets of <paramref name="weights"/>.</summary>
+    public static long Peak(Assignment assignment, TargetWeights weights)
+    {
+        var loads = new long[assignment.Ring.Nodes.Count];
+        for (var i = 0; i < weights.Count; i++)
+        {
+            loads[assignment.OwnerIndex(weights.Keys[i])] += weights.Weights[i];
+        }
+        return loads.Length == 0 ? 0 : loads.Max();
+    }
+}
