@@ -168,7 +168,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         }
     }
 
-    private void ConfirmFrom(ClusterMembershipSnapshot snapshot, long requestedAtMs)
+    private void ConfirmFrom(ClusterMembershipSnapshot snapshot, long requestedAtMs, bool fresh = true)
     {
         var status = snapshot.GetSiloStatus(_localSilo.SiloAddress);
         if (status == SiloStatus.Dead)
@@ -177,7 +177,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         }
         else if (status == SiloStatus.Active)
         {
-            Fence.Confirm(requestedAtMs);
+            Fence.Confirm(requestedAtMs, fresh);
         }
     }
 
@@ -199,7 +199,8 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     private void Apply(ClusterMembershipSnapshot snapshot)
     {
         var started = _time.GetTimestamp();
-        ConfirmFrom(snapshot, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        // An update delivered now may have waited in the stream through a freeze: it confirms, but lifts no stall.
+        ConfirmFrom(snapshot, _time.GetUtcNow().ToUnixTimeMilliseconds(), fresh: false);
         ClusterView view;
         lock (_gate)
         {

@@ -18,12 +18,16 @@ public sealed class MembershipFence(long windowMs)
 
     public bool DeclaredDead { get; private set; }
 
-    /// <summary>Membership showed this silo active, from evidence requested at <paramref name="requestedAtMs"/>.</summary>
-    public void Confirm(long requestedAtMs)
+    /// <summary>
+    /// Membership showed this silo active, from evidence requested at <paramref name="requestedAtMs"/>. Evidence
+    /// whose age is unknown (<paramref name="fresh"/> false: a membership update that may have been queued before a
+    /// stall) keeps an unstalled silo confirmed but never lifts a stall.
+    /// </summary>
+    public void Confirm(long requestedAtMs, bool fresh = true)
     {
         lock (_gate)
         {
-            if (DeclaredDead || (_stallEndedMs is { } stall && requestedAtMs < stall))
+            if (DeclaredDead || (_stallEndedMs is { } stall && (!fresh || requestedAtMs < stall)))
             {
                 return; // evidence gathered before (or during) the stall proves nothing about now
             }

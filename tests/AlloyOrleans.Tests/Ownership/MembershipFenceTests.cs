@@ -47,6 +47,19 @@ public sealed class MembershipFenceTests
     }
 
     [Fact]
+    public void A_membership_update_of_unknown_age_delivered_after_a_stall_does_not_lift_it()
+    {
+        var fence = new MembershipFence(Window);
+        fence.Confirm(0);
+        fence.Tick(100);
+        fence.Tick(8_100);
+        fence.Confirm(8_110, fresh: false); // an update that waited in the stream through the freeze
+        Assert.True(fence.IsFenced(8_150));
+        fence.Confirm(8_120);                // a table read requested after the stall
+        Assert.False(fence.IsFenced(8_150));
+    }
+
+    [Fact]
     public void A_silo_declared_dead_never_scrapes_again()
     {
         var fence = new MembershipFence(Window);
