@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Discovery.Shared;
 using AlloyOrleans.Grains.Membership;
 using AlloyOrleans.Grains.Scrape;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,7 @@ using Orleans.Runtime;
 
 namespace AlloyOrleans.Grains;
 
-/// <summary>Adds the clustered scrape core to a silo: the ring from membership, the scheduler and the scrape grains.</summary>
+/// <summary>Adds the clustered scrape core to a silo: the ring from membership, the scheduler and the scrape grains, and shared discovery.</summary>
 public static class ClusteredScrapingSiloBuilderExtensions
 {
     public static ISiloBuilder AddClusteredScraping(this ISiloBuilder builder, Action<ClusterOwnershipOptions>? configureOwnership = null)
@@ -24,6 +25,7 @@ public static class ClusteredScrapingSiloBuilderExtensions
         services.AddSingleton<ClusterViewService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewService>());
         services.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
+        services.AddSharedDiscovery();
 
         services.AddSingleton<ScrapeTargetRegistry>();
         services.AddSingleton<IScrapeJobRegistry>(sp => sp.GetRequiredService<ScrapeTargetRegistry>());
