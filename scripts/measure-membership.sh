@@ -132,7 +132,27 @@ if mode == "converge":
     print(f"timeout ({len(bad)} silos disagree, e.g. {list(bad.items())[:2]})"); sys.exit(1)
 print(f"{deviations} of {polls} polls saw a silo whose peer list differed")
 PY
-converge() { local limit=$1; shift; python3 "$WORK/peers.py" converge "$limit" "$(names "$@")" "$(ports "$@")" || true; }
+# converge LIMIT MEMBERS...: seconds until every member lists exactly the members as participants. A member whose
+# process exited meanwhile is started again under its name, as a supervisor (Kubernetes, systemd) would; each such
+# exit is counted in RESTARTS and its log's last lines are kept in $WORK/exits.txt for the report.
+RESTARTS=0
+converge() {
+  local limit=$1; shift
+  local t0 result i; t0=$(date +%s.%N)
+  while :; do
+    result=$(python3 "$WORK/peers.py" converge 5 "$(names "$@")" "$(ports "$@")") && break
+    for i in "$@"; do
+      if ! kill -0 "${SILO_PID[$i]}" 2>/dev/null; then
+        wait "${SILO_PID[$i]}" 2>/dev/null || true
+        { echo "--- silo-$i exited ($(date -u +%T)); last lines:"; grep -iE "crit|fail|terminated|dead|unhandled" "$WORK/silo-$i.log" | tail -4; } >>"$WORK/exits.txt"
+        RESTARTS=$((RESTARTS + 1))
+        launch_silo "$i"
+      fi
+    done
+    if [ "$(echo "$(date +%s.%N) - $t0 > $limit" | bc -l)" -eq 1 ]; then echo "timeout after ${limit} s: $result"; return; fi
+  done
+  echo "$(echo "$(date +%s.%N) - $t0" | bc -l | cut -c1-6)"
+}
 ALL=($(seq 1 "$SILOS"))
 report() { printf '%-10s %s\n' "$1" "$2"; }
 
@@ -141,7 +161,7 @@ echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES; $(nproc) 
 t0=$(date +%s.%N)
 for i in "${ALL[@]}"; do launch_silo "$i"; done
 storm=$(converge 240 "${ALL[@]}")
-phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s (from launch, process start included)"
+phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s (from launch, process start included); silos that exited and were started again: $RESTARTS"
 
 if phase_on steady; then
   sleep 10 # let the storm's writes settle before the quiet window
@@ -213,3 +233,7 @@ if phase_on pgrestart; then
   dead=0; for i in "${ALL[@]}"; do kill -0 "${SILO_PID[$i]}" 2>/dev/null || dead=$((dead + 1)); done
   report pgrestart "PostgreSQL restart took ${down} s; heartbeats written again ${resumed}; over 40 s $(cat "$WORK/pg-watch.txt"); silos exited: $dead"
 fi
+
+report exits "silos that exited on their own during the run (each started again): $RESTARTS"
+[ -f "$WORK/exits.txt" ] && cat "$WORK/exits.txt"
+exit 0
