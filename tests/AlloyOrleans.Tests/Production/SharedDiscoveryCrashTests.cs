@@ -19,8 +19,14 @@ namespace AlloyOrleans.Tests.Production;
 [Collection(ProductionTestCollection.Name)]
 public sealed class SharedDiscoveryCrashTests(PostgresFixture postgres, ITestOutputHelper output)
 {
-    private const string DiscoveryId = "discovery.kubernetes.pods";
     private static readonly string[] Names = ["a", "b", "c"];
+
+    /// <summary>
+    /// A component label whose runner is the same with a and b as with all three, so the third silo's join moves
+    /// nothing and the cluster opens exactly one watch before the crash.
+    /// </summary>
+    private static readonly string Label = Enumerable.Range(0, 1000).Select(i => $"pods{i}")
+        .First(l => HashRing.Build(["a", "b"]).Owner(DiscoveryRunnerChoice.Key("discovery.kubernetes." + l)) == HashRing.Build(Names).Owner(DiscoveryRunnerChoice.Key("discovery.kubernetes." + l)));
 
     private static V1Pod Pod(int port) => new()
     {
@@ -40,7 +46,7 @@ public sealed class SharedDiscoveryCrashTests(PostgresFixture postgres, ITestOut
         await SiloProcessCluster.DbInitThroughTheBinaryAsync(connectionString);
         await using var cluster = await SiloProcessCluster.StartAsync(connectionString, targetCount: 0, TimeSpan.FromSeconds(1));
         await File.WriteAllTextAsync(cluster.ConfigPath, $$"""
-            discovery.kubernetes "pods" {
+            discovery.kubernetes "{{Label}}" {
               api_server = "{{stub.Url.ToString().TrimEnd('/')}}"
               role       = "pod"
               namespaces {
@@ -52,7 +58,7 @@ public sealed class SharedDiscoveryCrashTests(PostgresFixture postgres, ITestOut
             }
 
             prometheus.scrape "pods" {
-              targets         = discovery.kubernetes.pods.targets
+              targets         = discovery.kubernetes.{{Label}}.targets
               forward_to      = []
               scrape_interval = "1s"
               scrape_timeout  = "500ms"
@@ -61,13 +67,17 @@ public sealed class SharedDiscoveryCrashTests(PostgresFixture postgres, ITestOut
               }
             }
             """);
-        // wait-for-size: no silo runs the discoverer while it sees itself alone, so the cluster opens one watch.
-        await Task.WhenAll(Names.Select(name => cluster.StartSiloAsync(name, ["--cluster.wait-for-size", "3"])));
+        // wait-for-size 2: no silo runs the discoverer while it sees itself alone, so a and b starting together open
+        // one watch, and c's join does not move it (see Label); the two survivors of the crash are still a ready cluster.
+        string[] flags = ["--cluster.wait-for-size", "2"];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await WaitAsync(async () => (await Task.WhenAll(Names.Select(n => DiscoveredAsync(http, cluster[n])))).All(c => c == 2), "every silo holds the 2 targets", cluster);
+        await Task.WhenAll(Names[..2].Select(name => cluster.StartSiloAsync(name, flags)));
+        await WaitAsync(async () => (await Task.WhenAll(Names[..2].Select(n => DiscoveredAsync(http, cluster[n])))).All(c => c == 2), "a and b hold the 2 targets", cluster);
+        await cluster.StartSiloAsync("c", flags);
+        await WaitAsync(async () => await DiscoveredAsync(http, cluster["c"]) == 2, "c, joining, receives the 2 targets", cluster);
         Assert.Equal(1, stub.WatchRequests);
 
-        var runner = HashRing.Build(Names).Owner(DiscoveryRunnerChoice.Key(DiscoveryId))!;
+        var runner = HashRing.Build(Names).Owner(DiscoveryRunnerChoice.Key("discovery.kubernetes." + Label))!;
         var survivors = Names.Where(n => n != runner).ToArray();
         var watchesBefore = stub.WatchRequests;
         var lowest = int.MaxValue;
