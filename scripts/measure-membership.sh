@@ -212,6 +212,7 @@ if phase_on rolling; then
     wait "${SILO_PID[$i]}" 2>/dev/null || true
     launch_silo "$i"
     steps+=("$(converge 120 "${ALL[@]}")")
+    report rolling "  silo-$i replaced: all $SILOS agree after ${steps[-1]} s (stop + start + agreement)"
   done
   report rolling "all $SILOS replaced one at a time in $(echo "$(date +%s.%N) - $t_roll" | bc -l | cut -c1-6) s; seconds per step (stop + start + agreement): ${steps[*]}"
 fi
