@@ -110,7 +110,7 @@ names() { local i out=""; for i in "$@"; do out+="${out:+,}silo-$i"; done; echo 
 ports() { local i out=""; for i in "$@"; do out+="${out:+,}${HTTP_PORT[$i]}"; done; echo "$out"; }
 # converge TIMEOUT MEMBERS...: seconds until every listed silo serves exactly MEMBERS as participants ("timeout" if not)
 cat >"$WORK/peers.py" <<'PY'
-import json, sys, time, urllib.request
+import json, os, sys, time, urllib.request
 mode, limit, expected, ports = sys.argv[1], float(sys.argv[2]), set(sys.argv[3].split(",")), sys.argv[4].split(",")
 def view(port):
     try:
@@ -118,11 +118,19 @@ def view(port):
             return {p["name"] for p in json.load(r) if p["state"] == "participant"}
     except Exception:
         return None
-start = time.monotonic(); deviations = 0; polls = 0
+start = time.monotonic(); deviations = 0; polls = 0; all_up = None
 while time.monotonic() - start < limit:
     views = [view(p) for p in ports]; polls += 1
+    if all_up is None and all(v is not None for v in views):
+        all_up = time.monotonic() - start
+        mark = os.environ.get("FIRST_ALL_UP")  # the first moment every listed silo answered, across calls
+        if mark and not os.path.exists(mark):
+            open(mark, "w").write(f"{time.time():.3f}")
     agree = all(v == expected for v in views)
     if mode == "converge" and agree:
+        mark = os.environ.get("FIRST_ALL_UP")
+        if mark and os.path.exists(mark):
+            open(mark + ".agreed", "w").write(f"{time.time():.3f}")
         print(f"{time.monotonic() - start:.2f}"); sys.exit(0)
     if mode == "watch" and not agree:
         deviations += 1
@@ -158,10 +166,10 @@ report() { printf '%-10s %s\n' "$1" "$2"; }
 
 echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The storm is how the cluster starts even when not measured.
-t0=$(date +%s.%N)
 for i in "${ALL[@]}"; do launch_silo "$i"; done
-storm=$(converge 240 "${ALL[@]}")
-phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s (from launch, process start included); silos that exited and were started again: $RESTARTS"
+storm=$(FIRST_ALL_UP=$WORK/all-up converge 240 "${ALL[@]}")
+after_up=$( [ -f "$WORK/all-up.agreed" ] && echo "$(cat "$WORK/all-up.agreed") - $(cat "$WORK/all-up")" | bc -l | cut -c1-6 || echo "?")
+phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s from launch, ${after_up} s after the last silo's HTTP server first answered; silos that exited and were started again: $RESTARTS"
 
 if phase_on steady; then
   sleep 10 # let the storm's writes settle before the quiet window
