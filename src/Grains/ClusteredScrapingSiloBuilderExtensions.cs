@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Discovery.Shared;
 using AlloyOrleans.Grains.Membership;
 using AlloyOrleans.Grains.Ownership;
 using AlloyOrleans.Grains.Placement;
@@ -8,7 +9,7 @@ using Orleans.Runtime;
 
 namespace AlloyOrleans.Grains;
 
-/// <summary>Adds the clustered scrape core to a silo: the ring from membership, the scheduler and the scrape grains.</summary>
+/// <summary>Adds the clustered scrape core to a silo: the ring from membership, the scheduler and the scrape grains, and shared discovery.</summary>
 public static class ClusteredScrapingSiloBuilderExtensions
 {
     public static ISiloBuilder AddClusteredScraping(this ISiloBuilder builder, Action<ClusterOwnershipOptions>? configureOwnership = null)
@@ -26,6 +27,7 @@ public static class ClusteredScrapingSiloBuilderExtensions
         services.AddSingleton<ClusterViewService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewService>());
         services.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
+        services.AddSharedDiscovery();
 
         // Who owns which target among the active silos: the plain ring, or load-aware placement for components with
         // clustering { balance = "samples" }; unless something else registered an assignment first.

@@ -3,8 +3,12 @@ using AlloyOrleans.Grains.Discovery.Dns;
 namespace AlloyOrleans.Grains.Components.Discovery.Dns;
 
 /// <summary>The arguments of <c>discovery.dns</c>, as Alloy's reference names them.</summary>
-public sealed class DiscoveryDnsArguments : IValidatableArguments
+public sealed class DiscoveryDnsArguments : IValidatableArguments, IClusteredDiscoveryArguments
 {
+    /// <summary>Our extension: one silo runs this discovery for the cluster.</summary>
+    [AlloyBlock("clustering")]
+    public DiscoveryClusteringArguments? Clustering { get; set; }
+
     [Alloy("names", Required = true)]
     public IReadOnlyList<string> Names { get; set; } = [];
 

@@ -1,8 +1,12 @@
 namespace AlloyOrleans.Grains.Components.Discovery.File;
 
 /// <summary>The arguments of <c>discovery.file</c>, as Alloy's reference names them.</summary>
-public sealed class DiscoveryFileArguments : IValidatableArguments
+public sealed class DiscoveryFileArguments : IValidatableArguments, IClusteredDiscoveryArguments
 {
+    /// <summary>Our extension: one silo runs this discovery for the cluster.</summary>
+    [AlloyBlock("clustering")]
+    public DiscoveryClusteringArguments? Clustering { get; set; }
+
     /// <summary>Files (globs allowed) to read targets from.</summary>
     [Alloy("files", Required = true)]
     public IReadOnlyList<string> Files { get; set; } = [];

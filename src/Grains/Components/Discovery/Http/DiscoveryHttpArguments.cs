@@ -4,8 +4,12 @@ using AlloyOrleans.Grains.Http;
 namespace AlloyOrleans.Grains.Components.Discovery.Http;
 
 /// <summary>The arguments of <c>discovery.http</c>, as Alloy's reference names them (with the shared HTTP client settings).</summary>
-public sealed class DiscoveryHttpArguments : HttpClientArguments
+public sealed class DiscoveryHttpArguments : HttpClientArguments, IClusteredDiscoveryArguments
 {
+    /// <summary>Our extension: one silo runs this discovery for the cluster.</summary>
+    [AlloyBlock("clustering")]
+    public DiscoveryClusteringArguments? Clustering { get; set; }
+
     [Alloy("url", Required = true)]
     public string Url { get; set; } = "";
 

@@ -1,11 +1,12 @@
 using AlloyOrleans.Grains.Discovery;
+using AlloyOrleans.Grains.Discovery.Shared;
 using AlloyOrleans.Grains.Discovery.Http;
 
 namespace AlloyOrleans.Grains.Components.Discovery.Http;
 
 /// <summary><c>discovery.http</c>: targets from an HTTP endpoint serving Prometheus' HTTP SD JSON.</summary>
 [AlloyComponent("discovery.http", typeof(DiscoveryHttpArguments), typeof(DiscoveryExports))]
-public sealed class DiscoveryHttpComponent(IComponentHost host) : DiscoveryComponent<DiscoveryHttpArguments>(host)
+public sealed class DiscoveryHttpComponent(IComponentHost host, SharedDiscovery? sharedDiscovery = null) : DiscoveryComponent<DiscoveryHttpArguments>(host, sharedDiscovery)
 {
     /// <summary>No request may take longer than this, whatever the refresh interval.</summary>
     private static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromSeconds(30);

@@ -4,8 +4,12 @@ using AlloyOrleans.Grains.Discovery.Kubernetes;
 namespace AlloyOrleans.Grains.Components.Discovery.Kubernetes;
 
 /// <summary>The arguments of <c>discovery.kubernetes</c>, as Alloy's reference names them (with the shared HTTP client settings).</summary>
-public sealed class DiscoveryKubernetesArguments : HttpClientArguments, IEnvironmentCheckedArguments
+public sealed class DiscoveryKubernetesArguments : HttpClientArguments, IEnvironmentCheckedArguments, IClusteredDiscoveryArguments
 {
+    /// <summary>Our extension: one silo runs this discovery for the cluster.</summary>
+    [AlloyBlock("clustering")]
+    public DiscoveryClusteringArguments? Clustering { get; set; }
+
     /// <summary>Where a pod finds its own namespace (for <c>namespaces { own_namespace = true }</c>).</summary>
     public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 

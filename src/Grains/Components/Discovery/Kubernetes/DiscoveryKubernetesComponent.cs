@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Discovery;
+using AlloyOrleans.Grains.Discovery.Shared;
 using AlloyOrleans.Grains.Discovery.Kubernetes;
 using k8s;
 
@@ -6,7 +7,7 @@ namespace AlloyOrleans.Grains.Components.Discovery.Kubernetes;
 
 /// <summary><c>discovery.kubernetes</c>: targets from the Kubernetes API (pods, services, endpoints, endpointslices, ingresses or nodes), kept current by watches.</summary>
 [AlloyComponent("discovery.kubernetes", typeof(DiscoveryKubernetesArguments), typeof(DiscoveryExports))]
-public sealed class DiscoveryKubernetesComponent(IComponentHost host) : DiscoveryComponent<DiscoveryKubernetesArguments>(host)
+public sealed class DiscoveryKubernetesComponent(IComponentHost host, SharedDiscovery? sharedDiscovery = null) : DiscoveryComponent<DiscoveryKubernetesArguments>(host, sharedDiscovery)
 {
     protected override ITargetDiscoverer CreateDiscoverer(DiscoveryKubernetesArguments arguments) =>
         new KubernetesDiscoverer(

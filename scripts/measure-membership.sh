@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# N silo processes (default 16) on one private PostgreSQL membership table, scraping a few thousand small loopback
+# targets (nginx-light), through the membership events a deployment lives through:
+#   storm    all N start at once: seconds from launch until every silo's /api/v0/web/peers lists the same N participants
+#   steady   a quiet window: idle RSS per silo, CPU per silo, and the membership table's load (pg_stat_statements calls
+#            per second by query, pg_stat_user_tables reads and row writes per second)
+#   kill     kill -9 of 3 silos at once: seconds until every survivor lists only the survivors (their targets move then),
+#            then the 3 restart under their names and rejoin
+#   rolling  each silo in turn gets SIGTERM, exits, and starts again under its name: seconds per step until all agree
+#   pgrestart PostgreSQL restarted (fast shutdown): whether any silo's peer list changes or any silo exits meanwhile,
+#            and seconds until the heartbeats reach the table again
+#
+#   scripts/measure-membership.sh [--silos 16] [--targets 2000] [--interval 15s] [--steady 60]
+#                                 [--phases storm,steady,kill,rolling,pgrestart] [--max-seconds 570]
+#
+# Self-stopping: the whole run ends after --max-seconds (default 570, to fit a 10-minute lock) whatever phase it is in.
+# Uses the silos' default failure detection (--cluster.probe-timeout 1s, --cluster.missed-probes-limit 2). Loopback only;
+# every process and the PostgreSQL server are stopped on exit; KEEP_WORK=1 keeps logs. Needs PostgreSQL 15
+# (/usr/lib/postgresql/*/bin, run as root or a user that can run initdb), nginx, python3, curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/lib/measure.sh
+
+SILOS=16; TARGETS=2000; INTERVAL=15s; STEADY=60; PHASES=storm,steady,kill,rolling,pgrestart; MAX_SECONDS=570
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --silos) SILOS=$2; shift 2 ;;
+    --targets) TARGETS=$2; shift 2 ;;
+    --interval) INTERVAL=$2; shift 2 ;;
+    --steady) STEADY=$2; shift 2 ;;
+    --phases) PHASES=$2; shift 2 ;;
+    --max-seconds) MAX_SECONDS=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$SILOS" =~ ^[0-9]+$ ]] && [ "$SILOS" -ge 4 ] || { echo "--silos must be at least 4" >&2; exit 2; }
+[[ "$TARGETS$STEADY$MAX_SECONDS" =~ ^[0-9]+$ ]] || { echo "--targets, --steady and --max-seconds must be integers" >&2; exit 2; }
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 2; }
+SILO_DLL=$(silo_dll)
+phase_on() { [[ ",$PHASES," == *",$1,"* ]]; }
+
+WORK=$(mktemp -d /tmp/measure-membership.XXXXXX)
+chmod 755 "$WORK"
+PG_DATA=$WORK/pg/data
+PG_PORT=$(free_port)
+pg() { (cd / && su postgres -s /bin/sh -c "$*") ; }
+[ "$(id -u)" -eq 0 ] || pg() { (cd / && sh -c "$*"); }
+pg_stop() { [ -f "$PG_DATA/postmaster.pid" ] && pg "$PG_BIN/pg_ctl -D $PG_DATA -m immediate -w stop" >/dev/null 2>&1 || true; }
+trap 'measure_cleanup; pg_stop; [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+# The run stops itself: a watchdog ends this script after MAX_SECONDS.
+( sleep "$MAX_SECONDS"; echo "measure-membership: --max-seconds $MAX_SECONDS reached, stopping" >&2; kill -TERM $$ ) &
+PIDS+=("$!")
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------------
+mkdir -p "$WORK/pg/socket"
+[ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$WORK/pg"
+pg "$PG_BIN/initdb -D $PG_DATA -U postgres -A trust --no-sync -E UTF8" >"$WORK/initdb.log" 2>&1
+PG_OPTS="-p $PG_PORT -k $WORK/pg/socket -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+pg_start() { pg "$PG_BIN/pg_ctl -D $PG_DATA -l $WORK/pg/log -w -t 60 -o '$PG_OPTS' start" >/dev/null; }
+pg_start
+psql_() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -AtX -F $'\t' -c "$1"; }
+psql_ "CREATE EXTENSION pg_stat_statements" >/dev/null
+export ALLOY_ORLEANS_MEMBERSHIP_CONNECTION_STRING="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+dotnet "$SILO_DLL" db init >"$WORK/db-init.log" 2>&1 || { cat "$WORK/db-init.log" >&2; exit 1; }
+
+# --- targets ----------------------------------------------------------------------------------------------------
+mkdir -p "$WORK/www/t"
+printf '# TYPE small_gauge gauge\nsmall_gauge{kind="a"} 1\nsmall_gauge{kind="b"} 2\nsmall_counter_total 42\n' >"$WORK/www/small.prom"
+for ((i = 0; i < TARGETS; i++)); do ln -s ../small.prom "$WORK/www/t/$i"; done
+TARGET_PORT=$(free_port); SINK_PORT=$(free_port)
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log; daemon off;
+events { worker_connections 16384; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$TARGET_PORT; root $WORK/www; location /t/ { default_type text/plain; } }
+  server { listen 127.0.0.1:$SINK_PORT; client_max_body_size 256m; location / { return 204; } }
+}
+NGINX
+start nginx nginx -p "$WORK" -c "$WORK/nginx.conf"
+wait_ready nginx "http://127.0.0.1:$TARGET_PORT/t/0" "$LAST_PID"
+{
+  echo "prometheus.scrape \"small\" {"
+  echo "  targets = ["
+  for ((i = 0; i < TARGETS; i++)); do echo "    {\"__address__\" = \"127.0.0.1:$TARGET_PORT\", \"__metrics_path__\" = \"/t/$i\", \"target\" = \"$i\"},"; done
+  echo "  ]"
+  echo "  forward_to      = [prometheus.remote_write.sink.receiver]"
+  echo "  scrape_interval = \"$INTERVAL\""
+  echo "  clustering { enabled = true }"
+  echo "}"
+  echo "prometheus.remote_write \"sink\" {"
+  echo "  endpoint { url = \"http://127.0.0.1:$SINK_PORT/api/v1/write\" }"
+  echo "}"
+} >"$WORK/config.alloy"
+
+# --- silos ------------------------------------------------------------------------------------------------------
+declare -A SILO_PID HTTP_PORT SILO_PORT
+for ((i = 1; i <= SILOS; i++)); do HTTP_PORT[$i]=$(free_port); SILO_PORT[$i]=$(free_port); done
+launch_silo() { # index
+  local i=$1
+  start "silo-$i" dotnet "$SILO_DLL" run --server.http.listen-addr=127.0.0.1:${HTTP_PORT[$i]} --storage.path="$WORK/data-$i/" \
+    --cluster.enabled --cluster.node-name="silo-$i" --cluster.name=measure --cluster.advertise-address=127.0.0.1:${SILO_PORT[$i]} \
+    --dashboard.enabled=false "$WORK/config.alloy"
+  SILO_PID[$i]=$LAST_PID
+}
+names() { local i out=""; for i in "$@"; do out+="${out:+,}silo-$i"; done; echo "$out"; }
+ports() { local i out=""; for i in "$@"; do out+="${out:+,}${HTTP_PORT[$i]}"; done; echo "$out"; }
+# converge TIMEOUT MEMBERS...: seconds until every listed silo serves exactly MEMBERS as participants ("timeout" if not)
+cat >"$WORK/peers.py" <<'PY'
+import json, os, sys, time, urllib.request
+mode, limit, expected, ports = sys.argv[1], float(sys.argv[2]), set(sys.argv[3].split(",")), sys.argv[4].split(",")
+def view(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v0/web/peers", timeout=1) as r:
+            return {p["name"] for p in json.load(r) if p["state"] == "participant"}
+    except Exception:
+        return None
+start = time.monotonic(); deviations = 0; polls = 0; all_up = None
+while time.monotonic() - start < limit:
+    views = [view(p) for p in ports]; polls += 1
+    if all_up is None and all(v is not None for v in views):
+        all_up = time.monotonic() - start
+        mark = os.environ.get("FIRST_ALL_UP")  # the first moment every listed silo answered, across calls
+        if mark and not os.path.exists(mark):
+            open(mark, "w").write(f"{time.time():.3f}")
+    agree = all(v == expected for v in views)
+    if mode == "converge" and agree:
+        mark = os.environ.get("FIRST_ALL_UP")
+        if mark and os.path.exists(mark):
+            open(mark + ".agreed", "w").write(f"{time.time():.3f}")
+        print(f"{time.monotonic() - start:.2f}"); sys.exit(0)
+    if mode == "watch" and not agree:
+        deviations += 1
+    time.sleep(0.1)
+if mode == "converge":
+    bad = {p: sorted(v) if v is not None else "no answer" for p, v in zip(ports, [view(p) for p in ports]) if v != expected}
+    print(f"timeout ({len(bad)} silos disagree, e.g. {list(bad.items())[:2]})"); sys.exit(1)
+print(f"{deviations} of {polls} polls saw a silo whose peer list differed")
+PY
+# converge LIMIT MEMBERS...: seconds until every member lists exactly the members as participants. A member whose
+# process exited meanwhile is started again under its name, as a supervisor (Kubernetes, systemd) would; each such
+# exit is counted in RESTARTS and its log's last lines are kept in $WORK/exits.txt for the report.
+RESTARTS=0
+converge() {
+  local limit=$1; shift
+  local t0 result i; t0=$(date +%s.%N)
+  while :; do
+    result=$(python3 "$WORK/peers.py" converge 5 "$(names "$@")" "$(ports "$@")") && break
+    for i in "$@"; do
+      if ! kill -0 "${SILO_PID[$i]}" 2>/dev/null; then
+        wait "${SILO_PID[$i]}" 2>/dev/null || true
+        { echo "--- silo-$i exited ($(date -u +%T)); last lines:"; grep -iE "crit|fail|terminated|dead|unhandled" "$WORK/silo-$i.log" | tail -4; } >>"$WORK/exits.txt"
+        RESTARTS=$((RESTARTS + 1))
+        launch_silo "$i"
+      fi
+    done
+    if [ "$(echo "$(date +%s.%N) - $t0 > $limit" | bc -l)" -eq 1 ]; then echo "timeout after ${limit} s: $result"; return; fi
+  done
+  echo "$(echo "$(date +%s.%N) - $t0" | bc -l | cut -c1-6)"
+}
+ALL=($(seq 1 "$SILOS"))
+report() { printf '%-10s %s\n' "$1" "$2"; }
+
+echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The storm is how the cluster starts even when not measured.
+for i in "${ALL[@]}"; do launch_silo "$i"; done
+storm=$(FIRST_ALL_UP=$WORK/all-up converge 240 "${ALL[@]}")
+after_up=$( [ -f "$WORK/all-up.agreed" ] && echo "$(cat "$WORK/all-up.agreed") - $(cat "$WORK/all-up")" | bc -l | cut -c1-6 || echo "?")
+phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s from launch, ${after_up} s after the last silo's HTTP server first answered; silos that exited and were started again: $RESTARTS"
+
+if phase_on steady; then
+  sleep 10 # let the storm's writes settle before the quiet window
+  psql_ "SELECT pg_stat_statements_reset()" >/dev/null
+  stats() { psql_ "SELECT coalesce(sum(seq_scan + coalesce(idx_scan,0)),0), coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del),0) FROM pg_stat_user_tables WHERE relname IN ('orleansmembershiptable','orleansmembershipversiontable')"; }
+  read -r reads0 writes0 < <(stats)
+  declare -A CPU0; for i in "${ALL[@]}"; do CPU0[$i]=$(ticks "${SILO_PID[$i]}"); done
+  sleep "$STEADY"
+  read -r reads1 writes1 < <(stats)
+  cores=0; rss_list=()
+  for i in "${ALL[@]}"; do
+    rss_list+=($(( $(status_kb VmRSS "${SILO_PID[$i]}") / 1024 )))
+    cores=$(( cores + $(ticks "${SILO_PID[$i]}") - CPU0[$i] ))
+  done
+  sorted=$(printf '%s\n' "${rss_list[@]}" | sort -n | tr '\n' ' ')
+  report steady "idle RSS per silo MB (sorted): $sorted; CPU of all silos together: $(echo "scale=3; $cores / $CLK_TCK / $STEADY" | bc -l) cores"
+  report steady "membership tables (pg_stat_user_tables, ${STEADY}s): $(echo "scale=2; ($reads1 - $reads0) / $STEADY" | bc -l) scans/s, $(echo "scale=2; ($writes1 - $writes0) / $STEADY" | bc -l) row writes/s"
+  psql_ "SELECT round(sum(calls) / $STEADY.0, 2), CASE
+      WHEN query ILIKE '%SET IAmAliveTime%' THEN 'UpdateIAmAlivetime (heartbeat write)'
+      WHEN query ILIKE '%orleans_membership_update%' THEN 'UpdateMembership (write)'
+      WHEN query ILIKE '%orleans_membership_insert%' THEN 'InsertMembership (write)'
+      WHEN query ILIKE '%m.Address = \$%' THEN 'MembershipReadRow (read)'
+      WHEN query ILIKE '%LEFT JOIN OrleansMembershipTable%' THEN 'MembershipReadAll (read)'
+      WHEN query ILIKE '%ProxyPort > 0%' THEN 'GatewaysQuery (read)'
+      WHEN query ILIKE '%DELETE FROM OrleansMembershipTable%' THEN 'CleanupDefunct (write)'
+      ELSE NULL END AS kind
+    FROM pg_stat_statements WHERE query ILIKE '%orleans%' GROUP BY kind HAVING sum(calls) > 0 ORDER BY 1 DESC" |
+    while IFS=$'\t' read -r rate kind; do [ -n "$kind" ] && report steady "  $kind: $rate calls/s"; done
+fi
+
+if phase_on kill; then
+  victims=(1 2 3); survivors=("${ALL[@]:3}")
+  t=$(date +%s.%N)
+  for i in "${victims[@]}"; do kill -9 "${SILO_PID[$i]}"; done
+  for i in "${victims[@]}"; do wait "${SILO_PID[$i]}" 2>/dev/null || true; done
+  took=$(converge 60 "${survivors[@]}")
+  report kill "kill -9 of $(names "${victims[@]}") at once: every survivor lists only the $((${#survivors[@]})) survivors after ${took} s"
+  for i in "${victims[@]}"; do launch_silo "$i"; done
+  report kill "  the 3 restarted under their names: all $SILOS agree again after $(converge 120 "${ALL[@]}") s (from launch)"
+fi
+
+if phase_on rolling; then
+  steps=(); t_roll=$(date +%s.%N)
+  for i in "${ALL[@]}"; do
+    kill -TERM "${SILO_PID[$i]}"
+    for _ in $(seq 300); do kill -0 "${SILO_PID[$i]}" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "${SILO_PID[$i]}" 2>/dev/null || true
+    wait "${SILO_PID[$i]}" 2>/dev/null || true
+    launch_silo "$i"
+    steps+=("$(converge 120 "${ALL[@]}")")
+    report rolling "  silo-$i replaced: all $SILOS agree after ${steps[-1]} s (stop + start + agreement)"
+  done
+  report rolling "all $SILOS replaced one at a time in $(echo "$(date +%s.%N) - $t_roll" | bc -l | cut -c1-6) s; seconds per step (stop + start + agreement): ${steps[*]}"
+fi
+
+if phase_on pgrestart; then
+  heartbeats() { psql_ "SELECT coalesce(sum(n_tup_upd),0) FROM pg_stat_user_tables WHERE relname = 'orleansmembershiptable'" 2>/dev/null || echo 0; }
+  python3 "$WORK/peers.py" watch 40 "$(names "${ALL[@]}")" "$(ports "${ALL[@]}")" >"$WORK/pg-watch.txt" &
+  watcher=$!
+  sleep 2
+  t=$(date +%s.%N)
+  pg "$PG_BIN/pg_ctl -D $PG_DATA -m fast -w restart -o '$PG_OPTS' -l $WORK/pg/log" >/dev/null
+  down=$(echo "$(date +%s.%N) - $t" | bc -l | cut -c1-5)
+  before=$(heartbeats); resumed="no heartbeat within 60 s"
+  for k in $(seq 600); do
+    if [ "$(heartbeats)" -gt "$before" ]; then resumed="$(echo "$(date +%s.%N) - $t" | bc -l | cut -c1-5) s after the restart began"; break; fi
+    sleep 0.1
+  done
+  wait "$watcher" || true
+  dead=0; for i in "${ALL[@]}"; do kill -0 "${SILO_PID[$i]}" 2>/dev/null || dead=$((dead + 1)); done
+  report pgrestart "PostgreSQL restart took ${down} s; heartbeats written again ${resumed}; over 40 s $(cat "$WORK/pg-watch.txt"); silos exited: $dead"
+fi
+
+report exits "silos that exited on their own during the run (each started again): $RESTARTS"
+[ -f "$WORK/exits.txt" ] && cat "$WORK/exits.txt"
+exit 0
