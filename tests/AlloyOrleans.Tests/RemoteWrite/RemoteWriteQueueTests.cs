@@ -17,6 +17,24 @@ public sealed class RemoteWriteQueueTests : IDisposable
         [.. Enumerable.Range(0, count).Select(i => LabelSet.From(("__name__", metric), ("instance", $"host-{i}:9100"), ("job", "node")))];
 
     [Fact]
+    public async Task A_failing_endpoint_warns_once_per_batch_not_once_per_backoff_step()
+    {
+        await using var receiver = new LoopbackWriteReceiver(i => (i < 4 ? 503 : 204, null));
+        receiver.Start();
+        var log = new ListLogger();
+        await using var storage = await _test.StartAsync(_remoteName, receiver.Url, logger: log);
+
+        await storage.AppendAsync(TestStorage.Scrape(Series(10), 1_000, 1), CancellationToken.None);
+
+        await Eventually.TrueAsync(() => receiver.Accepted.Count == 10, "the batch arrives after four failures");
+        var messages = log.Messages;
+        Assert.Equal(5, receiver.Requests.Count);
+        Assert.Single(messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("retrying 10 samples", StringComparison.Ordinal));
+        Assert.Equal(3, messages.Count(m => m.StartsWith("Debug:", StringComparison.Ordinal) && m.Contains("retrying 10 samples again", StringComparison.Ordinal)));
+        Assert.Single(messages, m => m.StartsWith("Information:", StringComparison.Ordinal) && m.Contains("sent 10 samples after 5 attempts", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_batch_answered_500_is_retried_and_arrives()
     {
         await using var receiver = new LoopbackWriteReceiver(i => (i == 0 ? 500 : 204, null));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.RemoteWrite;
 using AlloyOrleans.Grains.RemoteWrite.Queue;
@@ -23,10 +24,10 @@ public sealed class TestStorage : IDisposable
     };
 
     public async Task<RemoteWriteStorage> StartAsync(string remoteName, Uri url, QueueOptions? queue = null,
-        IReadOnlyList<Label>? externalLabels = null, WalOptions? wal = null)
+        IReadOnlyList<Label>? externalLabels = null, WalOptions? wal = null, ILogger? logger = null)
     {
         var walOptions = wal ?? new WalOptions();
-        var storage = new RemoteWriteStorage(Directory, "prometheus.remote_write.test", walOptions, NullLogger.Instance);
+        var storage = new RemoteWriteStorage(Directory, "prometheus.remote_write.test", walOptions, logger ?? NullLogger.Instance);
         var endpoint = new RemoteWriteEndpointOptions { Name = remoteName, Url = url, Queue = queue ?? FastQueue(), RemoteTimeout = TimeSpan.FromSeconds(5) };
         await storage.ConfigureAsync([endpoint], externalLabels ?? [], walOptions, CancellationToken.None);
         return storage;

@@ -267,8 +267,10 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         }
         var body = encoder.EncodeCompressed(samples.AsSpan(0, count), _encoderExternalLabels);
         var backoff = _options.Queue.MinBackoff;
+        var attempt = 0;
         while (true)
         {
+            attempt++;
             var started = Stopwatch.GetTimestamp();
             var outcome = await _client.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetTimestamp() - started;
@@ -281,6 +283,10 @@ public sealed partial class EndpointQueue : IAsyncDisposable
                     Interlocked.Add(ref _sentSamples, count);
                     Interlocked.Add(ref _sendTicks, elapsed);
                     UpdateHighestSent(samples, count);
+                    if (attempt > 1)
+                    {
+                        LogRecovered(_logger, Name, count, attempt);
+                    }
                     return;
                 case SendOutcomeKind.Drop:
                     RemoteWriteMetrics.SamplesFailed.Add(count, Tags);
@@ -291,7 +297,15 @@ public sealed partial class EndpointQueue : IAsyncDisposable
                     RemoteWriteMetrics.SamplesRetried.Add(count, Tags);
                     Interlocked.Increment(ref _retriedBatches);
                     var delay = outcome.RetryAfter ?? backoff;
-                    LogRetrying(_logger, Name, count, outcome.StatusCode, outcome.Error, delay);
+                    // As Alloy: a failing endpoint is reported once per batch, not once per backoff step.
+                    if (attempt == 1)
+                    {
+                        LogRetrying(_logger, Name, count, outcome.StatusCode, outcome.Error, delay);
+                    }
+                    else
+                    {
+                        LogRetryingAgain(_logger, Name, count, attempt, outcome.StatusCode, outcome.Error, delay);
+                    }
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.Queue.MaxBackoff.Ticks));
                     break;
@@ -409,6 +423,12 @@ public sealed partial class EndpointQueue : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Remote write {RemoteName}: retrying {Count} samples in {Delay} (status {StatusCode}: {Error})")]
     private static partial void LogRetrying(ILogger logger, string remoteName, int count, int statusCode, string? error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Remote write {RemoteName}: retrying {Count} samples again (attempt {Attempt}) in {Delay} (status {StatusCode}: {Error})")]
+    private static partial void LogRetryingAgain(ILogger logger, string remoteName, int count, int attempt, int statusCode, string? error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Remote write {RemoteName}: sent {Count} samples after {Attempts} attempts")]
+    private static partial void LogRecovered(ILogger logger, string remoteName, int count, int attempts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Remote write {RemoteName}: resharding from {From} to {To} shards")]
     private static partial void LogResharding(ILogger logger, string remoteName, int from, int to);
