@@ -43,7 +43,7 @@ public sealed class DiscoveryClusteringArgumentsTests
     [Fact]
     public void A_clustering_block_without_enabled_names_its_position()
     {
-        var e = Assert.Throws<ConfigurationException>(() =>
+        var e = Assert.ThrowsAny<ConfigurationException>(() =>
             Decode("discovery.file", typeof(DiscoveryFileArguments), "\tfiles = [\"/tmp/t.json\"]\n\tclustering {\n\t}\n"));
         Assert.Contains("test.alloy:3:2", e.Message);
         Assert.Contains("missing required attribute \"enabled\"", e.Message);
