@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 
 namespace AlloyOrleans.Grains.Scrape;
@@ -75,4 +77,20 @@ public sealed record ScrapeHttpClientSettings
     public string? TlsServerName { get; init; }
 
     public bool TlsInsecureSkipVerify { get; init; }
+
+    /// <summary>The Authorization header of a scrape request: the authorization block, a bearer token or basic auth.</summary>
+    public AuthenticationHeaderValue? AuthorizationHeader()
+    {
+        if (AuthorizationCredentials is { } credentials)
+        {
+            return new AuthenticationHeaderValue(AuthorizationType ?? "Bearer", credentials);
+        }
+        if (BearerToken is { } token)
+        {
+            return new AuthenticationHeaderValue("Bearer", token);
+        }
+        return BasicAuthUsername is { } user
+            ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + BasicAuthPassword)))
+            : null;
+    }
 }

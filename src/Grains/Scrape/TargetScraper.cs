@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Hashing;
 using System.Net.Http.Headers;
-using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Scrape.Exposition;
 using Microsoft.Extensions.Logging;
@@ -112,20 +111,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
         {
             request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
         }
-        var http = job.Http;
-        if (http.AuthorizationCredentials is { } credentials)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue(http.AuthorizationType ?? "Bearer", credentials);
-        }
-        else if (http.BearerToken is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        else if (http.BasicAuthUsername is { } user)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + http.BasicAuthPassword)));
-        }
+        request.Headers.Authorization = job.Http.AuthorizationHeader();
 
         try
         {
@@ -145,7 +131,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     }
 
     /// <summary>Reads the body into a pooled buffer; reaching the body size limit fails the scrape, as in Prometheus.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBoundedAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    internal static async Task<(byte[] Buffer, int Length)> ReadBoundedAsync(Stream stream, long limit, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var length = 0;
