@@ -151,6 +151,17 @@ public sealed partial class PushQueue : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        List<PushItem> left;
+        lock (_pending)
+        {
+            left = [.. _pending];
+            _pending.Clear();
+            _pendingBytes = 0;
+        }
+        foreach (var item in left)
+        {
+            Drop(item, "endpoint stopped or reconfigured");
+        }
         _client.Dispose();
         _stopping.Dispose();
     }

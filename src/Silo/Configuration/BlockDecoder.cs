@@ -59,18 +59,24 @@ public static class BlockDecoder
                     ? $"\"{name}\" is an attribute, not a block"
                     : $"unrecognized block name \"{name}\"");
             }
-            if (nested.Syntax.Label is not null)
+            var elementType = ClrTypeShape.ListElement(target.Property.PropertyType);
+            var labelProperty = (elementType ?? target.Property.PropertyType).GetProperties()
+                .FirstOrDefault(p => p.GetCustomAttribute<AlloyBlockLabelAttribute>() is not null);
+            if (nested.Syntax.Label is not null && labelProperty is null)
             {
                 throw new ConfigurationException(nested.Syntax.LabelPosition, $"block \"{name}\" does not take a label");
             }
-            var elementType = ClrTypeShape.ListElement(target.Property.PropertyType);
+            if (nested.Syntax.Label is null && labelProperty is not null)
+            {
+                throw new ConfigurationException(position, $"block \"{name}\" requires a label");
+            }
             if (elementType is null)
             {
                 if (!seen.TryAdd(name, position))
                 {
                     throw new ConfigurationException(position, $"block \"{name}\" may only be specified once (first at {seen[name]})");
                 }
-                target.Property.SetValue(instance, Decode(nested, target.Property.PropertyType));
+                target.Property.SetValue(instance, WithLabel(Decode(nested, target.Property.PropertyType), labelProperty, nested));
                 continue;
             }
             if (!repeated.TryGetValue(name, out var list))
@@ -79,7 +85,7 @@ public static class BlockDecoder
                 repeated[name] = list;
                 seen.TryAdd(name, position);
             }
-            list.Add(Decode(nested, elementType));
+            list.Add(WithLabel(Decode(nested, elementType), labelProperty, nested));
         }
         foreach (var (name, list) in repeated)
         {
@@ -107,5 +113,11 @@ public static class BlockDecoder
             }
         }
         return instance;
+    }
+
+    private static object WithLabel(object decoded, PropertyInfo? labelProperty, EvaluatedBlock block)
+    {
+        labelProperty?.SetValue(decoded, block.Syntax.Label);
+        return decoded;
     }
 }

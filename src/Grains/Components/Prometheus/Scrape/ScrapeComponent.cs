@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Components.Common.Http;
 using AlloyOrleans.Grains.Scrape;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.Scrape;
@@ -34,16 +35,6 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
     /// <summary>Maps the arguments onto the scrape core's job; secret files are read now (a change needs a reload).</summary>
     public static async Task<ScrapeJob> ToJobAsync(string componentId, ScrapeArguments args, CancellationToken cancellationToken)
     {
-        var bearer = args.BearerToken ?? await ReadSecretAsync(args.BearerTokenFile, cancellationToken).ConfigureAwait(false);
-        var authorization = args.Authorization;
-        var authorizationCredentials = authorization is null
-            ? null
-            : NullIfEmpty(authorization.Credentials) ?? await ReadSecretAsync(NullIfEmpty(authorization.CredentialsFile), cancellationToken).ConfigureAwait(false);
-        var basicAuth = args.BasicAuth;
-        var basicPassword = basicAuth is null
-            ? null
-            : NullIfEmpty(basicAuth.Password) ?? await ReadSecretAsync(NullIfEmpty(basicAuth.PasswordFile), cancellationToken).ConfigureAwait(false);
-        var tls = args.TlsConfig;
         return new ScrapeJob
         {
             ComponentId = componentId,
@@ -60,24 +51,8 @@ public sealed class ScrapeComponent(IComponentHost host, IScrapeJobRegistry regi
             EnableCompression = args.EnableCompression,
             ClusteringEnabled = args.Clustering?.Enabled ?? false,
             ForwardTo = args.ForwardTo,
-            Http = new ScrapeHttpClientSettings
-            {
-                BearerToken = bearer,
-                BasicAuthUsername = basicAuth?.Username,
-                BasicAuthPassword = basicPassword,
-                AuthorizationType = authorization?.Type,
-                AuthorizationCredentials = authorizationCredentials,
-                TlsCaFile = NullIfEmpty(tls?.CaFile),
-                TlsCertFile = NullIfEmpty(tls?.CertFile),
-                TlsKeyFile = NullIfEmpty(tls?.KeyFile),
-                TlsServerName = NullIfEmpty(tls?.ServerName),
-                TlsInsecureSkipVerify = tls?.InsecureSkipVerify ?? false,
-            },
+            Http = await ScrapeHttpSettingsMapper.ToSettingsAsync(
+                args.BearerToken, args.BearerTokenFile, args.BasicAuth, args.Authorization, args.TlsConfig, cancellationToken).ConfigureAwait(false),
         };
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static async Task<string?> ReadSecretAsync(string? path, CancellationToken cancellationToken) =>
-        path is null ? null : (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
 }
