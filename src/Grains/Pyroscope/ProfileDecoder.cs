@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using AlloyOrleans.Grains.Pyroscope.Pprof;
 using Google.Protobuf;
 
@@ -55,7 +57,27 @@ public static class ProfileDecoder
         {
             throw new ProfileFormatException("invalid gzip data: " + e.Message);
         }
-        return output.GetBuffer().AsMemory(0, (int)output.Length);
+        var data = output.GetBuffer().AsMemory(0, (int)output.Length);
+        CheckTrailer(body.Span, data.Span);
+        return data;
+    }
+
+    /// <summary>
+    /// GZipStream ends quietly at a truncated stream; the trailer (CRC-32 and size of what it encodes, as Go writes
+    /// one gzip member per profile) tells a cut or corrupted body from a whole one.
+    /// </summary>
+    private static void CheckTrailer(ReadOnlySpan<byte> gzip, ReadOnlySpan<byte> data)
+    {
+        if (gzip.Length < 18)
+        {
+            throw new ProfileFormatException("invalid gzip data: shorter than a gzip header and trailer");
+        }
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(gzip[^8..]);
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(gzip[^4..]);
+        if (size != (uint)data.Length || crc != Crc32.HashToUInt32(data))
+        {
+            throw new ProfileFormatException("invalid gzip data: truncated or corrupt (the gzip trailer does not match the data)");
+        }
     }
 
     private static void Validate(Profile profile)
