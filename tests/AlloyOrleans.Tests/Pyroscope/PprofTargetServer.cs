@@ -47,20 +47,31 @@ public sealed class PprofTargetServer : IAsyncDisposable
     public void Hang(int id, string type) =>
         _overrides[(id, type)] = context => Task.Delay(Timeout.Infinite, context.RequestAborted);
 
+    /// <summary>Serves the usual profile for the target's profile type, but only after this delay.</summary>
+    public void Slow(int id, string type, TimeSpan delay) =>
+        _overrides[(id, type)] = async context =>
+        {
+            await Task.Delay(delay, context.RequestAborted);
+            await ServeProfileAsync(context, ScrapesOf(id, type).Count);
+        };
+
     public IReadOnlyList<long> ScrapesOf(int id, string type) => _scrapes.TryGetValue((id, type), out var times) ? [.. times] : [];
 
     private async Task RespondAsync(int id, string type, HttpContext context)
     {
         var times = _scrapes.GetOrAdd((id, type), _ => new ConcurrentQueue<long>());
-        var now = DateTimeOffset.UtcNow;
-        times.Enqueue(now.ToUnixTimeMilliseconds());
+        times.Enqueue(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (_overrides.TryGetValue((id, type), out var respond))
         {
             await respond(context);
             return;
         }
-        var n = times.Count;
-        var body = SyntheticProfiles.HeapGzip(now.ToUnixTimeMilliseconds() * 1_000_000, (0x10, 0x20, [n, n * 100L, 1, 100]), (0x11, 0x20, [1, 10, 1, 10]));
+        await ServeProfileAsync(context, times.Count);
+    }
+
+    private static async Task ServeProfileAsync(HttpContext context, long n)
+    {
+        var body = SyntheticProfiles.HeapGzip(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000, (0x10, 0x20, [n, n * 100L, 1, 100]), (0x11, 0x20, [1, 10, 1, 10]));
         context.Response.ContentType = "application/octet-stream";
         await context.Response.Body.WriteAsync(body);
     }
