@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v vmagent >/dev/null 2>&1 || missing+=(victoria-metrics) # a Go program serving /debug/pprof for the profile scrape tests
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium) # the browser UI tests drive it headless through Playwright
 command -v openssl >/dev/null 2>&1 || missing+=(openssl) # deploy/make-certs.sh, checked by DeployFilesTests

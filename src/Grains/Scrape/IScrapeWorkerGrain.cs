@@ -7,6 +7,8 @@ namespace AlloyOrleans.Grains.Scrape;
 [Alias("AlloyOrleans.ScrapeWorker")]
 public interface IScrapeWorkerGrain : IGrainWithIntegerKey
 {
-    [Alias("Scrape")]
+    // A delta profile's scrape (pyroscope.scrape, seconds = interval - 1 s) blocks for about an interval, longer than
+    // Orleans' default 30 s response timeout at intervals past ~20 s; the scrape bounds itself with its own timeout.
+    [Alias("Scrape"), ResponseTimeout("00:10:00")]
     Task<Abstractions.ScrapeReport> Scrape(ScrapeWork work);
 }

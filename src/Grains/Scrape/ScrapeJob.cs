@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Http;
 

@@ -17,6 +17,9 @@ public sealed class TargetScrapeState
     /// <summary>The job of the latest scrape: where end-of-series markers go after the job itself is gone.</summary>
     internal ScrapeJob? Job { get; set; }
 
+    /// <summary>What a job kind other than metrics keeps between a target's slots (profiles: the previous cumulative profile).</summary>
+    public object? ExecutorState { get; set; }
+
     /// <summary>Serialises scrapes of one target (the scheduler never overlaps them; this also covers end-of-series).</summary>
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 }

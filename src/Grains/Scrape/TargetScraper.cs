@@ -132,7 +132,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     }
 
     /// <summary>Reads the body into a pooled buffer; reaching the body size limit fails the scrape, as in Prometheus.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBoundedAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    internal static async Task<(byte[] Buffer, int Length)> ReadBoundedAsync(Stream stream, long limit, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var length = 0;

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Reflection;
 using AlloyOrleans.Grains.Components;
 using AlloyOrleans.Silo.Configuration.Validation;
 using AlloyOrleans.Silo.Syntax;
@@ -97,12 +98,19 @@ public static class BlockDecoder
                     : $"unrecognized block name \"{name}\"");
                 continue;
             }
-            if (nested.Syntax.Label is not null)
+            var elementType = ClrTypeShape.ListElement(target.Property.PropertyType);
+            var labelProperty = (elementType ?? target.Property.PropertyType).GetProperties()
+                .FirstOrDefault(p => p.GetCustomAttribute<AlloyBlockLabelAttribute>() is not null);
+            if (nested.Syntax.Label is not null && labelProperty is null)
             {
                 Fail(nested.Syntax.LabelPosition, $"block \"{name}\" does not take a label");
                 continue;
             }
-            var elementType = ClrTypeShape.ListElement(target.Property.PropertyType);
+            if (nested.Syntax.Label is null && labelProperty is not null)
+            {
+                Fail(position, $"block \"{name}\" requires a label");
+                continue;
+            }
             if (elementType is null)
             {
                 if (!seen.TryAdd(name, position))
@@ -110,7 +118,7 @@ public static class BlockDecoder
                     Fail(position, $"block \"{name}\" may only be specified once (first at {seen[name]})");
                     continue;
                 }
-                target.Property.SetValue(instance, Decode(nested, target.Property.PropertyType, problems, notReal));
+                target.Property.SetValue(instance, WithLabel(Decode(nested, target.Property.PropertyType, problems, notReal), labelProperty, nested));
                 continue;
             }
             if (!repeated.TryGetValue(name, out var list))
@@ -119,7 +127,7 @@ public static class BlockDecoder
                 repeated[name] = list;
                 seen.TryAdd(name, position);
             }
-            list.Add(Decode(nested, elementType, problems, notReal));
+            list.Add(WithLabel(Decode(nested, elementType, problems, notReal), labelProperty, nested));
         }
         foreach (var (name, list) in repeated)
         {
@@ -150,5 +158,11 @@ public static class BlockDecoder
             }
         }
         return instance;
+    }
+
+    private static object WithLabel(object decoded, PropertyInfo? labelProperty, EvaluatedBlock block)
+    {
+        labelProperty?.SetValue(decoded, block.Syntax.Label);
+        return decoded;
     }
 }

@@ -1,10 +1,11 @@
 using AlloyOrleans.Grains.Http;
+using AlloyOrleans.Grains.Pyroscope;
 using AlloyOrleans.Grains.Scrape;
 
 namespace AlloyOrleans.Silo.Http;
 
 /// <summary>
-/// The targets this silo scrapes, per <c>prometheus.scrape</c> component, with what their last scrape said — the
+/// The targets this silo scrapes, per scrape component (<c>prometheus.scrape</c> and <c>pyroscope.scrape</c>), with what their last scrape said — the
 /// material of Prometheus' and Alloy's target pages, for this silo's share of the cluster.
 /// </summary>
 public sealed class TargetsOverview(ScrapeTargetRegistry registry, ScrapeScheduler scheduler)
@@ -19,6 +20,7 @@ public sealed class TargetsOverview(ScrapeTargetRegistry registry, ScrapeSchedul
             {
                 continue;
             }
+            var profiles = entry.Job.Executor is ProfileScraper;
             var targets = new List<TargetStatus>();
             foreach (var scheduled in byComponent[id])
             {
@@ -34,10 +36,11 @@ public sealed class TargetsOverview(ScrapeTargetRegistry registry, ScrapeSchedul
                     report is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(scheduled.LastScrapeSlotMs),
                     report?.DurationSeconds,
                     report?.Error,
-                    report?.SamplesScraped));
+                    report?.SamplesScraped,
+                    profiles ? target.DiscoveredLabels.Get(ProfileTargetLabels.ProfileName) : null));
             }
             targets.Sort((a, b) => string.CompareOrdinal(a.Url, b.Url));
-            components.Add(new ComponentTargets(id, entry.Job.JobName, entry.Job.Interval.TotalSeconds, entry.Job.ClusteringEnabled,
+            components.Add(new ComponentTargets(id, profiles ? "profiles" : "metrics", entry.Job.JobName, entry.Job.Interval.TotalSeconds, entry.Job.ClusteringEnabled,
                 entry.Targets.Count, targets));
         }
         return components;
@@ -45,18 +48,22 @@ public sealed class TargetsOverview(ScrapeTargetRegistry registry, ScrapeSchedul
 }
 
 /// <summary>
-/// One component: its job, interval, whether clustering shares its targets out, how many targets discovery gave it
+/// One component: what it scrapes (<c>metrics</c> or <c>profiles</c>), its job, interval, whether clustering shares its targets out, how many targets discovery gave it
 /// (on every silo), and the ones this silo scrapes.
 /// </summary>
 public sealed record ComponentTargets(
     string ComponentId,
+    string Kind,
     string JobName,
     double ScrapeIntervalSeconds,
     bool Clustered,
     int DiscoveredTargets,
     IReadOnlyList<TargetStatus> Targets);
 
-/// <summary>A target this silo scrapes; the last-scrape fields are null until its first scrape.</summary>
+/// <summary>
+/// A target this silo scrapes; the last-scrape fields are null until its first scrape. A profile target is one
+/// profile type of a discovered target (<see cref="ProfileType"/>); its count is the samples of its last profile.
+/// </summary>
 public sealed record TargetStatus(
     string Url,
     IReadOnlyDictionary<string, string> Labels,
@@ -64,4 +71,5 @@ public sealed record TargetStatus(
     DateTimeOffset? LastScrape,
     double? LastScrapeDurationSeconds,
     string? LastError,
-    int? SeriesCount);
+    int? SeriesCount,
+    string? ProfileType);

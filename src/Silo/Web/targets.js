@@ -1,4 +1,5 @@
-// The targets page: per prometheus.scrape component, the targets this silo scrapes and their last scrape.
+// The targets page: per scrape component (prometheus.scrape, pyroscope.scrape), the targets this silo scrapes and
+// their last scrape. A profile target is one profile type of a discovered target, shown as its __name__ label.
 // ?component=ID shows one component.
 "use strict";
 
@@ -18,7 +19,7 @@ function componentTable(component) {
   const rows = [...component.targets].sort(byHealthThenUrl).map(t => el("tr", null,
     el("td", null, badge(t.health)),
     el("td", null, el("a", { href: t.url }, t.url)),
-    labelsCell(t.labels),
+    labelsCell(t.profileType ? { __name__: t.profileType, ...t.labels } : t.labels),
     el("td", null, formatAgo(t.lastScrape)),
     el("td", { class: "num" }, t.lastScrapeDurationSeconds === null ? "–" : (t.lastScrapeDurationSeconds * 1000).toFixed(1) + " ms"),
     el("td", { class: "num" }, formatNumber(t.seriesCount, 0)),
@@ -26,7 +27,7 @@ function componentTable(component) {
   const table = el("table", { "data-component": component.componentId },
     el("thead", null, el("tr", null,
       el("th", null, "Health"), el("th", null, "Endpoint"), el("th", null, "Labels"), el("th", null, "Last scrape"),
-      el("th", { class: "num" }, "Duration"), el("th", { class: "num" }, "Series"), el("th", null, "Error"))),
+      el("th", { class: "num" }, "Duration"), el("th", { class: "num" }, component.kind === "profiles" ? "Samples" : "Series"), el("th", null, "Error"))),
     el("tbody", null, ...rows));
   const up = component.targets.filter(t => t.health === "up").length;
   return el("section", null,
@@ -43,7 +44,7 @@ function render(components) {
       el("div", { class: "label" }, c.componentId), el("div", { class: "value" }, c.targets.length + " targets"))));
   document.getElementById("components").replaceChildren(...links);
   const shown = components.filter(c => !selected || c.componentId === selected);
-  const tables = shown.length ? shown.map(componentTable) : [el("p", { class: "muted" }, "No prometheus.scrape component" + (selected ? " named " + selected : "") + ".")];
+  const tables = shown.length ? shown.map(componentTable) : [el("p", { class: "muted" }, "No scrape component" + (selected ? " named " + selected : "") + ".")];
   document.getElementById("tables").replaceChildren(...tables);
 }
 

@@ -90,22 +90,10 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
 
     public static IServiceProvider Services(SiloHandle silo) => ((InProcessSiloHandle)silo).SiloHost.Services;
 
-    public static ScrapeScheduler Scheduler(SiloHandle silo) => Services(silo).GetRequiredService<ScrapeScheduler>();
+    public static ScrapeScheduler Scheduler(SiloHandle silo) => SiloAssignments.Scheduler(silo);
 
     /// <summary>Which silo (by node name) scrapes each target now; a target scraped by two silos appears twice.</summary>
-    public Dictionary<ulong, List<string>> Assignments()
-    {
-        var result = new Dictionary<ulong, List<string>>();
-        foreach (var silo in Cluster.Silos)
-        {
-            var scheduler = Scheduler(silo);
-            foreach (var scheduled in scheduler.Snapshot())
-            {
-                (result.TryGetValue(scheduled.Target.Key, out var list) ? list : result[scheduled.Target.Key] = []).Add(scheduler.NodeName);
-            }
-        }
-        return result;
-    }
+    public Dictionary<ulong, List<string>> Assignments() => SiloAssignments.Of(Cluster.Silos);
 
     public ulong KeyOf(int target) => TargetKey.Compute(Targets[target]);
 
@@ -113,20 +101,7 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
     public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs) => SlotCounts.PerSlot(Server, Targets, Job.Interval, fromMs, toMs);
 
     /// <summary>Waits until every target is scraped by exactly one silo, or the timeout passes.</summary>
-    public async Task<bool> WaitForExclusiveOwnershipAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var assignments = Assignments();
-            if (assignments.Count == Targets.Count && assignments.Values.All(owners => owners.Count == 1))
-            {
-                return true;
-            }
-            await Task.Delay(100);
-        }
-        return false;
-    }
+    public Task<bool> WaitForExclusiveOwnershipAsync(TimeSpan timeout) => SiloAssignments.WaitForExclusiveOwnershipAsync(Cluster, Targets.Count, timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Components.Common.Http;
 using AlloyOrleans.Grains.Scrape;
 
 namespace AlloyOrleans.Grains.Components.Prometheus.Scrape;
