@@ -136,12 +136,7 @@ public sealed class PrometheusReceiver : IAsyncLifetime
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     public async Task DisposeAsync()
     {

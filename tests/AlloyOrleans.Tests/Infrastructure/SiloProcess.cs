@@ -115,12 +115,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>A free TCP port on loopback.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     public async ValueTask DisposeAsync()
     {

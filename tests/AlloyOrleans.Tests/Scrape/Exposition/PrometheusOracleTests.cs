@@ -1,3 +1,4 @@
+using AlloyOrleans.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -263,10 +264,5 @@ public sealed class PrometheusOracleTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Next();
 }
