@@ -95,6 +95,15 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Every endpoint sends what was appended so far without waiting for its batch deadline.</summary>
+    public void RequestFlush()
+    {
+        foreach (var queue in _queues)
+        {
+            queue.RequestFlush();
+        }
+    }
+
     /// <summary>
     /// Truncates every <c>truncate_frequency</c> (as Alloy) until cancelled. Sample records reference series by id, so
     /// sent data costs a few bytes per sample until then (scripts/bench-vs-agent.sh reports disk bytes per sample), and

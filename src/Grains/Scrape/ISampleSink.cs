@@ -13,4 +13,13 @@ public interface ISampleSink
     /// (written to its WAL or handed on); it may wait when the sink is full, which is back-pressure, not loss.
     /// </summary>
     ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks the sink to send what it has been given so far without waiting for a batch deadline; returns at once.
+    /// The scheduler calls it when a target moves to another silo: the new owner's first samples must not reach the
+    /// receiver before this silo's last ones, or the receiver refuses those (out of order) and the request with them.
+    /// </summary>
+    void RequestFlush()
+    {
+    }
 }

@@ -183,6 +183,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     /// <summary>Keeps the runtime records in step with what the planner started and stopped. Called under the lock.</summary>
     private void Apply(PlannerActions actions)
     {
+        List<ScheduledTarget>? continuedElsewhere = null;
         foreach (var (target, reason) in actions.Stopped)
         {
             if (!_scraping.Remove(target, out var scheduled))
@@ -194,10 +195,18 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             {
                 _movedTotal.Add(1, new KeyValuePair<string, object?>("component_id", target.ComponentId));
             }
-            else if (reason == StopReason.Disappeared)
+            if (reason == StopReason.Disappeared)
             {
                 _ = EndSeriesAsync(scheduled);
             }
+            else
+            {
+                (continuedElsewhere ??= []).Add(scheduled);
+            }
+        }
+        if (continuedElsewhere is not null)
+        {
+            _ = FlushAfterLastScrapesAsync(continuedElsewhere);
         }
         foreach (var (target, firstSlot) in actions.Started)
         {
@@ -235,6 +244,22 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogStalenessFailed(ex, scheduled.Target.ComponentId);
+        }
+    }
+
+    /// <summary>
+    /// Targets another silo may scrape from their next slot on: once their last scrapes here are appended, the sinks
+    /// send them without waiting for a batch deadline (5 s by default, longer than an interval). Otherwise the new
+    /// owner's first samples can reach the receiver first, and Prometheus refuses this silo's older ones as out of
+    /// order, with every other sample of the same request.
+    /// </summary>
+    private async Task FlushAfterLastScrapesAsync(List<ScheduledTarget> stopped)
+    {
+        await Task.Yield(); // leave the caller's lock
+        await Task.WhenAll(stopped.Select(s => s.InFlight)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var sink in stopped.Select(s => s.State.Job).OfType<ScrapeJob>().SelectMany(j => j.ForwardTo).Distinct())
+        {
+            sink.RequestFlush();
         }
     }
 

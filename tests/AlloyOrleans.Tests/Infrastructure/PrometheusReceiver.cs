@@ -94,6 +94,29 @@ public sealed class PrometheusReceiver : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// What Prometheus logged about samples it refused in remote-write requests (out of order, out of bounds, a
+    /// duplicate timestamp): one line per refused request, naming the first refused series and its timestamp.
+    /// </summary>
+    public IReadOnlyList<string> RefusedSampleLog()
+    {
+        lock (_output)
+        {
+            return [.. _output.Where(line => line.Contains("from remote write", StringComparison.OrdinalIgnoreCase))];
+        }
+    }
+
+    /// <summary>Remote-write requests Prometheus did not accept (4xx: refused samples; 5xx: failed), from its own metrics.</summary>
+    public async Task<double> UnacceptedWritesAsync()
+    {
+        var text = await _http.GetStringAsync(new Uri(BaseAddress, "/metrics"));
+        return text.Split('\n')
+            .Where(line => line.StartsWith("prometheus_http_requests_total{", StringComparison.Ordinal)
+                && line.Contains("handler=\"/api/v1/write\"", StringComparison.Ordinal)
+                && !line.Contains("code=\"2", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
     private void Remember(string? line)
     {
         if (line is null)

@@ -56,7 +56,13 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
     private async Task<IResult> RespondAsync(int id, HttpContext context)
     {
         var times = _scrapes.GetOrAdd(id, _ => new ConcurrentQueue<Scrape>());
-        times.Enqueue(new Scrape(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), context.Request.Query["silo"].FirstOrDefault()));
+        Scrape scrape;
+        lock (times)
+        {
+            // The counter value served is this scrape's number, so a receiver's samples name the scrapes they came from.
+            scrape = new Scrape(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), context.Request.Query["silo"].FirstOrDefault(), times.Count + 1);
+            times.Enqueue(scrape);
+        }
         _lastHeaders[id] = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
         if (_overrides.TryGetValue(id, out var response))
         {
@@ -78,12 +84,12 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
         }
         return Results.Text(
             "# HELP test_scrapes_total Scrapes of this target.\n# TYPE test_scrapes_total counter\n" +
-            $"test_scrapes_total{{target=\"{id}\"}} {times.Count}\ntest_gauge{{target=\"{id}\",kind=\"constant\",job=\"exporter\"}} 42\n",
+            $"test_scrapes_total{{target=\"{id}\"}} {scrape.Served}\ntest_gauge{{target=\"{id}\",kind=\"constant\",job=\"exporter\"}} 42\n",
             "text/plain; version=0.0.4");
     }
 
-    /// <summary>One scrape: when (Unix milliseconds) and by whom.</summary>
-    public readonly record struct Scrape(long TimeMs, string? Scraper);
+    /// <summary>One scrape: when (Unix milliseconds), by whom, and the <c>test_scrapes_total</c> value it served.</summary>
+    public readonly record struct Scrape(long TimeMs, string? Scraper, long Served);
 
     private sealed record Response(string Body, string ContentType, bool Gzip, TimeSpan Delay);
 

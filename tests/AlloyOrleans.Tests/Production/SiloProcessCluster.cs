@@ -73,6 +73,7 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         }
         else if (silo.Process is not null)
         {
+            silo.PastOutput.AppendLine(silo.Process.Output);
             await silo.Process.DisposeAsync();
         }
         var storage = Path.Combine(_directory, "data-" + name);
@@ -162,6 +163,47 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         Assert.True(twice.Count == 0, "slots scraped twice: " + string.Join("; ", twice));
     }
 
+    /// <summary>SIGTERM to these silos at once; each must stop on its own (exit 0) within the termination grace.</summary>
+    public async Task TerminateAsync(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            this[name].Process!.Terminate();
+        }
+        foreach (var name in names)
+        {
+            var exit = await this[name].Process!.WaitForExitAsync(TimeSpan.FromSeconds(90));
+            Assert.True(exit == 0, $"{name} exited with {exit}:\n{Logs()}");
+        }
+    }
+
+    /// <summary>The silos whose process is running.</summary>
+    public string[] Running => [.. _silos.Values.Where(s => s.Process is { HasExited: false }).Select(s => s.Name)];
+
+    /// <summary>
+    /// Samples the silos' remote_write gave up on: the failed and dropped totals of every running silo's
+    /// <c>/metrics</c>, plus every "dropped" line any silo process (running, exited or replaced) logged.
+    /// </summary>
+    public async Task<(double FailedOrDropped, IReadOnlyList<string> DropLines)> RemoteWriteLossesAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        double total = 0;
+        foreach (var silo in _silos.Values.Where(s => s.Process is { HasExited: false }))
+        {
+            var text = await http.GetStringAsync($"http://{silo.HttpAddress}/metrics");
+            total += text.Split('\n')
+                .Where(line => line.StartsWith("prometheus_remote_storage_samples_failed_total", StringComparison.Ordinal)
+                    || line.StartsWith("prometheus_remote_storage_samples_dropped_total", StringComparison.Ordinal))
+                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var lines = _silos.Values
+            .SelectMany(s => (s.PastOutput + "\n" + s.Process?.Output).Split('\n')
+                .Where(line => line.Contains("Remote write", StringComparison.Ordinal) && line.Contains("dropped", StringComparison.Ordinal))
+                .Select(line => $"{s.Name}: {line}"))
+            .ToList();
+        return (total, lines);
+    }
+
     /// <summary><c>alloy-orleans db init</c> as an operator runs it, the connection string in the environment.</summary>
     public static async Task DbInitThroughTheBinaryAsync(string connectionString)
     {
@@ -218,10 +260,9 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         {
             config.AppendLine("prometheus.remote_write \"receiver\" {");
             config.AppendLine("  endpoint {");
+            // Default queue settings (a 5 s batch deadline), as users run it: samples wait in the queue while the
+            // cluster changes, which is what a drain at shutdown and a hand-off must not lose.
             config.AppendLine($"    url = \"{_remoteWriteUrl}\"");
-            config.AppendLine("    queue_config {");
-            config.AppendLine("      batch_send_deadline = \"200ms\"");
-            config.AppendLine("    }");
             config.AppendLine("  }");
             config.AppendLine("}");
         }
@@ -237,5 +278,8 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         public string HttpAddress { get; } = "127.0.0.1:" + httpPort;
 
         public SiloProcess? Process { get; set; }
+
+        /// <summary>The output of this name's earlier processes (before a restart), for log checks.</summary>
+        public StringBuilder PastOutput { get; } = new();
     }
 }

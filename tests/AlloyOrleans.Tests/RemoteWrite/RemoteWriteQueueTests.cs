@@ -35,6 +35,26 @@ public sealed class RemoteWriteQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_flush_sends_partial_batches_at_once_instead_of_at_the_batch_deadline()
+    {
+        await using var receiver = new LoopbackWriteReceiver();
+        receiver.Start();
+        var queue = TestStorage.FastQueue(shards: 2) with { BatchSendDeadline = TimeSpan.FromMinutes(10) };
+        await using var storage = await _test.StartAsync(_remoteName, receiver.Url, queue);
+
+        await storage.AppendAsync(TestStorage.Scrape(Series(10), 1_000, 1), CancellationToken.None);
+        await Task.Delay(300);
+        Assert.Empty(receiver.Accepted); // held for the batch deadline
+        storage.RequestFlush();
+        await Eventually.TrueAsync(() => receiver.Accepted.Count == 10, "a flush sends the held samples");
+
+        // Once more: a flush is not used up by the first one.
+        await storage.AppendAsync(TestStorage.Scrape(Series(10), 2_000, 2), CancellationToken.None);
+        storage.RequestFlush();
+        await Eventually.TrueAsync(() => receiver.Accepted.Count == 20, "a second flush sends the next samples");
+    }
+
+    [Fact]
     public async Task A_batch_answered_500_is_retried_and_arrives()
     {
         await using var receiver = new LoopbackWriteReceiver(i => (i == 0 ? 500 : 204, null));

@@ -28,6 +28,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private readonly RemoteWriteClient _client;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _drain = new();
+    private CancellationTokenSource _flush = new();
     private SentPositionFile? _positionFile;
     private SentTracker? _tracker;
     private WalPosition _initialPosition;
@@ -177,35 +178,73 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         return stop.IsCancellationRequested ? null : failure ?? shards.Select(s => s.Failure).FirstOrDefault(f => f is not null);
     }
 
-    /// <summary>Routes records to shards; once a drain is requested, stops at the head and lets the shards send the rest.</summary>
+    /// <summary>
+    /// Routes records to shards; once a drain is requested, stops at the head and lets the shards send the rest. A
+    /// flush request (<see cref="RequestFlush"/>) makes the shards send their partial batches once the reader has
+    /// routed everything appended before the request.
+    /// </summary>
     private async Task ReadLoopAsync(WalReader reader, SentTracker tracker, CancellationToken cancellationToken)
     {
-        using var readOrDrain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drain.Token);
         var shards = Volatile.Read(ref _shards);
-        while (true)
+        var flush = Volatile.Read(ref _flush);
+        var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drain.Token, flush.Token);
+        var cutPending = false;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_drain.IsCancellationRequested && reader.Position >= _wal.Head)
+            while (true)
             {
-                await CloseAndWaitAsync(shards, cancellationToken).ConfigureAwait(false);
-                return;
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_drain.IsCancellationRequested && reader.Position >= _wal.Head)
+                {
+                    await CloseAndWaitAsync(shards, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                if (flush.IsCancellationRequested)
+                {
+                    // A new request source first, then the head check: a request made before the swap appended its
+                    // samples before it, so the check below sees them; one made after it cancels the new source.
+                    flush = new CancellationTokenSource();
+                    Volatile.Write(ref _flush, flush);
+                    wake.Dispose();
+                    wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drain.Token, flush.Token);
+                    cutPending = true;
+                }
+                if (cutPending && reader.Position >= _wal.Head)
+                {
+                    foreach (var shard in shards)
+                    {
+                        shard.CutBatch();
+                    }
+                    cutPending = false;
+                }
+                WalRecord record;
+                try
+                {
+                    record = await reader.ReadAsync(_logger, wake.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    continue; // waiting at the head when a drain or a flush was requested
+                }
+                if (_desiredShards != shards.Length)
+                {
+                    shards = await ReshardAsync(shards, _desiredShards, cancellationToken).ConfigureAwait(false);
+                }
+                await RouteAsync(record, tracker, shards, cancellationToken).ConfigureAwait(false);
             }
-            WalRecord record;
-            try
-            {
-                record = await reader.ReadAsync(_logger, readOrDrain.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_drain.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                continue; // waiting at the head when the drain began
-            }
-            if (_desiredShards != shards.Length)
-            {
-                shards = await ReshardAsync(shards, _desiredShards, cancellationToken).ConfigureAwait(false);
-            }
-            await RouteAsync(record, tracker, shards, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            wake.Dispose();
         }
     }
+
+    /// <summary>
+    /// Sends what was appended before this call without waiting for <c>batch_send_deadline</c>; returns at once. Used
+    /// when a target moves to another silo, so this silo's last samples of it reach the receiver before the new
+    /// owner's first ones.
+    /// </summary>
+    public void RequestFlush() => Volatile.Read(ref _flush).Cancel();
 
     private async Task RouteAsync(WalRecord record, SentTracker tracker, QueueShard[] shards, CancellationToken cancellationToken)
     {

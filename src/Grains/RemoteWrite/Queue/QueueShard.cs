@@ -17,6 +17,7 @@ internal sealed class QueueShard
     private readonly WriteRequestEncoder _encoder = new();
     private readonly Sample[] _samples;
     private readonly RecordTicket[] _tickets;
+    private CancellationTokenSource _cut = new();
 
     /// <param name="session">The endpoint's current session: cancelled by the endpoint to stop, and by the shard when it fails.</param>
     public QueueShard(EndpointQueue queue, QueueOptions options, CancellationTokenSource session)
@@ -47,6 +48,9 @@ internal sealed class QueueShard
     public ValueTask EnqueueAsync(QueuedSample sample, CancellationToken cancellationToken) =>
         _buffer.Writer.WriteAsync(sample, cancellationToken);
 
+    /// <summary>Sends the batch being filled now, with what is buffered, instead of at its deadline.</summary>
+    public void CutBatch() => Volatile.Read(ref _cut).Cancel();
+
     /// <summary>No more samples: send what is buffered and stop.</summary>
     public void Close() => _buffer.Writer.TryComplete();
 
@@ -76,16 +80,12 @@ internal sealed class QueueShard
     private async Task<int> FillBatchAsync(ChannelReader<QueuedSample> reader, CancellationToken cancellationToken)
     {
         var count = 0;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cut = Volatile.Read(ref _cut);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cut.Token);
         deadline.CancelAfter(_options.BatchSendDeadline);
         while (count < _samples.Length)
         {
-            while (count < _samples.Length && reader.TryRead(out var item))
-            {
-                _samples[count] = item.Sample;
-                _tickets[count] = item.Ticket;
-                count++;
-            }
+            Take(reader, ref count);
             if (count == _samples.Length)
             {
                 break;
@@ -99,10 +99,27 @@ internal sealed class QueueShard
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                break; // batch_send_deadline
+                if (cut.IsCancellationRequested)
+                {
+                    // Cut: a new source first, then take what is buffered, so a cut requested meanwhile is either
+                    // covered by this take or cancels the new source.
+                    Volatile.Write(ref _cut, new CancellationTokenSource());
+                    Take(reader, ref count);
+                }
+                break; // batch_send_deadline, or cut
             }
         }
         return count;
+    }
+
+    private void Take(ChannelReader<QueuedSample> reader, ref int count)
+    {
+        while (count < _samples.Length && reader.TryRead(out var item))
+        {
+            _samples[count] = item.Sample;
+            _tickets[count] = item.Ticket;
+            count++;
+        }
     }
 
     private void CompleteTickets(int count)

@@ -66,5 +66,13 @@ public sealed class RelabellingSampleSink(string componentId) : ISampleSink
         }
     }
 
+    public void RequestFlush()
+    {
+        foreach (var sink in _state.ForwardTo)
+        {
+            sink.RequestFlush();
+        }
+    }
+
     private sealed record State(IReadOnlyList<RelabelRule> Rules, IReadOnlyList<ISampleSink> ForwardTo, RelabelCache Cache);
 }

@@ -55,6 +55,8 @@ public sealed class RemoteWriteComponent : IComponent, ISampleSink, IAsyncDispos
     public ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken) =>
         _storage.AppendAsync(samples, cancellationToken);
 
+    public void RequestFlush() => _storage.RequestFlush();
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try

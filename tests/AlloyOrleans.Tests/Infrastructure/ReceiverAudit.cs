@@ -1,0 +1,134 @@
+using System.Globalization;
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Ring;
+using AlloyOrleans.Grains.Scrape;
+
+namespace AlloyOrleans.Tests.Infrastructure;
+
+/// <summary>
+/// Compares what a <see cref="ScrapeTargetServer"/> served with what a Prometheus receiver holds. Every scrape
+/// serves <c>test_scrapes_total</c> = its own number, so the receiver's samples name the scrapes they came from:
+/// <list type="bullet">
+/// <item>lost: a scrape served but its value is not at the receiver (dropped, refused, never sent);</item>
+/// <item>gap: a slot of the target's grid with no sample at the receiver;</item>
+/// <item>twice: a slot the target served more than once (a duplicate scrape, whether or not the receiver took it);</item>
+/// <item>off grid: a sample whose timestamp is not one of the target's slots.</item>
+/// </list>
+/// Losses and gaps inside an <see cref="Excuse"/> (a crash's or a freeze's window, for the victim's targets) are
+/// counted apart; nothing else is excused.
+/// </summary>
+public sealed class ReceiverAudit
+{
+    private ReceiverAudit()
+    {
+    }
+
+    /// <summary>Slots of these targets in [FromMs, ToMs) may be missing at the receiver, because of <paramref name="Why"/>.</summary>
+    public sealed record Excuse(IReadOnlySet<int> Targets, long FromMs, long ToMs, string Why)
+    {
+        public bool Covers(int target, long slotMs) => Targets.Contains(target) && slotMs >= FromMs && slotMs < ToMs;
+    }
+
+    public int Served { get; private set; }
+
+    public int Held { get; private set; }
+
+    public int Excused { get; private set; }
+
+    public List<string> Lost { get; } = [];
+
+    public List<string> Gaps { get; } = [];
+
+    public List<string> Twice { get; } = [];
+
+    public List<string> OffGrid { get; } = [];
+
+    public bool Clean => Lost.Count == 0 && Gaps.Count == 0 && Twice.Count == 0 && OffGrid.Count == 0;
+
+    /// <summary>
+    /// Audits the slots in [<paramref name="fromMs"/>, <paramref name="slotsToMs"/>) for gaps, and every scrape served
+    /// from <paramref name="fromMs"/> on (to the end, so a drain at shutdown is checked too) for loss.
+    /// </summary>
+    public static async Task<ReceiverAudit> RunAsync(
+        PrometheusReceiver prometheus, ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval,
+        long fromMs, long slotsToMs, IReadOnlyList<Excuse> excuses)
+    {
+        var intervalMs = ScrapeSlots.IntervalMs(interval);
+        var window = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - fromMs) / 1000 + 2 * intervalMs / 1000 + 5;
+        var held = await HeldAsync(prometheus, $"test_scrapes_total[{window}s]");
+        var audit = new ReceiverAudit();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var key = TargetKey.Compute(targets[i]);
+            var first = ScrapeSlots.AtOrAfter(key, intervalMs, fromMs);
+            var samples = held.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).Where(s => s.Ms >= first).ToList();
+            var values = samples.Select(s => s.Value).ToHashSet();
+            var atSlot = samples.GroupBy(s => s.Ms).ToDictionary(g => g.Key, g => g.Count());
+            audit.Held += samples.Count;
+            bool Excused(long slot) => excuses.Any(e => e.Covers(i, slot));
+
+            foreach (var sample in samples.Where(s => (s.Ms - first) % intervalMs != 0))
+            {
+                audit.OffGrid.Add($"target {i}: sample at {sample.Ms} (value {sample.Value}) is off its grid");
+            }
+            for (var slot = first; slot < slotsToMs; slot += intervalMs)
+            {
+                if (atSlot.ContainsKey(slot))
+                {
+                    continue;
+                }
+                if (Excused(slot))
+                {
+                    audit.Excused++;
+                }
+                else
+                {
+                    audit.Gaps.Add($"target {i}: no sample for slot {slot}");
+                }
+            }
+            foreach (var slot in server.ScrapesWithScraperOf(i).Where(s => s.TimeMs >= first)
+                         .GroupBy(s => first + (s.TimeMs - first) / intervalMs * intervalMs))
+            {
+                var scrapes = slot.ToList();
+                audit.Served += scrapes.Count;
+                if (scrapes.Count > 1)
+                {
+                    audit.Twice.Add($"target {i}: slot {slot.Key} served {scrapes.Count} times ({string.Join(",", scrapes.Select(s => $"{s.Scraper}@{s.TimeMs}"))})");
+                }
+                foreach (var scrape in scrapes.Where(s => !values.Contains(s.Served)))
+                {
+                    if (Excused(slot.Key))
+                    {
+                        audit.Excused++;
+                    }
+                    else
+                    {
+                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) is not at the receiver");
+                    }
+                }
+            }
+        }
+        return audit;
+    }
+
+    public override string ToString() =>
+        $"{Served} scrapes served, {Held} samples held; {Lost.Count} lost, {Gaps.Count} gaps, {Twice.Count} slots served twice, " +
+        $"{OffGrid.Count} off grid, {Excused} excused\n" +
+        string.Join("\n", Lost.Take(8).Concat(Gaps.Take(8)).Concat(Twice.Take(8)).Concat(OffGrid.Take(4)));
+
+    /// <summary>The raw samples of a range selector, per <c>target</c> label: (timestamp ms, value).</summary>
+    private static async Task<Dictionary<string, List<(long Ms, long Value)>>> HeldAsync(PrometheusReceiver prometheus, string selector)
+    {
+        var result = new Dictionary<string, List<(long Ms, long Value)>>();
+        foreach (var series in (await prometheus.QueryAsync(selector)).EnumerateArray())
+        {
+            var target = series.GetProperty("metric").GetProperty("target").GetString()!;
+            var points = result.TryGetValue(target, out var existing) ? existing : result[target] = [];
+            foreach (var point in series.GetProperty("values").EnumerateArray())
+            {
+                points.Add(((long)Math.Round(point[0].GetDouble() * 1000), (long)double.Parse(point[1].GetString()!, CultureInfo.InvariantCulture)));
+            }
+        }
+        return result;
+    }
+}
