@@ -12,9 +12,10 @@ namespace AlloyOrleans.Tests.EndToEnd;
 /// membership scrape loopback targets and remote-write, with the default queue settings, to a real Prometheus 2.42.
 /// Each target serves its scrape number, so <see cref="ReceiverAudit"/> can tell, per target and slot, a sample lost
 /// on the way, a slot missing at the receiver and a slot scraped twice. Every scenario ends with a graceful stop of
-/// the whole cluster, so what the silos still held in their queues must arrive too (the drain). Prometheus must
-/// refuse no write, and the silos must drop no sample; only a crash's or a freeze's window (the victim's targets,
-/// from what its queue had not yet sent until the survivors' first scrape) may miss slots.
+/// the whole cluster, so what the silos still held in their queues must arrive too (the drain). Only a crash's or a
+/// freeze's window (the victim's targets, from what its queue had not yet sent until the survivors' first scrape) may
+/// miss slots; Prometheus may refuse a write only for samples of such a window (a crashed silo's replay after its
+/// restart), and otherwise the silos must drop nothing.
 /// </summary>
 [Collection(ProductionTestCollection.Name)]
 public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
@@ -192,21 +193,28 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
 
         Assert.True(audit.Served >= TargetCount * 10, "too few scrapes to judge: " + audit);
         Assert.True(audit.Clean, audit + "\n" + cluster.Logs());
-        Assert.True(unaccepted == 0 && refused.Count == 0 && failedOrDropped == 0 && dropLines.Count == 0,
-            $"{unaccepted} writes not accepted by Prometheus, {failedOrDropped} samples failed or dropped by the silos:\n" +
-            string.Join("\n", refused.Take(10).Concat(dropLines.Take(10))) + "\n" + RefusedOutside(refused, excuses));
+        // Prometheus refuses a whole request for one out-of-order sample. A silo restarted after a crash sends what
+        // it had not sent before it, in batches of its own; by then the survivors have written newer samples of those
+        // series, so Prometheus may refuse them (it has no out-of-order window by default). Such a refusal is allowed
+        // only for samples of a crashed silo's targets from before its window ended, and the audit above shows it
+        // cost nothing outside the windows. Anything else refused, or dropped without a crash, fails.
+        var outside = RefusedOutside(refused, excuses);
+        Assert.True(outside.Count == 0 && unaccepted == refused.Count && dropLines.Count == refused.Count
+                    && (excuses.Count > 0 || failedOrDropped == 0),
+            $"{unaccepted} writes not accepted by Prometheus ({outside.Count} outside every crash window), " +
+            $"{failedOrDropped} samples failed or dropped by the silos:\n" +
+            string.Join("\n", refused.Take(10).Concat(dropLines.Take(10))));
     }
 
-    /// <summary>Which refused samples (Prometheus names the first of each refused request) lie outside every excuse.</summary>
-    private static string RefusedOutside(IReadOnlyList<string> refused, IReadOnlyList<ReceiverAudit.Excuse> excuses)
-    {
-        var outside = refused.Select(line => (Line: line, Target: TargetInLog().Match(line), At: TimestampInLog().Match(line)))
-            .Where(r => !(r.Target.Success && r.At.Success
-                          && excuses.Any(e => e.Covers(int.Parse(r.Target.Groups[1].Value), long.Parse(r.At.Groups[1].Value)))))
-            .Select(r => r.Line)
-            .ToList();
-        return $"{outside.Count} of {refused.Count} refused requests name a sample outside every crash or freeze window";
-    }
+    /// <summary>
+    /// The refused requests (Prometheus names the first refused sample of each) whose sample is not one of a crashed
+    /// or frozen silo's targets from before the end of its window.
+    /// </summary>
+    private static List<string> RefusedOutside(IReadOnlyList<string> refused, IReadOnlyList<ReceiverAudit.Excuse> excuses) =>
+        [.. refused.Where(line => TargetInLog().Match(line) is not { Success: true } target
+                                  || TimestampInLog().Match(line) is not { Success: true } at
+                                  || !excuses.Any(e => e.Targets.Contains(int.Parse(target.Groups[1].Value))
+                                                       && long.Parse(at.Groups[1].Value) < e.ToMs))];
 
     [GeneratedRegex("target=\\\\?\"(\\d+)\\\\?\"")]
     private static partial Regex TargetInLog();

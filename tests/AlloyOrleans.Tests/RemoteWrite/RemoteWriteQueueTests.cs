@@ -187,6 +187,31 @@ public sealed class RemoteWriteQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task What_an_earlier_process_left_unsent_goes_in_batches_of_its_own()
+    {
+        // After a crash the replay may be refused (out of order: the series moved on); new samples must not share
+        // its request, or the refusal takes them too.
+        await using var receiver = new LoopbackWriteReceiver(i => (i == 0 ? 400 : 204, null));
+        var series = Series(4);
+        using (var metrics = new MetricCollector(_remoteName))
+        {
+            await using var first = await _test.StartAsync(_remoteName, receiver.Url);
+            await first.AppendAsync(TestStorage.Scrape(series, 1_000, 1), CancellationToken.None);
+            await Eventually.TrueAsync(() => metrics["prometheus_remote_storage_samples_retried_total"] > 0, "sending has failed");
+        }
+
+        receiver.Start();
+        var queue = TestStorage.FastQueue() with { BatchSendDeadline = TimeSpan.FromSeconds(1) };
+        await using var second = await _test.StartAsync(_remoteName, receiver.Url, queue);
+        await second.AppendAsync(TestStorage.Scrape(series, 2_000, 2), CancellationToken.None);
+
+        await Eventually.TrueAsync(() => receiver.Accepted.Count >= 4, "the new samples arrive");
+        Assert.All(receiver.Requests[0].Samples, s => Assert.Equal(1_000, s.TimestampMs));
+        Assert.Equal(4, receiver.Accepted.Count);
+        Assert.All(receiver.Accepted, s => Assert.Equal(2_000, s.TimestampMs));
+    }
+
+    [Fact]
     public async Task A_restart_does_not_resend_what_was_already_sent()
     {
         await using var receiver = new LoopbackWriteReceiver();

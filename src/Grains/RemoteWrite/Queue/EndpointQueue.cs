@@ -32,6 +32,8 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private SentPositionFile? _positionFile;
     private SentTracker? _tracker;
     private WalPosition _initialPosition;
+    // Where the WAL ended when this queue started: what lies before it was left unsent by an earlier process.
+    private WalPosition? _replayEnd;
     private Task _supervisor = Task.CompletedTask;
     private Task _reshardLoop = Task.CompletedTask;
     private QueueShard[] _shards = [];
@@ -73,6 +75,8 @@ public sealed partial class EndpointQueue : IAsyncDisposable
         _positionFile = SentPositionFile.Open(Path.Combine(_wal.Directory, FileNameFor(_options.Name)), out var stored);
         _initialPosition = Clamp(stored ?? _wal.Tail);
         _positionFile.Write(_initialPosition);
+        var head = _wal.Head;
+        _replayEnd = _initialPosition < head ? head : null;
         RemoteWriteMetrics.Register(this);
         _supervisor = Task.Run(() => SuperviseAsync(_stop.Token));
         _reshardLoop = Task.Run(() => ReshardLoopAsync(_stop.Token));
@@ -231,6 +235,13 @@ public sealed partial class EndpointQueue : IAsyncDisposable
                     shards = await ReshardAsync(shards, _desiredShards, cancellationToken).ConfigureAwait(false);
                 }
                 await RouteAsync(record, tracker, shards, cancellationToken).ConfigureAwait(false);
+                if (_replayEnd is { } replayEnd && reader.Position >= replayEnd)
+                {
+                    // What an earlier process left unsent goes in batches of its own: after a crash a receiver may
+                    // refuse it (the series moved on meanwhile, out of order), and a refusal takes its whole request.
+                    _replayEnd = null;
+                    shards = await RestartShardsAsync(shards, shards.Length, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -283,6 +294,12 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private async Task<QueueShard[]> ReshardAsync(QueueShard[] shards, int count, CancellationToken cancellationToken)
     {
         LogResharding(_logger, Name, shards.Length, count);
+        return await RestartShardsAsync(shards, count, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends everything the shards hold, then starts <paramref name="count"/> new ones: nothing routed later shares a batch with it.</summary>
+    private async Task<QueueShard[]> RestartShardsAsync(QueueShard[] shards, int count, CancellationToken cancellationToken)
+    {
         await CloseAndWaitAsync(shards, cancellationToken).ConfigureAwait(false);
         return StartShards(count, shards[0].Session);
     }
