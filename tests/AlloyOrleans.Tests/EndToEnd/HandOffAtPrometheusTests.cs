@@ -120,12 +120,14 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
         var from = SiloProcessCluster.Now();
         await Task.WhenAll(names.Select(name => cluster.StartSiloAsync(name)));
         await cluster.WaitForStableOwnershipAsync(names, SettleTimeout);
+        output.WriteLine($"eight silos started at {from}, settled at {SiloProcessCluster.Now()}");
         // Slots due before the first silo was ready have nobody to scrape them; from one interval after the first
         // scrape on, the first silo ready owns every target and each hand-off to the others must be exact.
         from = cluster.Targets.Select((_, i) => cluster.Server.ScrapesOf(i).DefaultIfEmpty(long.MaxValue).Min()).Min() + (long)Interval.TotalMilliseconds;
 
         foreach (var name in names)
         {
+            output.WriteLine($"{name} restarts at {SiloProcessCluster.Now()}");
             await cluster.TerminateAsync(name);
             await cluster.StartSiloAsync(name);
             await cluster.WaitForStableOwnershipAsync(names, SettleTimeout);
@@ -185,6 +187,10 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
         var refused = _prometheus.RefusedSampleLog();
         var (_, dropLines) = await cluster.RemoteWriteLossesAsync();
         output.WriteLine(audit.ToString());
+        if (!audit.Clean)
+        {
+            output.WriteLine($"silo logs: {cluster.DumpLogs()}");
+        }
         output.WriteLine($"Prometheus: {unaccepted} writes not accepted; silos: {failedOrDropped} samples failed or dropped, {dropLines.Count} drop lines");
         foreach (var line in refused.Take(10).Concat(dropLines.Take(10)))
         {

@@ -56,6 +56,7 @@ public sealed class ReceiverAudit
         var intervalMs = ScrapeSlots.IntervalMs(interval);
         var window = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - fromMs) / 1000 + 2 * intervalMs / 1000 + 5;
         var held = await HeldAsync(prometheus, $"test_scrapes_total[{window}s]");
+        var up = await HeldAsync(prometheus, $"up[{window}s]");
         var audit = new ReceiverAudit();
         for (var i = 0; i < targets.Count; i++)
         {
@@ -103,7 +104,10 @@ public sealed class ReceiverAudit
                     }
                     else
                     {
-                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) is not at the receiver");
+                        var why = up.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).Any(u => u.Ms == slot.Key && u.Value == 0)
+                            ? "the scraper reported it failed (up 0)"
+                            : "is not at the receiver";
+                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) {why}");
                     }
                 }
             }

@@ -212,6 +212,14 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         Assert.True(exit == 0, init.Output);
     }
 
+    /// <summary>Writes the whole output of every silo process (earlier ones of a name too) to a file; returns its path.</summary>
+    public string DumpLogs()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"alloy-orleans-{_clusterName}.log");
+        File.WriteAllText(path, string.Join("\n", _silos.Values.Select(s => $"=== {s.Name} ===\n{s.PastOutput}\n{s.Process?.Output}")));
+        return path;
+    }
+
     /// <summary>The output of every silo, for failure messages.</summary>
     public string Logs()
     {
