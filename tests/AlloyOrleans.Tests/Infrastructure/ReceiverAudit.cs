@@ -11,7 +11,8 @@ namespace AlloyOrleans.Tests.Infrastructure;
 /// <list type="bullet">
 /// <item>lost: a scrape served but its value is not at the receiver (dropped, refused, never sent);</item>
 /// <item>gap: a slot of the target's grid with no sample at the receiver;</item>
-/// <item>twice: a slot the target served more than once (a duplicate scrape, whether or not the receiver took it);</item>
+/// <item>twice: a slot the target served more than once (a duplicate scrape, whether or not the receiver took it), a
+/// scrape's slot being its sample's timestamp where the receiver holds it, else the slot its request arrived in;</item>
 /// <item>off grid: a sample whose timestamp is not one of the target's slots.</item>
 /// </list>
 /// Losses and gaps inside an <see cref="Excuse"/> (a crash's or a freeze's window, for the victim's targets) are
@@ -62,8 +63,11 @@ public sealed class ReceiverAudit
         {
             var key = TargetKey.Compute(targets[i]);
             var first = ScrapeSlots.AtOrAfter(key, intervalMs, fromMs);
-            var samples = held.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).Where(s => s.Ms >= first).ToList();
-            var values = samples.Select(s => s.Value).ToHashSet();
+            var all = held.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []);
+            var samples = all.Where(s => s.Ms >= first).ToList();
+            // Where the receiver holds a scrape's value, its timestamp is the scrape's slot exactly; a scrape whose
+            // request arrived more than an interval late (a loaded machine) still counts for its own slot.
+            var slotOfValue = all.GroupBy(s => s.Value).ToDictionary(g => g.Key, g => g.First().Ms);
             var atSlot = samples.GroupBy(s => s.Ms).ToDictionary(g => g.Key, g => g.Count());
             audit.Held += samples.Count;
             bool Excused(long slot) => excuses.Any(e => e.Covers(i, slot));
@@ -87,8 +91,9 @@ public sealed class ReceiverAudit
                     audit.Gaps.Add($"target {i}: no sample for slot {slot}");
                 }
             }
-            foreach (var slot in server.ScrapesWithScraperOf(i).Where(s => s.TimeMs >= first)
-                         .GroupBy(s => first + (s.TimeMs - first) / intervalMs * intervalMs))
+            foreach (var slot in server.ScrapesWithScraperOf(i)
+                         .GroupBy(s => slotOfValue.TryGetValue(s.Served, out var ms) ? ms : first + (s.TimeMs - first) / intervalMs * intervalMs)
+                         .Where(g => g.Key >= first))
             {
                 var scrapes = slot.ToList();
                 audit.Served += scrapes.Count;
@@ -96,7 +101,7 @@ public sealed class ReceiverAudit
                 {
                     audit.Twice.Add($"target {i}: slot {slot.Key} served {scrapes.Count} times ({string.Join(",", scrapes.Select(s => $"{s.Scraper}@{s.TimeMs}"))})");
                 }
-                foreach (var scrape in scrapes.Where(s => !values.Contains(s.Served)))
+                foreach (var scrape in scrapes.Where(s => !slotOfValue.ContainsKey(s.Served)))
                 {
                     if (Excused(slot.Key))
                     {
