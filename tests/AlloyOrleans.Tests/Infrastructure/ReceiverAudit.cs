@@ -92,7 +92,7 @@ public sealed class ReceiverAudit
                 }
             }
             foreach (var slot in server.ScrapesWithScraperOf(i)
-                         .GroupBy(s => slotOfValue.TryGetValue(s.Served, out var ms) ? ms : first + (s.TimeMs - first) / intervalMs * intervalMs)
+                         .GroupBy(s => slotOfValue.TryGetValue(s.Served, out var ms) ? ms : first + (long)Math.Floor((s.TimeMs - first) / (double)intervalMs) * intervalMs)
                          .Where(g => g.Key >= first))
             {
                 var scrapes = slot.ToList();
