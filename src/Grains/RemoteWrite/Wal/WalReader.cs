@@ -32,12 +32,9 @@ public sealed partial class WalReader : IDisposable
         while (true)
         {
             await _wal.WaitForDataAsync(Position, cancellationToken).ConfigureAwait(false);
-            if (_wal.TryGetRecent(Position, out var recent))
-            {
-                Position = recent.Next;
-                return recent;
-            }
-            var record = ReadFromDisk(logger);
+            var record = _wal.TryCopyRecent(Position, ref _payload, out var length, out var next)
+                ? Decode(logger, length, next)
+                : ReadFromDisk(logger);
             if (record is not null)
             {
                 Position = record.Next;
@@ -79,6 +76,12 @@ public sealed partial class WalReader : IDisposable
                 SkipToNextSegment(logger, "a record is corrupt");
                 return null;
         }
+        return Decode(logger, payloadLength, new WalPosition(Position.Segment, Position.Offset + WalRecordFrame.HeaderSize + payloadLength));
+    }
+
+    /// <summary>The record whose payload is in the buffer (from memory or from the segment), or null when it does not decode.</summary>
+    private WalRecord? Decode(ILogger logger, int payloadLength, WalPosition next)
+    {
         try
         {
             var samples = WalRecordCodec.DecodeSamples(_payload.AsSpan(0, payloadLength), _wal.Series.Resolve, out var unknown);
@@ -86,7 +89,6 @@ public sealed partial class WalReader : IDisposable
             {
                 LogUnknownSeries(logger, Position.ToString(), unknown);
             }
-            var next = new WalPosition(Position.Segment, Position.Offset + WalRecordFrame.HeaderSize + payloadLength);
             return new WalRecord(Position, next, samples);
         }
         catch (InvalidDataException)
