@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -11,6 +12,7 @@ public sealed partial class WalReader : IDisposable
 {
     private readonly WriteAheadLog _wal;
     private byte[] _payload = new byte[64 * 1024];
+    private Sample[] _samples = new Sample[1024];
     private SafeFileHandle? _file;
     private int _fileSegment = -1;
 
@@ -24,7 +26,8 @@ public sealed partial class WalReader : IDisposable
     public WalPosition Position { get; private set; }
 
     /// <summary>
-    /// The next record, waiting for one to be appended if the reader is at the head. A segment that vanished (removed
+    /// The next record, waiting for one to be appended if the reader is at the head. Its samples live in the reader's
+    /// buffer, valid until the next read (the endpoint queue hands each one on before it reads again). A segment that vanished (removed
     /// for age) or holds a corrupt record is skipped to the next segment, and the skip is reported to <paramref name="logger"/>.
     /// </summary>
     public async ValueTask<WalRecord> ReadAsync(ILogger logger, CancellationToken cancellationToken)
@@ -84,12 +87,12 @@ public sealed partial class WalReader : IDisposable
     {
         try
         {
-            var samples = WalRecordCodec.DecodeSamples(_payload.AsSpan(0, payloadLength), _wal.Series.Resolve, out var unknown);
+            var count = WalRecordCodec.DecodeSamples(_payload.AsSpan(0, payloadLength), _wal.Series.Resolve, ref _samples, out var unknown);
             if (unknown > 0)
             {
                 LogUnknownSeries(logger, Position.ToString(), unknown);
             }
-            return new WalRecord(Position, next, samples);
+            return new WalRecord(Position, next, new ArraySegment<Sample>(_samples, 0, count));
         }
         catch (InvalidDataException)
         {
