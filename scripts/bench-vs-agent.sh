@@ -17,7 +17,9 @@
 # ratios ours / vmagent and ours / agent.
 #
 #   scripts/bench-vs-agent.sh [--targets N (200)] [--interval 1s] [--seconds 30] [--warmup 15] [--runs 3]
-#                             [--sink 204|prometheus] [--together]
+#                             [--sink 204|prometheus] [--together] [--only vmagent,agent,silo]
+#
+# --only measures a subset (for iterating on one build; the final comparison measures all three).
 #
 # The environment passes through (DOTNET_* settings reach the silo); KEEP_WORK=1 keeps the temp directory
 # (configurations, logs). Everything shares the machine: when a contestant falls behind (fewer than 95 % of the
@@ -37,6 +39,7 @@ WARMUP=15
 RUNS=3
 SINK=204
 TOGETHER=
+ONLY=vmagent,agent,silo
 while [ $# -gt 0 ]; do
   case "$1" in
     --targets) TARGETS=$2; shift 2 ;;
@@ -52,7 +55,9 @@ while [ $# -gt 0 ]; do
     --sink) SINK=$2; shift 2 ;;
     --sink=*) SINK=${1#*=}; shift ;;
     --together) TOGETHER=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --only=*) ONLY=${1#*=}; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -62,6 +67,7 @@ done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive integer" >&2; exit 2; }
 [[ "$INTERVAL" =~ ^[0-9]+(ms|s|m)$ ]] || { echo "--interval must look like 500ms, 1s or 1m" >&2; exit 2; }
 [[ "$SINK" == 204 || "$SINK" == prometheus ]] || { echo "--sink must be 204 or prometheus" >&2; exit 2; }
+[[ "$ONLY" =~ ^(vmagent|agent|silo)(,(vmagent|agent|silo))*$ ]] || { echo "--only takes a comma-separated list of vmagent, agent, silo" >&2; exit 2; }
 
 PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
 VMAGENT=${VMAGENT:-/usr/bin/vmagent}
@@ -96,10 +102,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-CONTESTANTS=(vmagent agent silo)
+IFS=, read -r -a CONTESTANTS <<<"$ONLY"
 declare -A LABEL=([vmagent]=vmagent [agent]=agent [silo]=alloy-orleans)
 declare -A TARGET_PORT HTTP_PORT
-for c in "${CONTESTANTS[@]}"; do TARGET_PORT[$c]=$(free_port); HTTP_PORT[$c]=$(free_port); done
+for c in vmagent agent silo; do TARGET_PORT[$c]=$(free_port); HTTP_PORT[$c]=$(free_port); done
 SINK_PORT=$(free_port); SILO_PORT=$(free_port)
 SINK_URL=http://127.0.0.1:$SINK_PORT
 
@@ -130,7 +136,7 @@ gzip -1 -k "$WORK/www/metrics"
   echo "  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy; fastcgi_temp_path $WORK/nginx/fcgi;"
   echo "  uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi; keepalive_requests 1000000;"
   echo "  log_format scrape '\$msec \$status';"
-  for c in "${CONTESTANTS[@]}"; do
+  for c in vmagent agent silo; do
     echo "  server { listen 127.0.0.1:${TARGET_PORT[$c]}; access_log $WORK/nginx/$c.log scrape;"
     echo "    location /t/ { root $WORK/www; gzip_static on; default_type 'text/plain; version=0.0.4'; try_files /metrics =404; } }"
   done
@@ -295,7 +301,8 @@ measure() { # run, contestants...: starts them, warms up, measures one window, s
 
 declare -A PID_OF
 for ((run = 0; run < RUNS; run++)); do
-  ORDER=("${CONTESTANTS[@]:run%3}" "${CONTESTANTS[@]:0:run%3}")
+  shift_by=$((run % ${#CONTESTANTS[@]}))
+  ORDER=("${CONTESTANTS[@]:shift_by}" "${CONTESTANTS[@]:0:shift_by}")
   if [ -n "$TOGETHER" ]; then
     measure "$run" "${ORDER[@]}"
   else
@@ -342,14 +349,15 @@ cols = [("per1m", "CPU-s/1M samples", ".2f"), ("cpu", "CPU s", ".1f"), ("peak", 
         ("disk", "disk B/sample", ".2f"), ("scrapes", "scrapes", ".0f")]
 if sink == "prometheus":
     cols.append(("delivered", "delivered", ".3f"))
-print(f"medians of {len(rows['silo'])} runs; expected scrapes per run ~{expected}; {series} + 5 samples per scrape; sink: {sink}")
+print(f"medians of {max(len(v) for v in rows.values())} runs; expected scrapes per run ~{expected}; {series} + 5 samples per scrape; sink: {sink}")
 print(f"{'':<18}" + "".join(f"{h:>18}" for _, h, _ in cols))
-for c in ("vmagent", "agent", "silo"):
+present = [c for c in ("vmagent", "agent", "silo") if c in rows]
+for c in present:
     print(f"{names[c]:<18}" + "".join(f"{med(c, k):>18{f}}" for k, _, f in cols))
 print("per run (CPU-s/1M, peak RSS MB, disk B/sample): " + "; ".join(
-    f"{names[c]} " + ", ".join(f"{r['per1m']:.2f}/{r['peak']:.0f}/{r['disk']:.1f}" for r in rows[c]) for c in ("vmagent", "agent", "silo")))
+    f"{names[c]} " + ", ".join(f"{r['per1m']:.2f}/{r['peak']:.0f}/{r['disk']:.1f}" for r in rows[c]) for c in present))
 ratio = lambda a, b: a / b if b else float("inf")
-for other in ("vmagent", "agent"):
+for other in (o for o in ("vmagent", "agent") if o in rows and "silo" in rows):
     print(f"ratios ours/{other}: CPU per sample {ratio(med('silo', 'per1m'), med(other, 'per1m')):.2f}, "
           f"peak RSS {ratio(med('silo', 'peak'), med(other, 'peak')):.2f}, disk per sample {ratio(med('silo', 'disk'), med(other, 'disk')):.2f}")
 EOF

@@ -11,6 +11,7 @@ public interface ISampleSink
     /// <summary>
     /// Appends one scrape's samples. Completes once the sink has taken responsibility for them
     /// (written to its WAL or handed on); it may wait when the sink is full, which is back-pressure, not loss.
+    /// The list is the caller's and is reused once this completes: a sink copies what it keeps.
     /// </summary>
     ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken);
 

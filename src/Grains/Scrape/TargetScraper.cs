@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Hashing;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Grains.Http;
 using AlloyOrleans.Grains.Scrape.Exposition;
@@ -28,7 +30,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
         try
         {
             var started = time.GetTimestamp();
-            var samples = new List<Sample>();
+            var samples = SampleListPool.Rent();
             string? error = null;
             int scraped = 0, kept = 0, added = 0;
             if (state.Job is { } previousJob && (previousJob.HonorLabels != job.HonorLabels || previousJob.JobName != job.JobName
@@ -65,7 +67,14 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
 
             var duration = time.GetElapsedTime(started).TotalSeconds;
             AppendSynthetic(target, slotMs, samples, error is null, duration, scraped, kept, added);
-            await ForwardAsync(job, samples, cancellationToken);
+            try
+            {
+                await ForwardAsync(job, samples, cancellationToken);
+            }
+            finally
+            {
+                SampleListPool.Return(samples);
+            }
             return new ScrapeReport(error is null, duration, scraped, error);
         }
         finally
@@ -181,12 +190,14 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
                 continue;
             }
             scraped++;
-            var raw = reader.SeriesBytes;
-            var hash = XxHash64.HashToUInt64(raw);
-            if (!state.Series.TryGetValue(hash, out var series) || !series.Raw.AsSpan().SequenceEqual(raw))
+            var hash = XxHash128.HashToUInt128(reader.SeriesBytes);
+            ref var series = ref CollectionsMarshal.GetValueRefOrNullRef(state.Series, hash);
+            if (Unsafe.IsNullRef(ref series))
             {
-                series = new CachedSeries(raw.ToArray(), ResolveLabels(job, target, ref reader));
-                state.Series[hash] = series;
+                // Resolved before the entry exists: a series whose labels break a limit fails the scrape, not the cache.
+                var labels = ResolveLabels(job, target, ref reader);
+                series = ref CollectionsMarshal.GetValueRefOrAddDefault(state.Series, hash, out _);
+                series = new CachedSeries(labels);
                 added++;
             }
             if (series.LastSeen == scrapeNumber || series.Labels is null)
@@ -243,7 +254,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     private static void AppendStaleMarkers(TargetScrapeState state, long slotMs, List<Sample> samples, bool keepCurrent)
     {
         var previous = state.ScrapeNumber - 1;
-        List<ulong>? gone = null;
+        List<UInt128>? gone = null;
         foreach (var (hash, series) in state.Series)
         {
             var current = series.LastSeen == state.ScrapeNumber;

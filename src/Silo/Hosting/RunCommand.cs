@@ -8,6 +8,7 @@ using AlloyOrleans.Silo.Syntax;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
+using Orleans.Configuration;
 
 namespace AlloyOrleans.Silo.Hosting;
 
@@ -86,6 +87,9 @@ public static class RunCommand
         builder.UseOrleans(silo =>
         {
             SiloClustering.Configure(silo, options);
+            // The directory cache is sized up front (Orleans' default: a million grains, ~9 MB of a 1,000-target silo's
+            // heap); this job calls a handful of grains per silo (coordinators, one worker, discovery, weights).
+            silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
             silo.AddClusteredScraping(ownership =>
             {
                 ownership.MinimumClusterSize = options.WaitForSize;

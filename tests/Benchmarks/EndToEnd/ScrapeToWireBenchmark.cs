@@ -88,8 +88,9 @@ public class ScrapeToWireBenchmark
     {
         _state.ScrapeNumber++;
         _slotMs += 15_000;
-        // A new list per scrape, as the scraper hands it to the sink (the WAL keeps recent ones for its readers).
-        _samples = new List<Sample>(Series);
+        // A list from the scraper's pool, as the scraper hands it to its sinks (which keep no reference to it).
+        SampleListPool.Return(_samples);
+        _samples = SampleListPool.Rent();
         TargetScraper.ReadSamples(_job, _target, _state, _body, "text/plain; version=0.0.4", ParseDeadline.After(TimeProvider.System, TimeProvider.System.GetTimestamp(), TimeSpan.FromMinutes(1)), _slotMs, _samples);
         return _samples;
     }

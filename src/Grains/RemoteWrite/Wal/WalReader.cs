@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -11,6 +12,7 @@ public sealed partial class WalReader : IDisposable
 {
     private readonly WriteAheadLog _wal;
     private byte[] _payload = new byte[64 * 1024];
+    private Sample[] _samples = new Sample[1024];
     private SafeFileHandle? _file;
     private int _fileSegment = -1;
 
@@ -24,7 +26,8 @@ public sealed partial class WalReader : IDisposable
     public WalPosition Position { get; private set; }
 
     /// <summary>
-    /// The next record, waiting for one to be appended if the reader is at the head. A segment that vanished (removed
+    /// The next record, waiting for one to be appended if the reader is at the head. Its samples live in the reader's
+    /// buffer, valid until the next read (the endpoint queue hands each one on before it reads again). A segment that vanished (removed
     /// for age) or holds a corrupt record is skipped to the next segment, and the skip is reported to <paramref name="logger"/>.
     /// </summary>
     public async ValueTask<WalRecord> ReadAsync(ILogger logger, CancellationToken cancellationToken)
@@ -32,12 +35,9 @@ public sealed partial class WalReader : IDisposable
         while (true)
         {
             await _wal.WaitForDataAsync(Position, cancellationToken).ConfigureAwait(false);
-            if (_wal.TryGetRecent(Position, out var recent))
-            {
-                Position = recent.Next;
-                return recent;
-            }
-            var record = ReadFromDisk(logger);
+            var record = _wal.TryCopyRecent(Position, ref _payload, out var length, out var next)
+                ? Decode(logger, length, next)
+                : ReadFromDisk(logger);
             if (record is not null)
             {
                 Position = record.Next;
@@ -79,15 +79,20 @@ public sealed partial class WalReader : IDisposable
                 SkipToNextSegment(logger, "a record is corrupt");
                 return null;
         }
+        return Decode(logger, payloadLength, new WalPosition(Position.Segment, Position.Offset + WalRecordFrame.HeaderSize + payloadLength));
+    }
+
+    /// <summary>The record whose payload is in the buffer (from memory or from the segment), or null when it does not decode.</summary>
+    private WalRecord? Decode(ILogger logger, int payloadLength, WalPosition next)
+    {
         try
         {
-            var samples = WalRecordCodec.DecodeSamples(_payload.AsSpan(0, payloadLength), _wal.Series.Resolve, out var unknown);
+            var count = WalRecordCodec.DecodeSamples(_payload.AsSpan(0, payloadLength), _wal.Series.Resolve, ref _samples, out var unknown);
             if (unknown > 0)
             {
                 LogUnknownSeries(logger, Position.ToString(), unknown);
             }
-            var next = new WalPosition(Position.Segment, Position.Offset + WalRecordFrame.HeaderSize + payloadLength);
-            return new WalRecord(Position, next, samples);
+            return new WalRecord(Position, next, new ArraySegment<Sample>(_samples, 0, count));
         }
         catch (InvalidDataException)
         {

@@ -70,11 +70,11 @@ public static class WalRecordCodec
     }
 
     /// <summary>
-    /// Decodes a sample record whose checksum matched, naming each sample's series through <paramref name="series"/>.
-    /// Samples of ids it does not know are left out and counted in <paramref name="unknown"/>. Throws
-    /// <see cref="InvalidDataException"/> if malformed.
+    /// Decodes a sample record whose checksum matched into <paramref name="samples"/> (grown when too small), naming
+    /// each sample's series through <paramref name="series"/>; returns how many it holds. Samples of ids it does not
+    /// know are left out and counted in <paramref name="unknown"/>. Throws <see cref="InvalidDataException"/> if malformed.
     /// </summary>
-    internal static Sample[] DecodeSamples(ReadOnlySpan<byte> payload, Func<uint, LabelSet?> series, out int unknown)
+    internal static int DecodeSamples(ReadOnlySpan<byte> payload, Func<uint, LabelSet?> series, ref Sample[] samples, out int unknown)
     {
         var position = 0;
         var count = checked((int)ReadVarint(payload, ref position));
@@ -82,7 +82,10 @@ public static class WalRecordCodec
         {
             throw new InvalidDataException("WAL record claims more samples than it has bytes.");
         }
-        var samples = new Sample[count];
+        if (samples.Length < count)
+        {
+            samples = new Sample[Math.Max(count, samples.Length * 2)];
+        }
         var kept = 0;
         long id = 0, timestamp = 0;
         for (var i = 0; i < count; i++)
@@ -113,7 +116,7 @@ public static class WalRecordCodec
             }
         }
         unknown = count - kept;
-        return kept == count ? samples : samples[..kept];
+        return kept;
     }
 
     /// <summary>Encodes series definitions as a series record.</summary>
