@@ -145,9 +145,10 @@ if mode == "converge":
     print(f"timeout ({len(bad)} silos disagree, e.g. {list(bad.items())[:2]})"); sys.exit(1)
 print(f"{deviations} of {polls} polls saw a silo whose peer list differed")
 PY
-# converge LIMIT MEMBERS...: seconds until every member lists exactly the members as participants. A member whose
-# process exited meanwhile is started again under its name, as a supervisor (Kubernetes, systemd) would; each such
-# exit is counted in RESTARTS and its log's last lines are kept in $WORK/exits.txt for the report.
+# converge LIMIT MEMBERS...: sets CONVERGED to the seconds until every member lists exactly the members as participants.
+# A member whose process exited meanwhile is started again under its name, as a supervisor (Kubernetes, systemd) would;
+# each such exit is counted in RESTARTS and its log's last lines are kept in $WORK/exits.txt for the report. Not to be
+# called in $(...): a silo started in a subshell would escape the cleanup.
 RESTARTS=0
 converge() {
   local limit=$1; shift
@@ -162,9 +163,9 @@ converge() {
         launch_silo "$i"
       fi
     done
-    if [ "$(echo "$(date +%s.%N) - $t0 > $limit" | bc -l)" -eq 1 ]; then echo "timeout after ${limit} s: $result"; return; fi
+    if [ "$(echo "$(date +%s.%N) - $t0 > $limit" | bc -l)" -eq 1 ]; then CONVERGED="timeout after ${limit} s: $result"; return; fi
   done
-  echo "$(echo "$(date +%s.%N) - $t0" | bc -l | cut -c1-6)"
+  CONVERGED=$(echo "$(date +%s.%N) - $t0" | bc -l | cut -c1-6)
 }
 ALL=($(seq 1 "$SILOS"))
 report() { printf '%-10s %s\n' "$1" "$2"; }
@@ -176,7 +177,9 @@ echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES; $(nproc) 
 # The storm is how the cluster starts even when not measured.
 t_phase=$(now)
 for i in "${ALL[@]}"; do launch_silo "$i"; done
-storm=$(FIRST_ALL_UP=$WORK/all-up converge 240 "${ALL[@]}")
+export FIRST_ALL_UP=$WORK/all-up
+converge 240 "${ALL[@]}"; storm=$CONVERGED
+unset FIRST_ALL_UP
 after_up=$( [ -f "$WORK/all-up.agreed" ] && echo "$(cat "$WORK/all-up.agreed") - $(cat "$WORK/all-up")" | bc -l | cut -c1-6 || echo "?")
 mark storm "$t_phase"; t_phase=$(now)
 phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s from launch, ${after_up} s after the last silo's HTTP server first answered; silos that exited and were started again: $RESTARTS"
@@ -216,12 +219,13 @@ if phase_on kill; then
   t=$(date +%s.%N)
   for i in "${victims[@]}"; do kill -9 "${SILO_PID[$i]}"; done
   for i in "${victims[@]}"; do wait "${SILO_PID[$i]}" 2>/dev/null || true; done
-  took=$(converge 60 "${survivors[@]}")
+  converge 60 "${survivors[@]}"; took=$CONVERGED
   sleep "${INTERVAL%s}"
   mark kill "$t" crash; t_phase=$(now)
   report kill "kill -9 of $(names "${victims[@]}") at once: every survivor lists only the $((${#survivors[@]})) survivors after ${took} s"
   for i in "${victims[@]}"; do launch_silo "$i"; done
-  report kill "  the 3 restarted under their names: all $SILOS agree again after $(converge 120 "${ALL[@]}") s (from launch)"
+  converge 120 "${ALL[@]}"
+  report kill "  the 3 restarted under their names: all $SILOS agree again after $CONVERGED s (from launch)"
   mark rejoin "$t_phase"; t_phase=$(now)
 fi
 
@@ -233,7 +237,7 @@ if phase_on rolling; then
     kill -9 "${SILO_PID[$i]}" 2>/dev/null || true
     wait "${SILO_PID[$i]}" 2>/dev/null || true
     launch_silo "$i"
-    steps+=("$(converge 120 "${ALL[@]}")")
+    converge 120 "${ALL[@]}"; steps+=("$CONVERGED")
     report rolling "  silo-$i replaced: all $SILOS agree after ${steps[-1]} s (stop + start + agreement)"
   done
   mark rolling "$t_phase"; t_phase=$(now)
