@@ -7,8 +7,9 @@ ACCESS_LOG: lines "<epoch seconds with ms> <uri>", one per scrape (nginx: log_fo
 the target. PHASES_FILE: lines "<name> <start epoch> <end epoch> [crash]": a phase marked crash excuses gaps (not
 duplicates) in the slots inside it, as a crash's failure-detection window does.
 
-Each target's slot grid is inferred from its own scrapes (the circular median of start time mod interval, so a few
-late scrapes do not move it); a scrape belongs to the slot whose time lies nearest. A slot counts for a phase when
+Each target's slot grid is inferred from its own scrapes (the circular mean of start time mod interval, which the
+scrapes on time dominate); a scrape belongs to the latest slot that began before it (with a tolerance of a tenth of
+an interval for jitter), as its sample's timestamp does: a scrape that runs late still counts for its own slot. A slot counts for a phase when
 its time lies in the phase and after the target's first scrape (before that, nobody was running yet). Printed per
 phase: slots, slots scraped twice or more, slots not scraped, and the worst targets as examples.
 """
@@ -46,7 +47,7 @@ for target, times in scrapes.items():
     phase = phase_of(times)
     per_slot = defaultdict(int)
     for t in times:
-        per_slot[round((t - phase) / interval)] += 1
+        per_slot[math.floor((t - phase) / interval + 0.1)] += 1
     counts[target] = (phase, per_slot, times[0])
 
 crash_windows = [(s, e) for _, s, e, crash in phases if crash]
