@@ -9,6 +9,9 @@
 #   rolling  each silo in turn gets SIGTERM, exits, and starts again under its name: seconds per step until all agree
 #   pgrestart PostgreSQL restarted (fast shutdown): whether any silo's peer list changes or any silo exits meanwhile,
 #            and seconds until the heartbeats reach the table again
+# Every phase also reports, from the targets' access log, the slots scraped twice and the slots missed
+# (scripts/lib/slot-audit.py); gaps are excused only inside a kill's window (the kill until the survivors agree,
+# plus one interval), duplicates nowhere.
 #
 #   scripts/measure-membership.sh [--silos 16] [--targets 2000] [--interval 15s] [--steady 60]
 #                                 [--phases storm,steady,kill,rolling,pgrestart] [--max-seconds 570]
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$SILOS" =~ ^[0-9]+$ ]] && [ "$SILOS" -ge 4 ] || { echo "--silos must be at least 4" >&2; exit 2; }
 [[ "$TARGETS$STEADY$MAX_SECONDS" =~ ^[0-9]+$ ]] || { echo "--targets, --steady and --max-seconds must be integers" >&2; exit 2; }
+[[ "$INTERVAL" =~ ^[0-9]+s$ ]] || { echo "--interval must be whole seconds, e.g. 15s" >&2; exit 2; }
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 2; }
 SILO_DLL=$(silo_dll)
@@ -75,13 +79,13 @@ TARGET_PORT=$(free_port); SINK_PORT=$(free_port)
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log; daemon off;
 events { worker_connections 16384; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$TARGET_PORT; root $WORK/www; location /t/ { default_type text/plain; } }
+http { access_log off; keepalive_requests 1000000; log_format scrape '\$msec \$uri';
+  server { listen 127.0.0.1:$TARGET_PORT; root $WORK/www; location /t/ { default_type text/plain; access_log $WORK/scrapes.log scrape; } }
   server { listen 127.0.0.1:$SINK_PORT; client_max_body_size 256m; location / { return 204; } }
 }
 NGINX
 start nginx nginx -p "$WORK" -c "$WORK/nginx.conf"
-wait_ready nginx "http://127.0.0.1:$TARGET_PORT/t/0" "$LAST_PID"
+wait_ready nginx "http://127.0.0.1:$TARGET_PORT/small.prom" "$LAST_PID" # outside /t/: not a scrape
 {
   echo "prometheus.scrape \"small\" {"
   echo "  targets = ["
@@ -89,6 +93,7 @@ wait_ready nginx "http://127.0.0.1:$TARGET_PORT/t/0" "$LAST_PID"
   echo "  ]"
   echo "  forward_to      = [prometheus.remote_write.sink.receiver]"
   echo "  scrape_interval = \"$INTERVAL\""
+  echo "  scrape_timeout  = \"$(( ${INTERVAL%s} < 10 ? ${INTERVAL%s} : 10 ))s\"" # Prometheus' 10 s default, capped at the interval
   echo "  clustering { enabled = true }"
   echo "}"
   echo "prometheus.remote_write \"sink\" {"
@@ -140,9 +145,10 @@ if mode == "converge":
     print(f"timeout ({len(bad)} silos disagree, e.g. {list(bad.items())[:2]})"); sys.exit(1)
 print(f"{deviations} of {polls} polls saw a silo whose peer list differed")
 PY
-# converge LIMIT MEMBERS...: seconds until every member lists exactly the members as participants. A member whose
-# process exited meanwhile is started again under its name, as a supervisor (Kubernetes, systemd) would; each such
-# exit is counted in RESTARTS and its log's last lines are kept in $WORK/exits.txt for the report.
+# converge LIMIT MEMBERS...: sets CONVERGED to the seconds until every member lists exactly the members as participants.
+# A member whose process exited meanwhile is started again under its name, as a supervisor (Kubernetes, systemd) would;
+# each such exit is counted in RESTARTS and its log's last lines are kept in $WORK/exits.txt for the report. Not to be
+# called in $(...): a silo started in a subshell would escape the cleanup.
 RESTARTS=0
 converge() {
   local limit=$1; shift
@@ -157,18 +163,25 @@ converge() {
         launch_silo "$i"
       fi
     done
-    if [ "$(echo "$(date +%s.%N) - $t0 > $limit" | bc -l)" -eq 1 ]; then echo "timeout after ${limit} s: $result"; return; fi
+    if [ "$(echo "$(date +%s.%N) - $t0 > $limit" | bc -l)" -eq 1 ]; then CONVERGED="timeout after ${limit} s: $result"; return; fi
   done
-  echo "$(echo "$(date +%s.%N) - $t0" | bc -l | cut -c1-6)"
+  CONVERGED=$(echo "$(date +%s.%N) - $t0" | bc -l | cut -c1-6)
 }
 ALL=($(seq 1 "$SILOS"))
 report() { printf '%-10s %s\n' "$1" "$2"; }
+now() { date +%s.%N; }
+# mark NAME START [crash]: one audited phase from START until now (the phases file slot-audit.py reads)
+mark() { echo "$1 $2 $(now) ${3:-}" >>"$WORK/phases.txt"; }
 
 echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The storm is how the cluster starts even when not measured.
+t_phase=$(now)
 for i in "${ALL[@]}"; do launch_silo "$i"; done
-storm=$(FIRST_ALL_UP=$WORK/all-up converge 240 "${ALL[@]}")
+export FIRST_ALL_UP=$WORK/all-up
+converge 240 "${ALL[@]}"; storm=$CONVERGED
+unset FIRST_ALL_UP
 after_up=$( [ -f "$WORK/all-up.agreed" ] && echo "$(cat "$WORK/all-up.agreed") - $(cat "$WORK/all-up")" | bc -l | cut -c1-6 || echo "?")
+mark storm "$t_phase"; t_phase=$(now)
 phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s from launch, ${after_up} s after the last silo's HTTP server first answered; silos that exited and were started again: $RESTARTS"
 
 if phase_on steady; then
@@ -179,6 +192,7 @@ if phase_on steady; then
   declare -A CPU0; for i in "${ALL[@]}"; do CPU0[$i]=$(ticks "${SILO_PID[$i]}"); done
   sleep "$STEADY"
   read -r reads1 writes1 < <(stats)
+  mark steady "$t_phase"; t_phase=$(now)
   cores=0; rss_list=()
   for i in "${ALL[@]}"; do
     rss_list+=($(( $(status_kb VmRSS "${SILO_PID[$i]}") / 1024 )))
@@ -205,10 +219,14 @@ if phase_on kill; then
   t=$(date +%s.%N)
   for i in "${victims[@]}"; do kill -9 "${SILO_PID[$i]}"; done
   for i in "${victims[@]}"; do wait "${SILO_PID[$i]}" 2>/dev/null || true; done
-  took=$(converge 60 "${survivors[@]}")
+  converge 60 "${survivors[@]}"; took=$CONVERGED
+  sleep "${INTERVAL%s}"
+  mark kill "$t" crash; t_phase=$(now)
   report kill "kill -9 of $(names "${victims[@]}") at once: every survivor lists only the $((${#survivors[@]})) survivors after ${took} s"
   for i in "${victims[@]}"; do launch_silo "$i"; done
-  report kill "  the 3 restarted under their names: all $SILOS agree again after $(converge 120 "${ALL[@]}") s (from launch)"
+  converge 120 "${ALL[@]}"
+  report kill "  the 3 restarted under their names: all $SILOS agree again after $CONVERGED s (from launch)"
+  mark rejoin "$t_phase"; t_phase=$(now)
 fi
 
 if phase_on rolling; then
@@ -219,9 +237,10 @@ if phase_on rolling; then
     kill -9 "${SILO_PID[$i]}" 2>/dev/null || true
     wait "${SILO_PID[$i]}" 2>/dev/null || true
     launch_silo "$i"
-    steps+=("$(converge 120 "${ALL[@]}")")
+    converge 120 "${ALL[@]}"; steps+=("$CONVERGED")
     report rolling "  silo-$i replaced: all $SILOS agree after ${steps[-1]} s (stop + start + agreement)"
   done
+  mark rolling "$t_phase"; t_phase=$(now)
   report rolling "all $SILOS replaced one at a time in $(echo "$(date +%s.%N) - $t_roll" | bc -l | cut -c1-6) s; seconds per step (stop + start + agreement): ${steps[*]}"
 fi
 
@@ -239,10 +258,15 @@ if phase_on pgrestart; then
     sleep 0.1
   done
   wait "$watcher" || true
+  mark pgrestart "$t_phase"; t_phase=$(now)
   dead=0; for i in "${ALL[@]}"; do kill -0 "${SILO_PID[$i]}" 2>/dev/null || dead=$((dead + 1)); done
   report pgrestart "PostgreSQL restart took ${down} s; heartbeats written again ${resumed}; over 40 s $(cat "$WORK/pg-watch.txt"); silos exited: $dead"
 fi
 
+# Slots still due when the run ends are not audited: the last phase ends one interval before the log does.
+sleep "${INTERVAL%s}"
+echo "slot audit (per target and slot, from the targets' access log):"
+python3 "$ROOT/scripts/lib/slot-audit.py" "$WORK/scrapes.log" "$WORK/phases.txt" "${INTERVAL%s}" | sed 's/^/  /'
 report exits "silos that exited on their own during the run (each started again): $RESTARTS"
 [ -f "$WORK/exits.txt" ] && cat "$WORK/exits.txt"
 exit 0

@@ -12,8 +12,8 @@ namespace AlloyOrleans.Grains.Membership;
 /// Keeps this silo's <see cref="ClusterView"/> current from Orleans membership: the ring over the names of the
 /// <c>Active</c> silos, rebuilt only when that set (or readiness) changes — Orleans can deliver one version twice.
 /// It also keeps the <see cref="Fence"/> fed: every snapshot that shows this silo active confirms its membership, and
-/// so does, between snapshots, a periodic refresh of the membership table or, while the table cannot be read, an
-/// answer from a peer (peers refuse calls from a silo they declared dead).
+/// so does, between snapshots, a peer's answer (peers refuse calls from a silo they declared dead) or, after a stall or
+/// when no peer answers, a refresh of the membership table.
 /// </summary>
 public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -124,8 +124,13 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     }
 
     /// <summary>
-    /// Confirms this silo's membership four times per failure-detection window while membership is quiet: a table
-    /// refresh, or when the table cannot be read (a database outage must not stop scraping), any peer's answer.
+    /// Confirms this silo's membership four times per failure-detection window while membership is quiet. Normally by
+    /// one peer's answer (a peer refuses calls from a silo it declared dead, and a silo cut off from its peers hears
+    /// none): a grain call to a peer picked at random, so the membership table is read no more often than Orleans
+    /// itself reads it and no peer gets every silo's checks. The table decides when the peers cannot: after a stall
+    /// (peers may have declared this silo dead moments ago, and the table holds the verdict first), when no peer
+    /// answers, and on a silo without peers. When the table cannot be read either, any peer's answer still counts:
+    /// a database outage must not stop scraping.
     /// </summary>
     private async Task ConfirmMembershipAsync(CancellationToken cancellationToken)
     {
@@ -141,6 +146,10 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
                 return;
             }
             var requestedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (!Fence.AwaitsStallEvidence && await ConfirmByPeersAsync(requestedAt, attempts: 1, cancellationToken))
+            {
+                continue;
+            }
             try
             {
                 await _membership.Refresh().AsTask().WaitAsync(TimeSpan.FromMilliseconds(Fence.WindowMs), _time, cancellationToken);
@@ -151,21 +160,30 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
             {
                 LogRefreshFailed(ex.Message);
             }
-            foreach (var peer in Current.ActiveByName.Keys.Where(n => n != _localSilo.Name).Take(2))
+            await ConfirmByPeersAsync(requestedAt, attempts: 2, cancellationToken);
+        }
+    }
+
+    /// <summary>Asks up to <paramref name="attempts"/> peers, picked at random, until one answers; true when one did.</summary>
+    private async Task<bool> ConfirmByPeersAsync(long requestedAt, int attempts, CancellationToken cancellationToken)
+    {
+        var peers = Current.ActiveByName.Keys.Where(n => n != _localSilo.Name).ToArray();
+        Random.Shared.Shuffle(peers);
+        foreach (var peer in peers.Take(attempts))
+        {
+            try
             {
-                try
-                {
-                    await _grains.GetGrain<Abstractions.IScrapeCoordinatorGrain>(peer).Ping()
-                        .WaitAsync(TimeSpan.FromMilliseconds(Fence.WindowMs), _time, cancellationToken);
-                    Fence.Confirm(requestedAt);
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    LogPeerUnreachable(peer, ex.Message);
-                }
+                await _grains.GetGrain<Abstractions.IScrapeCoordinatorGrain>(peer).Ping()
+                    .WaitAsync(TimeSpan.FromMilliseconds(Fence.WindowMs), _time, cancellationToken);
+                Fence.Confirm(requestedAt);
+                return true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogPeerUnreachable(peer, ex.Message);
             }
         }
+        return false;
     }
 
     private void ConfirmFrom(ClusterMembershipSnapshot snapshot, long requestedAtMs, bool fresh = true)

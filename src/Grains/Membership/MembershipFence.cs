@@ -52,6 +52,21 @@ public sealed class MembershipFence(long windowMs)
         }
     }
 
+    /// <summary>
+    /// Fenced by a stall until evidence requested after it arrives: the caller should then ask the authority (the
+    /// membership table) rather than a peer, whose view of this silo may lag a death declared during the stall.
+    /// </summary>
+    public bool AwaitsStallEvidence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stallEndedMs is not null;
+            }
+        }
+    }
+
     public bool IsFenced(long nowMs) => Reason(nowMs) is not null;
 
     /// <summary>Why it is fenced, for logs and metrics; null when it is not.</summary>

@@ -47,6 +47,19 @@ public sealed class MembershipFenceTests
     }
 
     [Fact]
+    public void Only_a_stall_sends_the_confirmation_to_the_membership_table_instead_of_a_peer()
+    {
+        var fence = new MembershipFence(Window);
+        fence.Confirm(0);
+        fence.Tick(100);
+        Assert.False(fence.AwaitsStallEvidence); // quiet membership: a peer's answer is enough
+        fence.Tick(8_100);
+        Assert.True(fence.AwaitsStallEvidence);  // a peer's view may lag a death declared during the stall
+        fence.Confirm(8_120);
+        Assert.False(fence.AwaitsStallEvidence);
+    }
+
+    [Fact]
     public void A_membership_update_of_unknown_age_delivered_after_a_stall_does_not_lift_it()
     {
         var fence = new MembershipFence(Window);
