@@ -90,7 +90,7 @@ public sealed class HandOffAtPrometheusTests(PostgresFixture postgres, ITestOutp
 
         var up = await _prometheus.QueryAsync("up{job=\"prometheus.scrape.production\"} == 1");
         Assert.Equal(TargetCount, up.GetArrayLength());
-        Assert.All(up.EnumerateArray(), u => Assert.Equal(cluster.Server.Address, u.GetProperty("metric").GetProperty("instance").GetString()));
+        Assert.All(up.EnumerateArray(), u => Assert.Equal(((MetricTargets)cluster.Workload).Server.Address, u.GetProperty("metric").GetProperty("instance").GetString()));
     }
 
     /// <summary>Remote-write requests Prometheus refused (400: duplicate or out-of-order samples), from its own metrics.</summary>
