@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using AlloyOrleans.Grains.Pyroscope.Pprof;
 using Google.Protobuf;
 
@@ -21,11 +23,28 @@ public static class ProfileDecoder
         {
             throw new ProfileFormatException("empty profile");
         }
-        var raw = IsGzip(body.Span) ? Gunzip(body, maxUncompressedBytes) : body;
+        if (!IsGzip(body.Span))
+        {
+            return Parse(body.Span);
+        }
+        // The parsed profile keeps nothing of the decompressed bytes, so they go back to the pool.
+        var (buffer, length) = Gunzip(body, maxUncompressedBytes);
+        try
+        {
+            return Parse(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static Profile Parse(ReadOnlySpan<byte> raw)
+    {
         Profile profile;
         try
         {
-            profile = Profile.Parser.ParseFrom(raw.Span);
+            profile = Profile.Parser.ParseFrom(raw);
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -35,31 +54,57 @@ public static class ProfileDecoder
         return profile;
     }
 
-    private static ReadOnlyMemory<byte> Gunzip(ReadOnlyMemory<byte> body, long limit)
+    /// <summary>
+    /// Inflates into one pooled buffer, sized up front from the gzip trailer's length (what Go wrote), so an honest
+    /// profile is read without copies. The trailer is only a hint: the first buffer is at most 32 times the body
+    /// (pprof compresses 2–5 times) and grows by doubling, never past the limit.
+    /// </summary>
+    private static (byte[] Buffer, int Length) Gunzip(ReadOnlyMemory<byte> body, long limit)
     {
-        using var input = new MemoryStream(body.ToArray(), writable: false);
-        using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        var buffer = new byte[81920];
+        var max = limit > 0 ? Math.Min(limit, Array.MaxLength - 1) : Array.MaxLength - 1;
+        var hint = body.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(body.Span[^4..]) : 0;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(Math.Min(hint, 32L * body.Length), Math.Min(4096, max + 1), max + 1));
+        var length = 0;
         try
         {
-            int read;
-            while ((read = gzip.Read(buffer)) > 0)
+            using var input = MemoryMarshal.TryGetArray(body, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(body.ToArray(), writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            while (true)
             {
-                if (limit > 0 && output.Length + read > limit)
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, 2L * buffer.Length));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                // One byte past the limit is room enough to know the profile is larger than it.
+                var read = gzip.Read(buffer.AsSpan(length, (int)Math.Min(buffer.Length, max + 1) - length));
+                if (read == 0)
+                {
+                    break;
+                }
+                length += read;
+                if (length > max)
                 {
                     throw new ProfileFormatException($"decompressed profile larger than the limit of {limit} bytes");
                 }
-                output.Write(buffer, 0, read);
             }
+            CheckTrailer(body.Span, buffer.AsSpan(0, length));
+            return (buffer, length);
         }
         catch (InvalidDataException e)
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             throw new ProfileFormatException("invalid gzip data: " + e.Message);
         }
-        var data = output.GetBuffer().AsMemory(0, (int)output.Length);
-        CheckTrailer(body.Span, data.Span);
-        return data;
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace AlloyOrleans.Benchmarks.Pyroscope;
 
 /// <summary>
 /// The per-scrape CPU of a memory profile target, on two real <c>/debug/pprof/allocs</c> profiles captured a minute
-/// apart from a Prometheus 2.42 under query load (<c>Pyroscope/Data/</c>): decoding (gunzip, protobuf, validation),
+/// apart from a Prometheus 2.42 under query load (<c>tests/AlloyOrleans.Tests/Data/Pprof/</c>): decoding (gunzip, protobuf, validation),
 /// the cumulative-to-delta step between the two, and the whole scrape path (decode, delta, gzip the delta for push).
 /// Run: dotnet run -c Release --project tests/Benchmarks -- --filter '*Pprof*'
 /// </summary>
@@ -55,7 +55,7 @@ public class PprofBenchmarks
         return ProfileDecoder.EncodeGzip(delta.Next(ProfileDecoder.Decode(_currentBody, 0))!).Length;
     }
 
-    private static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Pyroscope", "Data", name);
+    private static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "Pprof", name);
 
     private sealed class Config : ManualConfig
     {
