@@ -15,6 +15,12 @@ namespace AlloyOrleans.Grains.Pyroscope;
 /// </summary>
 public static class ProfileDecoder
 {
+    /// <summary>
+    /// Buffers up to a megabyte (every profile we have seen) come from the shared pool; larger ones are the garbage
+    /// collector's, so a profile near the limit (or a gzip bomb) leaves no hundred-megabyte array held by the pool.
+    /// </summary>
+    private const int PooledUpTo = 1 << 20;
+
     public static bool IsGzip(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 
     public static Profile Decode(ReadOnlyMemory<byte> body, long maxUncompressedBytes)
@@ -35,7 +41,7 @@ public static class ProfileDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Release(buffer);
         }
     }
 
@@ -55,15 +61,15 @@ public static class ProfileDecoder
     }
 
     /// <summary>
-    /// Inflates into one pooled buffer, sized up front from the gzip trailer's length (what Go wrote), so an honest
-    /// profile is read without copies. The trailer is only a hint: the first buffer is at most 32 times the body
-    /// (pprof compresses 2–5 times) and grows by doubling, never past the limit.
+    /// Inflates into one buffer, sized up front from the gzip trailer's length (what Go wrote), so an honest profile is
+    /// read without copies. The trailer is only a hint: the first buffer is at most 32 times the body (pprof compresses
+    /// 2–5 times) and grows by doubling, never past the limit.
     /// </summary>
     private static (byte[] Buffer, int Length) Gunzip(ReadOnlyMemory<byte> body, long limit)
     {
         var max = limit > 0 ? Math.Min(limit, Array.MaxLength - 1) : Array.MaxLength - 1;
         var hint = body.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(body.Span[^4..]) : 0;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(Math.Min(hint, 32L * body.Length), Math.Min(4096, max + 1), max + 1));
+        var buffer = Allocate((int)Math.Clamp(Math.Min(hint, 32L * body.Length), Math.Min(4096, max + 1), max + 1));
         var length = 0;
         try
         {
@@ -75,9 +81,9 @@ public static class ProfileDecoder
             {
                 if (length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, 2L * buffer.Length));
+                    var larger = Allocate((int)Math.Min(max + 1, 2L * buffer.Length));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Release(buffer);
                     buffer = larger;
                 }
                 // One byte past the limit is room enough to know the profile is larger than it.
@@ -97,13 +103,23 @@ public static class ProfileDecoder
         }
         catch (InvalidDataException e)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Release(buffer);
             throw new ProfileFormatException("invalid gzip data: " + e.Message);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Release(buffer);
             throw;
+        }
+    }
+
+    private static byte[] Allocate(int size) => size <= PooledUpTo ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length <= PooledUpTo)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AlloyOrleans.Grains.Pyroscope;
 using AlloyOrleans.Grains.Pyroscope.Pprof;
 using AlloyOrleans.Tests.Infrastructure;
@@ -53,7 +54,46 @@ public sealed class ProfileProcessClusterTests(PostgresFixture postgres, Prometh
 
         await Task.Delay(TimeSpan.FromSeconds(1)); // the pushes of the last checked slots
         AssertEveryScrapePushedOnce(workload, from, to);
+        await AssertTargetsPagesAndMetricsAsync(cluster, workload, ["a", "c"]);
     }
+
+    /// <summary>
+    /// The survivors' targets API lists every profile target and type once between them, up; their <c>/metrics</c>
+    /// count what they pushed under Alloy's pyroscope.write names, labelled with the endpoint, and dropped nothing.
+    /// </summary>
+    private async Task AssertTargetsPagesAndMetricsAsync(SiloProcessCluster cluster, RealPprofTargets workload, string[] silos)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var listed = new List<(string Target, string Type, string Health)>();
+        long sent = 0;
+        foreach (var name in silos)
+        {
+            using var targets = JsonDocument.Parse(await http.GetStringAsync($"http://{cluster[name].HttpAddress}/api/v0/web/targets"));
+            var component = Assert.Single(targets.RootElement.EnumerateArray());
+            Assert.Equal("profiles", component.GetProperty("kind").GetString());
+            listed.AddRange(component.GetProperty("targets").EnumerateArray().Select(t => (
+                t.GetProperty("labels").GetProperty("target").GetString()!, t.GetProperty("profileType").GetString()!, t.GetProperty("health").GetString()!)));
+
+            var metrics = (await http.GetStringAsync($"http://{cluster[name].HttpAddress}/metrics")).Split('\n');
+            var endpoint = $"endpoint=\"{workload.Receiver.Url}\"";
+            var sentHere = Counter(metrics, "pyroscope_write_sent_profiles_total", endpoint);
+            output.WriteLine($"{name}: pyroscope_write_sent_profiles_total {sentHere}, sent_bytes {Counter(metrics, "pyroscope_write_sent_bytes_total", endpoint)}");
+            Assert.True(sentHere > 0, $"{name} counted no pushed profile:\n{string.Join('\n', metrics.Where(l => l.StartsWith("pyroscope_", StringComparison.Ordinal)))}");
+            Assert.True(Counter(metrics, "pyroscope_write_sent_bytes_total", endpoint) > 0);
+            Assert.Contains(metrics, l => l.StartsWith("pyroscope_write_latency_bucket{", StringComparison.Ordinal) && l.Contains(endpoint, StringComparison.Ordinal));
+            Assert.Equal(0, Counter(metrics, "pyroscope_write_dropped_profiles_total", endpoint));
+            sent += sentHere;
+        }
+        Assert.Equal(workload.Count, listed.Count);
+        Assert.Equal(workload.Targets.Select(t => (t.Target.ToString(), t.Type)).Order(), listed.Select(t => (t.Target, t.Type)).Order());
+        Assert.All(listed, t => Assert.Equal("up", t.Health));
+        Assert.InRange(sent, 1, workload.Receiver.Accepted.Count);
+    }
+
+    /// <summary>The value of a counter's series carrying the given label (0 when there is none).</summary>
+    private static long Counter(IEnumerable<string> metrics, string name, string label) =>
+        metrics.Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
+            .Sum(l => (long)double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// Every push decodes as the profile type it is labelled with, from the real program behind its target; each
