@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using AlloyOrleans.Grains.Pyroscope.Pprof;
 using Google.Protobuf;
 
@@ -13,6 +15,12 @@ namespace AlloyOrleans.Grains.Pyroscope;
 /// </summary>
 public static class ProfileDecoder
 {
+    /// <summary>
+    /// Buffers up to a megabyte (every profile we have seen) come from the shared pool; larger ones are the garbage
+    /// collector's, so a profile near the limit (or a gzip bomb) leaves no hundred-megabyte array held by the pool.
+    /// </summary>
+    private const int PooledUpTo = 1 << 20;
+
     public static bool IsGzip(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 
     public static Profile Decode(ReadOnlyMemory<byte> body, long maxUncompressedBytes)
@@ -21,11 +29,28 @@ public static class ProfileDecoder
         {
             throw new ProfileFormatException("empty profile");
         }
-        var raw = IsGzip(body.Span) ? Gunzip(body, maxUncompressedBytes) : body;
+        if (!IsGzip(body.Span))
+        {
+            return Parse(body.Span);
+        }
+        // The parsed profile keeps nothing of the decompressed bytes, so they go back to the pool.
+        var (buffer, length) = Gunzip(body, maxUncompressedBytes);
+        try
+        {
+            return Parse(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            Release(buffer);
+        }
+    }
+
+    private static Profile Parse(ReadOnlySpan<byte> raw)
+    {
         Profile profile;
         try
         {
-            profile = Profile.Parser.ParseFrom(raw.Span);
+            profile = Profile.Parser.ParseFrom(raw);
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -35,31 +60,67 @@ public static class ProfileDecoder
         return profile;
     }
 
-    private static ReadOnlyMemory<byte> Gunzip(ReadOnlyMemory<byte> body, long limit)
+    /// <summary>
+    /// Inflates into one buffer, sized up front from the gzip trailer's length (what Go wrote), so an honest profile is
+    /// read without copies. The trailer is only a hint: the first buffer is at most 32 times the body (pprof compresses
+    /// 2–5 times) and grows by doubling, never past the limit.
+    /// </summary>
+    private static (byte[] Buffer, int Length) Gunzip(ReadOnlyMemory<byte> body, long limit)
     {
-        using var input = new MemoryStream(body.ToArray(), writable: false);
-        using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        var buffer = new byte[81920];
+        var max = limit > 0 ? Math.Min(limit, Array.MaxLength - 1) : Array.MaxLength - 1;
+        var hint = body.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(body.Span[^4..]) : 0;
+        var buffer = Allocate((int)Math.Clamp(Math.Min(hint, 32L * body.Length), Math.Min(4096, max + 1), max + 1));
+        var length = 0;
         try
         {
-            int read;
-            while ((read = gzip.Read(buffer)) > 0)
+            using var input = MemoryMarshal.TryGetArray(body, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(body.ToArray(), writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            while (true)
             {
-                if (limit > 0 && output.Length + read > limit)
+                if (length == buffer.Length)
+                {
+                    var larger = Allocate((int)Math.Min(max + 1, 2L * buffer.Length));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    Release(buffer);
+                    buffer = larger;
+                }
+                // One byte past the limit is room enough to know the profile is larger than it.
+                var read = gzip.Read(buffer.AsSpan(length, (int)Math.Min(buffer.Length, max + 1) - length));
+                if (read == 0)
+                {
+                    break;
+                }
+                length += read;
+                if (length > max)
                 {
                     throw new ProfileFormatException($"decompressed profile larger than the limit of {limit} bytes");
                 }
-                output.Write(buffer, 0, read);
             }
+            CheckTrailer(body.Span, buffer.AsSpan(0, length));
+            return (buffer, length);
         }
         catch (InvalidDataException e)
         {
+            Release(buffer);
             throw new ProfileFormatException("invalid gzip data: " + e.Message);
         }
-        var data = output.GetBuffer().AsMemory(0, (int)output.Length);
-        CheckTrailer(body.Span, data.Span);
-        return data;
+        catch
+        {
+            Release(buffer);
+            throw;
+        }
+    }
+
+    private static byte[] Allocate(int size) => size <= PooledUpTo ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length <= PooledUpTo)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Text;
+using System.Runtime.InteropServices;
 using AlloyOrleans.Grains.Pyroscope.Pprof;
 
 namespace AlloyOrleans.Grains.Pyroscope;
@@ -15,49 +15,57 @@ namespace AlloyOrleans.Grains.Pyroscope;
 /// </summary>
 public sealed class ProfileDeltaComputer(IReadOnlyList<(string Type, string Unit)> cumulativeTypes)
 {
+    // One hasher reused for every sample identity (the class allocates).
+    private readonly XxHash128 _hash = new();
     private Dictionary<UInt128, long[]>? _previous;
     private long _previousTimeNanos;
 
     /// <summary>Sample identities remembered from the previous profile (bounded by the target's own profile size).</summary>
     public int TrackedSamples => _previous?.Count ?? 0;
 
-    /// <summary>The delta profile, or null for the first profile (or the first after the sample types changed).</summary>
+    /// <summary>
+    /// The delta profile, or null for the first profile (or the first after the sample types changed). The delta shares
+    /// the current profile's locations, functions and strings (it is only read, to be encoded); neither is changed.
+    /// </summary>
     public Profile? Next(Profile current)
     {
         var cumulative = CumulativeIndexes(current);
-        var aggregated = new Dictionary<UInt128, (Sample First, long[] Values)>();
-        var order = new List<UInt128>();
+        var totals = new Dictionary<UInt128, long[]>(current.Sample.Count);
+        var firsts = new List<(UInt128 Key, Sample Sample)>(current.Sample.Count);
         var locations = current.Location.ToDictionary(l => l.Id);
         var functions = current.Function.ToDictionary(f => f.Id);
         foreach (var sample in current.Sample)
         {
             var key = Identity(sample, current, locations, functions);
-            if (aggregated.TryGetValue(key, out var existing))
+            if (totals.TryGetValue(key, out var existing))
             {
-                for (var i = 0; i < existing.Values.Length; i++)
+                for (var i = 0; i < existing.Length; i++)
                 {
-                    existing.Values[i] += sample.Value[i];
+                    existing[i] += sample.Value[i];
                 }
                 continue;
             }
-            aggregated[key] = (sample, [.. sample.Value]);
-            order.Add(key);
+            totals[key] = [.. sample.Value];
+            firsts.Add((key, sample));
         }
 
         var previous = _previous;
         var previousTime = _previousTimeNanos;
-        _previous = aggregated.ToDictionary(p => p.Key, p => p.Value.Values);
+        // The totals are only read from here on, so they are kept as they are for the next profile.
+        _previous = totals;
         _previousTimeNanos = current.TimeNanos;
         if (previous is null || (previous.Count > 0 && previous.First().Value.Length != current.SampleType.Count))
         {
             return null;
         }
 
-        var delta = current.Clone();
+        // Everything but the samples, by reference (repeated fields merge references, not copies).
+        var delta = new Profile();
+        delta.MergeFrom(current);
         delta.Sample.Clear();
-        foreach (var key in order)
+        foreach (var (key, first) in firsts)
         {
-            var (first, values) = aggregated[key];
+            var values = totals[key];
             var output = (long[])values.Clone();
             if (previous.TryGetValue(key, out var before))
             {
@@ -70,8 +78,9 @@ public sealed class ProfileDeltaComputer(IReadOnlyList<(string Type, string Unit
             {
                 continue;
             }
-            var sample = first.Clone();
-            sample.Value.Clear();
+            var sample = new Sample();
+            sample.LocationId.Add(first.LocationId);
+            sample.Label.Add(first.Label);
             sample.Value.Add(output);
             delta.Sample.Add(sample);
         }
@@ -97,40 +106,62 @@ public sealed class ProfileDeltaComputer(IReadOnlyList<(string Type, string Unit
         return indexes;
     }
 
-    private static UInt128 Identity(Sample sample, Profile profile, Dictionary<ulong, Location> locations, Dictionary<ulong, Function> functions)
+    /// <summary>
+    /// The hash of a sample's stack and labels. Only compared within this process, between one target's profiles, so
+    /// strings are hashed as their UTF-16 chars (no encoding, no allocation).
+    /// </summary>
+    private UInt128 Identity(Sample sample, Profile profile, Dictionary<ulong, Location> locations, Dictionary<ulong, Function> functions)
     {
-        var hash = new XxHash128();
-        Span<byte> number = stackalloc byte[8];
+        _hash.Reset();
         foreach (var id in sample.LocationId)
         {
             var location = locations[id];
-            BinaryPrimitives.WriteUInt64LittleEndian(number, location.Address);
-            hash.Append(number);
+            AppendNumber(location.Address);
             if (location.Address == 0)
             {
                 foreach (var line in location.Line)
                 {
-                    AppendString(hash, functions.TryGetValue(line.FunctionId, out var f) ? profile.StringTable[(int)f.Name] : "");
-                    BinaryPrimitives.WriteInt64LittleEndian(number, line.Line_);
-                    hash.Append(number);
+                    AppendString(functions.TryGetValue(line.FunctionId, out var f) ? profile.StringTable[(int)f.Name] : "");
+                    AppendNumber((ulong)line.Line_);
                 }
             }
-            hash.Append([0xff]);
+            _hash.Append([0xff]);
         }
-        foreach (var label in sample.Label.OrderBy(l => profile.StringTable[(int)l.Key], StringComparer.Ordinal))
+        // Label order carries no meaning; Go writes one label (bytes) on heap samples, so sorting is rare.
+        if (sample.Label.Count == 1)
         {
-            AppendString(hash, profile.StringTable[(int)label.Key]);
-            AppendString(hash, profile.StringTable[(int)label.Str]);
-            BinaryPrimitives.WriteInt64LittleEndian(number, label.Num);
-            hash.Append(number);
-            AppendString(hash, profile.StringTable[(int)label.NumUnit]);
+            AppendLabel(sample.Label[0], profile);
         }
-        return hash.GetCurrentHashAsUInt128();
+        else if (sample.Label.Count > 1)
+        {
+            var labels = sample.Label.ToArray();
+            Array.Sort(labels, (a, b) => string.CompareOrdinal(profile.StringTable[(int)a.Key], profile.StringTable[(int)b.Key]));
+            foreach (var label in labels)
+            {
+                AppendLabel(label, profile);
+            }
+        }
+        return _hash.GetCurrentHashAsUInt128();
     }
 
-    private static void AppendString(XxHash128 hash, string value)
+    private void AppendLabel(Label label, Profile profile)
     {
-        hash.Append(Encoding.UTF8.GetBytes(value));
-        hash.Append([0]);
+        AppendString(profile.StringTable[(int)label.Key]);
+        AppendString(profile.StringTable[(int)label.Str]);
+        AppendNumber((ulong)label.Num);
+        AppendString(profile.StringTable[(int)label.NumUnit]);
+    }
+
+    private void AppendNumber(ulong value)
+    {
+        Span<byte> number = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(number, value);
+        _hash.Append(number);
+    }
+
+    private void AppendString(string value)
+    {
+        _hash.Append(MemoryMarshal.AsBytes(value.AsSpan()));
+        _hash.Append([0, 0]);
     }
 }

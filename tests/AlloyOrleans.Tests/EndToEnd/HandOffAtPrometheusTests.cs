@@ -68,7 +68,7 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
         });
         var up = await _prometheus.QueryAsync("up{job=\"prometheus.scrape.production\"} == 1");
         Assert.Equal(TargetCount, up.GetArrayLength());
-        Assert.All(up.EnumerateArray(), u => Assert.Equal(cluster.Server.Address, u.GetProperty("metric").GetProperty("instance").GetString()));
+        Assert.All(up.EnumerateArray(), u => Assert.Equal(Metrics(cluster).Server.Address, u.GetProperty("metric").GetProperty("instance").GetString()));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
         output.WriteLine($"eight silos started at {from}, settled at {SiloProcessCluster.Now()}");
         // Slots due before the first silo was ready have nobody to scrape them; from one interval after the first
         // scrape on, the first silo ready owns every target and each hand-off to the others must be exact.
-        from = cluster.Targets.Select((_, i) => cluster.Server.ScrapesOf(i).DefaultIfEmpty(long.MaxValue).Min()).Min() + (long)Interval.TotalMilliseconds;
+        from = Metrics(cluster).Targets.Select((_, i) => Metrics(cluster).Server.ScrapesOf(i).DefaultIfEmpty(long.MaxValue).Min()).Min() + (long)Interval.TotalMilliseconds;
 
         foreach (var name in names)
         {
@@ -182,7 +182,7 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
         var (failedOrDropped, _) = await cluster.RemoteWriteLossesAsync();
         var stoppedAt = SiloProcessCluster.Now();
         await cluster.TerminateAsync(cluster.Running);
-        var audit = await ReceiverAudit.RunAsync(_prometheus, cluster.Server, cluster.Targets, Interval, from, stoppedAt - (long)Interval.TotalMilliseconds, excuses);
+        var audit = await ReceiverAudit.RunAsync(_prometheus, Metrics(cluster).Server, Metrics(cluster).Targets, Interval, from, stoppedAt - (long)Interval.TotalMilliseconds, excuses);
         var unaccepted = await _prometheus.UnacceptedWritesAsync();
         var refused = _prometheus.RefusedSampleLog();
         var (_, dropLines) = await cluster.RemoteWriteLossesAsync();
@@ -227,4 +227,6 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
 
     [GeneratedRegex("timestamp=(\\d+)")]
     private static partial Regex TimestampInLog();
+
+    private static MetricTargets Metrics(SiloProcessCluster cluster) => (MetricTargets)cluster.Workload;
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using AlloyOrleans.Grains.Abstractions;
 using AlloyOrleans.Tests.Infrastructure;
 using Xunit;
 
@@ -7,9 +6,9 @@ namespace AlloyOrleans.Tests.Production;
 
 /// <summary>
 /// Real <c>alloy-orleans run</c> processes clustered through a PostgreSQL membership table, all on one Alloy
-/// configuration whose <c>prometheus.scrape</c> (clustering enabled) covers the targets of a loopback target server.
-/// Each silo adds its node name as the <c>silo</c> scrape parameter (from an environment variable, so the file is the
-/// same for all), which tells the target server who scraped.
+/// configuration given by a <see cref="IScrapeWorkload"/> whose scrape component (clustering enabled) covers the
+/// targets of a loopback server. Each silo adds its node name as the <c>silo</c> scrape parameter (from an environment
+/// variable, so the file is the same for all), which tells the target server who scraped.
 /// </summary>
 public sealed class SiloProcessCluster : IAsyncDisposable
 {
@@ -21,22 +20,16 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     private readonly string _clusterName;
     private readonly Dictionary<string, Silo> _silos = new(StringComparer.Ordinal);
 
-    private readonly Uri? _remoteWriteUrl;
-
-    private SiloProcessCluster(string directory, string connectionString, string clusterName, ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval, Uri? remoteWriteUrl)
+    private SiloProcessCluster(string directory, string connectionString, string clusterName, IScrapeWorkload workload, TimeSpan interval)
     {
-        _remoteWriteUrl = remoteWriteUrl;
         _directory = directory;
         _connectionString = connectionString;
         _clusterName = clusterName;
-        Server = server;
-        Targets = targets;
+        Workload = workload;
         Interval = interval;
     }
 
-    public ScrapeTargetServer Server { get; }
-
-    public IReadOnlyList<LabelSet> Targets { get; }
+    public IScrapeWorkload Workload { get; }
 
     public TimeSpan Interval { get; }
 
@@ -46,16 +39,17 @@ public sealed class SiloProcessCluster : IAsyncDisposable
 
     public Silo this[string name] => _silos[name];
 
+    /// <summary>Counting metric targets (<see cref="MetricTargets"/>).</summary>
     /// <param name="remoteWriteUrl">When given, every silo forwards its samples there through prometheus.remote_write.</param>
-    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval, Uri? remoteWriteUrl = null)
+    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval, Uri? remoteWriteUrl = null) =>
+        await StartAsync(connectionString, await MetricTargets.StartAsync(targetCount, remoteWriteUrl), interval);
+
+    /// <summary>A cluster over any workload; the cluster disposes it.</summary>
+    public static async Task<SiloProcessCluster> StartAsync(string connectionString, IScrapeWorkload workload, TimeSpan interval)
     {
-        var server = await ScrapeTargetServer.StartAsync();
-        var targets = Enumerable.Range(0, targetCount)
-            .Select(i => LabelSet.From(("__address__", server.Address), ("__metrics_path__", $"/t/{i}"), ("target", i.ToString())))
-            .ToList();
         var directory = Directory.CreateTempSubdirectory("alloy-orleans-silos-").FullName;
-        var cluster = new SiloProcessCluster(directory, connectionString, "c" + Guid.NewGuid().ToString("N")[..8], server, targets, interval, remoteWriteUrl);
-        await File.WriteAllTextAsync(cluster.ConfigPath, cluster.Configuration());
+        var cluster = new SiloProcessCluster(directory, connectionString, "c" + Guid.NewGuid().ToString("N")[..8], workload, interval);
+        await File.WriteAllTextAsync(cluster.ConfigPath, workload.Configuration(interval));
         return cluster;
     }
 
@@ -102,15 +96,16 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         return silo;
     }
 
-    public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs) => SlotCounts.PerSlot(Server, Targets, Interval, fromMs, toMs);
+    public Dictionary<int, int[]> ScrapesPerSlot(long fromMs, long toMs) =>
+        SlotCounts.PerSlot([.. Enumerable.Range(0, Workload.Count).Select(i => (Workload.KeyOf(i), (IReadOnlyList<long>)[.. Workload.ScrapesOf(i).Select(s => s.TimeMs)]))], Interval, fromMs, toMs);
 
     /// <summary>Which silos scraped each target in [fromMs, toMs).</summary>
     public Dictionary<int, HashSet<string>> ScrapersBetween(long fromMs, long toMs)
     {
         var result = new Dictionary<int, HashSet<string>>();
-        for (var i = 0; i < Targets.Count; i++)
+        for (var i = 0; i < Workload.Count; i++)
         {
-            result[i] = [.. Server.ScrapesWithScraperOf(i).Where(s => s.TimeMs >= fromMs && s.TimeMs < toMs).Select(s => s.Scraper ?? "?")];
+            result[i] = [.. Workload.ScrapesOf(i).Where(s => s.TimeMs >= fromMs && s.TimeMs < toMs).Select(s => s.Scraper ?? "?")];
         }
         return result;
     }
@@ -144,7 +139,7 @@ public sealed class SiloProcessCluster : IAsyncDisposable
 
     /// <summary>Milliseconds from the kill to each orphaned target's first scrape by one of the new owners.</summary>
     public Dictionary<int, long> FirstScrapesAfter(IEnumerable<int> targets, long killedAt, IReadOnlyCollection<string> newOwners) =>
-        targets.ToDictionary(t => t, t => Server.ScrapesWithScraperOf(t)
+        targets.ToDictionary(t => t, t => Workload.ScrapesOf(t)
             .Where(s => s.TimeMs >= killedAt && newOwners.Contains(s.Scraper ?? ""))
             .Select(s => s.TimeMs - killedAt)
             .DefaultIfEmpty(long.MaxValue)
@@ -240,41 +235,8 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         {
             await silo.Process!.DisposeAsync();
         }
-        await Server.DisposeAsync();
+        await Workload.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private string Configuration()
-    {
-        var config = new StringBuilder();
-        config.AppendLine("prometheus.scrape \"production\" {");
-        config.AppendLine("  targets = [");
-        foreach (var target in Targets)
-        {
-            config.Append("    {");
-            config.AppendJoin(", ", target.AsSpan().ToArray().Select(l => $"\"{l.Name}\" = \"{l.Value}\""));
-            config.AppendLine("},");
-        }
-        config.AppendLine("  ]");
-        config.AppendLine(_remoteWriteUrl is null ? "  forward_to      = []" : "  forward_to      = [prometheus.remote_write.receiver.receiver]");
-        config.AppendLine($"  scrape_interval = \"{(int)Interval.TotalMilliseconds}ms\"");
-        config.AppendLine($"  scrape_timeout  = \"{(int)Interval.TotalMilliseconds / 2}ms\"");
-        config.AppendLine($"  params          = {{ \"silo\" = [sys.env(\"{SiloVariable}\")] }}");
-        config.AppendLine("  clustering {");
-        config.AppendLine("    enabled = true");
-        config.AppendLine("  }");
-        config.AppendLine("}");
-        if (_remoteWriteUrl is not null)
-        {
-            config.AppendLine("prometheus.remote_write \"receiver\" {");
-            config.AppendLine("  endpoint {");
-            // Default queue settings (a 5 s batch deadline), as users run it: samples wait in the queue while the
-            // cluster changes, which is what a drain at shutdown and a hand-off must not lose.
-            config.AppendLine($"    url = \"{_remoteWriteUrl}\"");
-            config.AppendLine("  }");
-            config.AppendLine("}");
-        }
-        return config.ToString();
     }
 
     public sealed class Silo(string name, int siloPort, int httpPort)

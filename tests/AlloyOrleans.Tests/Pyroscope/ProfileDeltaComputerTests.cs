@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using AlloyOrleans.Grains.Pyroscope;
 using Xunit;
 using static AlloyOrleans.Tests.Pyroscope.SyntheticProfiles;
+using Pprof = AlloyOrleans.Grains.Pyroscope.Pprof;
 
 namespace AlloyOrleans.Tests.Pyroscope;
 
@@ -53,4 +55,67 @@ public sealed class ProfileDeltaComputerTests
         var encoded = ProfileDecoder.EncodeGzip(delta.Next(Heap(2, (0x10, 0x20, [2, 20, 1, 10])))!);
         Assert.Equal([1, 10, 1, 10], Assert.Single(ProfileDecoder.Decode(encoded, 1 << 20).Sample).Value);
     }
+}
+
+/// <summary>The delta and the decoder on two real Go allocs profiles (a local Prometheus 2.42, a minute apart).</summary>
+public sealed class RealProfileDeltaTests
+{
+    private static readonly byte[] PreviousBody = Read("prometheus-allocs-1.pb.gz");
+    private static readonly byte[] CurrentBody = Read("prometheus-allocs-2.pb.gz");
+
+    [Fact]
+    public void The_delta_of_two_real_profiles_is_the_change_per_stack_and_label_and_survives_encoding()
+    {
+        var previous = ProfileDecoder.Decode(PreviousBody, 1 << 20);
+        var current = ProfileDecoder.Decode(CurrentBody, 1 << 20);
+        var computer = new ProfileDeltaComputer(ProfileType.CumulativeSampleTypes("memory")!);
+        Assert.Null(computer.Next(previous));
+        var delta = ProfileDecoder.Decode(ProfileDecoder.EncodeGzip(computer.Next(current)!), 1 << 20);
+
+        var before = Totals(previous);
+        var expected = Totals(current)
+            .Select(p => (p.Key, Values: Change(p.Value, before.GetValueOrDefault(p.Key))))
+            .Where(p => p.Values.Any(v => v != 0))
+            .ToDictionary(p => p.Key, p => p.Values);
+        Assert.True(expected.Count > 50, $"{expected.Count} changed stacks: too few to judge");
+        Assert.Equal(expected.OrderBy(p => p.Key), Totals(delta).OrderBy(p => p.Key));
+        Assert.Equal(current.TimeNanos - previous.TimeNanos, delta.DurationNanos);
+        Assert.Equal(current.StringTable, delta.StringTable);
+    }
+
+    [Fact]
+    public void A_real_profile_decodes_at_exactly_its_size_limit_and_not_one_byte_below()
+    {
+        var size = (int)BinaryPrimitives.ReadUInt32LittleEndian(CurrentBody.AsSpan(CurrentBody.Length - 4));
+        Assert.NotEmpty(ProfileDecoder.Decode(CurrentBody, size).Sample);
+        var error = Assert.Throws<ProfileFormatException>(() => ProfileDecoder.Decode(CurrentBody, size - 1));
+        Assert.StartsWith("decompressed profile larger than the limit", error.Message);
+    }
+
+    /// <summary>alloc_* are totals (the change, or the whole value after a restart); inuse_* pass through.</summary>
+    private static long[] Change(long[] now, long[]? before) =>
+        [.. now.Select((v, i) => i < 2 && before is not null ? (v >= before[i] ? v - before[i] : v) : v)];
+
+    /// <summary>Values summed per stack (Go's addresses) and labels, keyed by a readable string.</summary>
+    private static Dictionary<string, long[]> Totals(Pprof.Profile profile)
+    {
+        var addresses = profile.Location.ToDictionary(l => l.Id, l => l.Address);
+        var totals = new Dictionary<string, long[]>();
+        foreach (var sample in profile.Sample)
+        {
+            var key = string.Join(",", sample.LocationId.Select(id => addresses[id].ToString("x"))) + "|" +
+                string.Join(",", sample.Label.Select(l => $"{profile.StringTable[(int)l.Key]}={profile.StringTable[(int)l.Str]}{l.Num}"));
+            if (totals.TryGetValue(key, out var values))
+            {
+                totals[key] = [.. values.Zip(sample.Value, (a, b) => a + b)];
+            }
+            else
+            {
+                totals[key] = [.. sample.Value];
+            }
+        }
+        return totals;
+    }
+
+    private static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Data", "Pprof", name));
 }
