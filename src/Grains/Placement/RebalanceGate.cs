@@ -18,15 +18,21 @@ public static class RebalanceGate
             return null;
         }
         var current = BoundedLoadPlacement.Place(ring, published, options.Placement);
-        var proposed = BoundedLoadPlacement.Place(ring, measured.AnchoredTo(current, version), options.Placement);
         var currentPeak = Peak(current, measured);
-        var proposedPeak = Peak(proposed, measured);
-        if ((Int128)proposedPeak * 1000 > (Int128)currentPeak * (1000 - options.ImprovementMilli))
+        var anchored = BoundedLoadPlacement.Place(ring, measured.AnchoredTo(current, version), options.Placement);
+        if (ClearlyLower(Peak(anchored, measured), currentPeak, options))
         {
-            return null;
+            return measured.AnchoredTo(anchored, version);
         }
-        return measured.AnchoredTo(proposed, version);
+        // Anchored targets keep their room, so a heavy target that must leave an overloaded node may find no other
+        // node with space for it (lumpy fleets: a few targets each half a fair share). Placing afresh, heaviest first,
+        // moves more but packs them; it is taken only when it clearly lowers the peak the anchored placement could not.
+        var fresh = BoundedLoadPlacement.Place(ring, measured.WithVersion(version), options.Placement);
+        return ClearlyLower(Peak(fresh, measured), currentPeak, options) ? measured.AnchoredTo(fresh, version) : null;
     }
+
+    private static bool ClearlyLower(long proposedPeak, long currentPeak, PublishingOptions options) =>
+        (Int128)proposedPeak * 1000 <= (Int128)currentPeak * (1000 - options.ImprovementMilli);
 
     /// <summary>The load of the busiest node when <paramref name="assignment"/> carries the targets of <paramref name="weights"/>.</summary>
     public static long Peak(Assignment assignment, TargetWeights weights)
