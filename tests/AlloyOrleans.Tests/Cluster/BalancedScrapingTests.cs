@@ -1,3 +1,4 @@
+using AlloyOrleans.Grains.Membership;
 using AlloyOrleans.Grains.Placement;
 using AlloyOrleans.Grains.Scrape;
 using AlloyOrleans.Tests.Infrastructure;
@@ -45,8 +46,62 @@ public sealed class BalancedScrapingTests(ITestOutputHelper output)
         output.WriteLine($"plain ring: peak/mean samples per silo {ringPeak:F3}");
         Assert.True(ringPeak > 1.5, "the plain ring is not the worst case the fleet was built for");
 
-        // Converged: every silo holds the same published table, the owner of the table has let a decision pass without
-        // publishing another (the rate limit is 3 s), and every target has one owner under it.
+        await ConvergedTableAsync(cluster);
+        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.FromSeconds(20)), "ownership did not settle under the table");
+        await Task.Delay(Interval * 4);
+        var to = Now() - 1000;
+
+        var balancedPeak = PeakToMean(cluster);
+        output.WriteLine($"peak/mean samples per silo: plain ring {ringPeak:F3}, balanced {balancedPeak:F3}");
+        Assert.InRange(balancedPeak, 1, 1.15);
+        AssertExactlyOncePerSlot(cluster, from, to);
+    }
+
+    /// <summary>
+    /// A silo cut off from the weights-table grain falls back as documented: one that holds a table keeps placing with
+    /// it, one that never read a table places by the plain ring. Neither is ever left with a target nobody scrapes —
+    /// the silos disagree about some owners while the cut lasts, and those targets change hands through the hand-off.
+    /// </summary>
+    [Fact]
+    public async Task A_silo_cut_off_from_the_weights_table_keeps_its_table_or_the_ring_and_no_slot_goes_unscraped()
+    {
+        await using var cluster = await ScrapeTestCluster.StartAsync(3, TargetCount, Interval, balance: ScrapeBalance.Samples, serve: ServeSizes);
+        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.FromSeconds(30)), "ownership did not settle");
+        var version = await ConvergedTableAsync(cluster);
+        var clusterId = cluster.Cluster.Options.ClusterId;
+        var from = Now() + 500;
+
+        WeightsGrainCut.Set(clusterId, "Secondary_1", cut: true);
+        await Task.Delay(Interval * 3);
+        var cutOff = cluster.Cluster.Silos.Single(s => s.Name == "Secondary_1");
+        Assert.Equal(version, TableOf(cutOff).Version);
+        Assert.True(Exclusive(cluster), "a silo that holds the table stopped agreeing with the others");
+
+        // A silo that joins cut off never reads a table: it places by the plain ring of four silos, the others by the
+        // table on that ring (and the one cut off earlier by the table it holds).
+        WeightsGrainCut.Set(clusterId, "Secondary_3", cut: true);
+        var joiner = await cluster.AddSiloAsync();
+        await Task.Delay(Interval * 8);
+        Assert.Equal(0, TableOf(joiner).Version);
+        var to = Now() - 1000;
+        var ring = ScrapeTestCluster.Services(joiner).GetRequiredService<ClusterViewService>().Current.Ring;
+        var byTable = ScrapeTestCluster.Services(cluster.Cluster.Primary!).GetRequiredService<PlacementTables>().AssignmentOf(ScrapeTestCluster.ComponentId, ring);
+        var disputed = Enumerable.Range(0, TargetCount).Count(t => ring.Owner(cluster.KeyOf(t)) != byTable.Owner(cluster.KeyOf(t)));
+        output.WriteLine($"{disputed} targets the joiner's plain ring and the table give to different silos");
+        Assert.True(ring.Nodes.Count == 4 && disputed > 0, "the joiner and the others agree: nothing was tested");
+
+        AssertExactlyOncePerSlot(cluster, from, to);
+    }
+
+    private static TargetWeights TableOf(Orleans.TestingHost.SiloHandle silo) =>
+        ScrapeTestCluster.Services(silo).GetRequiredService<PlacementTables>().TableOf(ScrapeTestCluster.ComponentId);
+
+    /// <summary>
+    /// Waits until every silo holds the same published table, the owner of the table has let a decision pass without
+    /// publishing another (the rate limit is 3 s), and every target has one owner under it; returns the version.
+    /// </summary>
+    private async Task<long> ConvergedTableAsync(ScrapeTestCluster cluster)
+    {
         var started = DateTime.UtcNow;
         var deadline = started + TimeSpan.FromSeconds(40);
         (long Version, DateTime Since) held = (0, started);
@@ -65,14 +120,7 @@ public sealed class BalancedScrapingTests(ITestOutputHelper output)
         }
         output.WriteLine($"one table everywhere after {(held.Since - started).TotalSeconds:F1} s");
         Assert.True(OneTableEverywhere(cluster) != 0, "the silos did not converge on one weights table");
-        Assert.True(await cluster.WaitForExclusiveOwnershipAsync(TimeSpan.FromSeconds(20)), "ownership did not settle under the table");
-        await Task.Delay(Interval * 4);
-        var to = Now() - 1000;
-
-        var balancedPeak = PeakToMean(cluster);
-        output.WriteLine($"peak/mean samples per silo: plain ring {ringPeak:F3}, balanced {balancedPeak:F3}");
-        Assert.InRange(balancedPeak, 1, 1.15);
-        AssertExactlyOncePerSlot(cluster, from, to);
+        return held.Version;
     }
 
     private static bool Exclusive(ScrapeTestCluster cluster)
@@ -84,9 +132,7 @@ public sealed class BalancedScrapingTests(ITestOutputHelper output)
     /// <summary>The version of the table every silo holds, 0 if they differ or none holds one.</summary>
     private static long OneTableEverywhere(ScrapeTestCluster cluster)
     {
-        var versions = cluster.Cluster.Silos
-            .Select(s => ScrapeTestCluster.Services(s).GetRequiredService<PlacementTables>().TableOf(ScrapeTestCluster.ComponentId))
-            .Select(t => (t.Version, t.Count)).Distinct().ToList();
+        var versions = cluster.Cluster.Silos.Select(TableOf).Select(t => (t.Version, t.Count)).Distinct().ToList();
         return versions.Count == 1 ? versions[0].Version : 0;
     }
 

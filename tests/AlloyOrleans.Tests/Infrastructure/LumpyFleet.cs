@@ -13,7 +13,8 @@ public static class LumpyFleet
 {
     /// <summary>
     /// Series per target <c>i</c> (labels as the test clusters build them) for <paramref name="sizes"/>, largest first:
-    /// the <paramref name="silos"/>.Count largest go to targets the ring gives to one silo, the rest in target order.
+    /// the largest go to targets the ring gives to one silo — at least <paramref name="silos"/>.Count of them and at least
+    /// a fair share of samples — the rest in target order.
     /// </summary>
     public static int[] Sizes(string address, IReadOnlyList<string> silos, IReadOnlyList<int> sizes)
     {
@@ -22,7 +23,18 @@ public static class LumpyFleet
             .Select(t => ring.Owner(TargetKey.Compute(LabelSet.From(("__address__", address), ("__metrics_path__", $"/t/{t}"), ("target", t.ToString())))))
             .ToArray();
         var crowded = owners.GroupBy(o => o).MaxBy(g => g.Count())!.Key;
-        var heavyTargets = Enumerable.Range(0, sizes.Count).Where(t => owners[t] == crowded).Take(silos.Count).ToList();
+        var fairShare = sizes.Sum() / (double)silos.Count;
+        var heavyTargets = new List<int>();
+        var heavySamples = 0L;
+        foreach (var target in Enumerable.Range(0, sizes.Count).Where(t => owners[t] == crowded))
+        {
+            if (heavyTargets.Count >= silos.Count && heavySamples >= fairShare)
+            {
+                break;
+            }
+            heavySamples += sizes[heavyTargets.Count];
+            heavyTargets.Add(target);
+        }
         var order = heavyTargets.Concat(Enumerable.Range(0, sizes.Count).Except(heavyTargets)).ToList();
         var result = new int[sizes.Count];
         for (var rank = 0; rank < order.Count; rank++)

@@ -101,6 +101,39 @@ public class RebalanceGateTests
         Assert.True(stuckWhenAnchored >= 3, $"only {stuckWhenAnchored} fleets where anchoring alone is stuck: the test lost its point");
     }
 
+    /// <summary>
+    /// A join, then a leave, with no table in between that lowers the peak: found by the process test, where the leave
+    /// moved 1.4× its share. The table was still anchored to the ring before the join, so the joiner — "joined since" —
+    /// pulled every target the ring gives it as soon as the leave made room. The gate now re-anchors the table to the
+    /// new ring, which moves nothing, and the leave then moves only the leaver's targets.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(10)]
+    public void After_a_join_the_table_is_re_anchored_without_a_move_and_a_later_leave_moves_only_the_leavers_targets(int nodes)
+    {
+        var names = ParetoFleet.Nodes(nodes);
+        var measured = ParetoFleet.Table(300, nodes, alpha: 1.3);
+        var published = RebalanceGate.Decide(TargetWeights.Empty, measured, HashRing.Build(names), Later, 2, Options)
+            ?? measured.AnchoredTo(BoundedLoadPlacement.Place(HashRing.Build(names), measured), 2);
+        var joined = HashRing.Build([.. names, "joiner"]);
+        var staleOnJoined = BoundedLoadPlacement.Place(joined, published);
+
+        var next = RebalanceGate.Decide(published, measured, joined, Later, 3, Options);
+
+        Assert.NotNull(next);
+        Assert.Equal(joined.Nodes.Order(), next.AnchorNodes.Order());
+        var onJoined = BoundedLoadPlacement.Place(joined, next);
+        if (next.SameWeights(published) && RebalanceGate.Peak(onJoined, measured) == RebalanceGate.Peak(staleOnJoined, measured))
+        {
+            Assert.All(measured.Keys.ToArray(), key => Assert.Equal(staleOnJoined.Owner(key), onJoined.Owner(key)));
+        }
+        var leaver = names[0];
+        var afterLeave = BoundedLoadPlacement.Place(HashRing.Build([.. names[1..], "joiner"]), next);
+        Assert.All(measured.Keys.ToArray().Where(key => onJoined.Owner(key) != leaver), key => Assert.Equal(onJoined.Owner(key), afterLeave.Owner(key)));
+    }
+
     private static TargetWeights LumpyFleet(string address) => TargetWeights.Create(1, Enumerable.Range(0, 45).Select(t => KeyValuePair.Create(
         TargetKey.Compute(LabelSet.From(("__address__", address), ("__metrics_path__", $"/t/{t}"), ("target", t.ToString()))),
         WeightBuckets.Quantize(t < 3 ? 3000 : t < 9 ? 800 : 50))));

@@ -14,6 +14,7 @@ namespace AlloyOrleans.Tests.Production;
 public sealed class SiloProcessCluster : IAsyncDisposable
 {
     public const string SiloVariable = "ALLOY_TEST_SILO";
+    public const string ComponentId = "prometheus.scrape.production";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _directory;
@@ -22,10 +23,12 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     private readonly Dictionary<string, Silo> _silos = new(StringComparer.Ordinal);
 
     private readonly Uri? _remoteWriteUrl;
+    private readonly string? _balance;
 
-    private SiloProcessCluster(string directory, string connectionString, string clusterName, ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval, Uri? remoteWriteUrl)
+    private SiloProcessCluster(string directory, string connectionString, string clusterName, ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, TimeSpan interval, Uri? remoteWriteUrl, string? balance)
     {
         _remoteWriteUrl = remoteWriteUrl;
+        _balance = balance;
         _directory = directory;
         _connectionString = connectionString;
         _clusterName = clusterName;
@@ -47,14 +50,15 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     public Silo this[string name] => _silos[name];
 
     /// <param name="remoteWriteUrl">When given, every silo forwards its samples there through prometheus.remote_write.</param>
-    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval, Uri? remoteWriteUrl = null)
+    /// <param name="balance">When given, the scrape's <c>clustering { balance = … }</c> (<c>"samples"</c>: load-aware placement).</param>
+    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval, Uri? remoteWriteUrl = null, string? balance = null)
     {
         var server = await ScrapeTargetServer.StartAsync();
         var targets = Enumerable.Range(0, targetCount)
             .Select(i => LabelSet.From(("__address__", server.Address), ("__metrics_path__", $"/t/{i}"), ("target", i.ToString())))
             .ToList();
         var directory = Directory.CreateTempSubdirectory("alloy-orleans-silos-").FullName;
-        var cluster = new SiloProcessCluster(directory, connectionString, "c" + Guid.NewGuid().ToString("N")[..8], server, targets, interval, remoteWriteUrl);
+        var cluster = new SiloProcessCluster(directory, connectionString, "c" + Guid.NewGuid().ToString("N")[..8], server, targets, interval, remoteWriteUrl, balance);
         await File.WriteAllTextAsync(cluster.ConfigPath, cluster.Configuration());
         return cluster;
     }
@@ -162,6 +166,32 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         Assert.True(twice.Count == 0, "slots scraped twice: " + string.Join("; ", twice));
     }
 
+    /// <summary>
+    /// The version of the weights table each running silo holds for the scrape component (0: none), from its
+    /// <c>/api/v0/web/cluster</c>; a silo that does not answer is left out.
+    /// </summary>
+    public async Task<Dictionary<string, long>> WeightsTableVersionsAsync(HttpClient http)
+    {
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var silo in _silos.Values.Where(s => s.Process is { HasExited: false }))
+        {
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://{silo.HttpAddress}/api/v0/web/cluster"));
+                versions[silo.Name] = document.RootElement.GetProperty("weightsTables").EnumerateArray()
+                    .Where(t => t.GetProperty("component").GetString() == ComponentId)
+                    .Select(t => t.GetProperty("version").GetInt64())
+                    .DefaultIfEmpty(0)
+                    .First();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // starting or stopping: asked again on the next poll
+            }
+        }
+        return versions;
+    }
+
     /// <summary><c>alloy-orleans db init</c> as an operator runs it, the connection string in the environment.</summary>
     public static async Task DbInitThroughTheBinaryAsync(string connectionString)
     {
@@ -212,6 +242,10 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         config.AppendLine($"  params          = {{ \"silo\" = [sys.env(\"{SiloVariable}\")] }}");
         config.AppendLine("  clustering {");
         config.AppendLine("    enabled = true");
+        if (_balance is not null)
+        {
+            config.AppendLine($"    balance = \"{_balance}\"");
+        }
         config.AppendLine("  }");
         config.AppendLine("}");
         if (_remoteWriteUrl is not null)
