@@ -22,6 +22,12 @@ public static class BoundedLoadPlacement
 {
     private const int PerMille = 1000;
 
+    /// <summary>
+    /// Making room scans the targets (linear), so it is done for a few targets per placement: the few large ones a
+    /// leave or a lumpy fleet leaves without a place. Any further ones overflow the least loaded node, as before.
+    /// </summary>
+    private const int MaxRoomsMade = 64;
+
     public static Assignment Place(HashRing ring, TargetWeights weights, PlacementOptions? options = null)
     {
         options ??= PlacementOptions.Default;
@@ -69,6 +75,7 @@ public static class BoundedLoadPlacement
         // room (a joiner should take what the others shed), else along its ring walk.
         var joiners = anchors.Joiners();
         var walk = new RingWalk(ring);
+        var roomsMade = 0;
         foreach (var r in deferred)
         {
             var weight = order[r].Weight;
@@ -78,7 +85,7 @@ public static class BoundedLoadPlacement
             {
                 node = walk.FirstFitting(order[r].Key, loads, weight, limit);
             }
-            if (node < 0 && r >= dedicated && MakeRoom(r))
+            if (node < 0 && r >= dedicated && roomsMade < MaxRoomsMade && MakeRoom(r))
             {
                 continue;
             }
@@ -137,6 +144,7 @@ public static class BoundedLoadPlacement
                 targets[node]--;
                 placed[q] = false;
             }
+            roomsMade++;
             Take(node, rank);
             foreach (var q in shed)
             {
