@@ -12,13 +12,21 @@ namespace AlloyOrleans.Grains.Placement;
 /// Pure and deterministic: the same ring and table give the same assignment on every silo (integer arithmetic, ties
 /// broken by key and by ring index). A greedy pass alone is a chaotic function of the ring — one node more shifts
 /// every capacity and cascades overflow, moving several times the ideal share — so a published table is anchored:
-/// a target first tries the node it was placed on when the table was published, or, if its ring owner joined since,
-/// that newcomer (the plain ring's own move). Only targets whose anchor left, or that no longer fit, walk the ring.
-/// A join then moves about what the ring moves to the joiner, and a leave only the leaver's targets.
+/// pass 1 keeps each target on the node it was placed on when the table was published, if that node is still there and
+/// has room; pass 2 places the rest (a leaver's targets, an overloaded node's lightest) on a node that joined since, or
+/// along the ring walk, making room on the emptiest node when nothing fits; pass 3 lets a joiner take the targets the
+/// ring gives it up to its fair share. A join then moves about 1/(N+1) of the samples, to the joiner, and a leave only
+/// the leaver's targets (and what makes room for its largest).
 /// </remarks>
 public static class BoundedLoadPlacement
 {
     private const int PerMille = 1000;
+
+    /// <summary>
+    /// Making room scans the targets (linear), so it is done for a few targets per placement: the few large ones a
+    /// leave or a lumpy fleet leaves without a place. Any further ones overflow the least loaded node, as before.
+    /// </summary>
+    private const int MaxRoomsMade = 64;
 
     public static Assignment Place(HashRing ring, TargetWeights weights, PlacementOptions? options = null)
     {
@@ -41,19 +49,21 @@ public static class BoundedLoadPlacement
 
         var (dedicated, capacity) = Capacity(order, total, nodeCount, PerMille + options.ToleranceMilli);
         var (_, stickyCapacity) = Capacity(order, total, nodeCount, PerMille + options.ToleranceMilli + options.StickySlackMilli);
+        var (_, fairShare) = Capacity(order, total, nodeCount, PerMille);
         var loads = new long[nodeCount];
         var targets = new int[nodeCount];
         var owners = new ushort[order.Length];
+        var placed = new bool[order.Length];
         // Pass 1 settles the targets that fit where the table anchors them; only then does pass 2 walk the ring for the
         // rest, so a wandering target never displaces a settled one (which would cascade into further moves).
         var anchors = AnchorMap.Of(ring, weights);
         var deferred = new List<int>();
         for (var r = 0; r < order.Length; r++)
         {
-            var (weight, key, index) = (order[r].Weight, order[r].Key, order[r].Index);
+            var (weight, index) = (order[r].Weight, order[r].Index);
             // An outsized target looks for an empty node (load + weight <= weight); the rest for room under the capacity.
             var limit = r < dedicated ? weight : stickyCapacity;
-            var node = anchors.Preferred(ring, weights, key, index, loads, weight, limit);
+            var node = anchors.Preferred(weights, index, loads, weight, limit);
             if (node < 0)
             {
                 deferred.Add(r);
@@ -61,12 +71,41 @@ public static class BoundedLoadPlacement
             }
             Take(node, r);
         }
+        // Pass 2: what does not fit on its anchor goes to a node that joined since the table was anchored if one has
+        // room (a joiner should take what the others shed), else along its ring walk.
+        var joiners = anchors.Joiners();
         var walk = new RingWalk(ring);
+        var roomsMade = 0;
         foreach (var r in deferred)
         {
             var weight = order[r].Weight;
-            var node = walk.FirstFitting(order[r].Key, loads, weight, r < dedicated ? weight : capacity);
+            var limit = r < dedicated ? weight : capacity;
+            var node = LeastLoadedFitting(joiners, loads, weight, limit);
+            if (node < 0)
+            {
+                node = walk.FirstFitting(order[r].Key, loads, weight, limit);
+            }
+            if (node < 0 && r >= dedicated && roomsMade < MaxRoomsMade && MakeRoom(r))
+            {
+                continue;
+            }
             Take(node < 0 ? LeastLoaded(loads) : node, r);
+        }
+        // Pass 3: a joiner then takes the targets the ring gives it, heaviest first, until it carries its fair share —
+        // about 1/(N+1) of the samples, the plain ring's own move, and nothing moves between the other nodes.
+        if (joiners.Length > 0)
+        {
+            for (var r = dedicated; r < order.Length; r++)
+            {
+                var joiner = ring.OwnerIndex(order[r].Key);
+                var from = owners[order[r].Index];
+                if (from != joiner && Array.IndexOf(joiners, joiner) >= 0 && loads[joiner] + order[r].Weight <= fairShare)
+                {
+                    loads[from] -= order[r].Weight;
+                    targets[from]--;
+                    Take(joiner, r);
+                }
+            }
         }
 
         void Take(int node, int rank)
@@ -74,6 +113,45 @@ public static class BoundedLoadPlacement
             loads[node] += order[rank].Weight;
             targets[node]++;
             owners[order[rank].Index] = (ushort)node;
+            placed[rank] = true;
+        }
+
+        // A target that fits nowhere (lumpy fleets: after a leave, each survivor has room for less than the leaver's
+        // largest target) takes the node with the most room, which sheds just enough of its lightest targets to make
+        // room for it; they walk the ring like any other. Without this the target overflowed that node, and only a
+        // fresh placement — moving far more than the leaver's share — could bring the peak back under the bound.
+        bool MakeRoom(int rank)
+        {
+            var weight = order[rank].Weight;
+            var node = LeastLoaded(loads);
+            var need = loads[node] + weight - capacity;
+            var shed = new List<int>();
+            for (var q = order.Length - 1; q >= dedicated && need > 0; q--)
+            {
+                if (placed[q] && owners[order[q].Index] == node && order[q].Weight < weight)
+                {
+                    shed.Add(q);
+                    need -= order[q].Weight;
+                }
+            }
+            if (need > 0)
+            {
+                return false;
+            }
+            foreach (var q in shed)
+            {
+                loads[node] -= order[q].Weight;
+                targets[node]--;
+                placed[q] = false;
+            }
+            roomsMade++;
+            Take(node, rank);
+            foreach (var q in shed)
+            {
+                var to = walk.FirstFitting(order[q].Key, loads, order[q].Weight, capacity);
+                Take(to < 0 ? LeastLoaded(loads) : to, q);
+            }
+            return true;
         }
 
         return new Assignment(ring, weights.Version, keys.ToArray(), owners, loads, targets);
@@ -102,21 +180,18 @@ public static class BoundedLoadPlacement
             return new AnchorMap(toRing, wasThere);
         }
 
+        /// <summary>Ring indexes of the nodes that joined since the table was anchored (none for a table without anchors).</summary>
+        public int[] Joiners() => ToRing.Length == 0 ? [] : [.. Enumerable.Range(0, WasInAnchorRing.Length).Where(i => !WasInAnchorRing[i])];
+
         /// <summary>
-        /// Where an anchored target settles in pass 1: its ring owner if that node joined after the table was
-        /// published (the plain ring's own move), else its anchor if still in the ring — whichever first has room
-        /// under <paramref name="limit"/>; -1 when neither does or the table has no anchors.
+        /// Where an anchored target settles in pass 1: its anchor, if still in the ring and with room under
+        /// <paramref name="limit"/>; -1 otherwise or when the table has no anchors.
         /// </summary>
-        public int Preferred(HashRing ring, TargetWeights weights, ulong key, int index, long[] loads, long weight, long limit)
+        public int Preferred(TargetWeights weights, int index, long[] loads, long weight, long limit)
         {
             if (!weights.HasAnchors)
             {
                 return -1;
-            }
-            var ringOwner = ring.OwnerIndex(key);
-            if (!WasInAnchorRing[ringOwner] && loads[ringOwner] + weight <= limit)
-            {
-                return ringOwner;
             }
             var anchor = weights.AnchorOf(index);
             var node = anchor == TargetWeights.NoAnchor ? -1 : ToRing[anchor];
@@ -143,6 +218,20 @@ public static class BoundedLoadPlacement
         var divisor = (Int128)PerMille * nodesLeft;
         var capacity = ((Int128)tolerance * remaining + divisor - 1) / divisor;
         return (dedicated, (long)capacity);
+    }
+
+    /// <summary>The least loaded of <paramref name="nodes"/> with room for <paramref name="weight"/> under <paramref name="limit"/> (ties: lowest index), or -1.</summary>
+    private static int LeastLoadedFitting(int[] nodes, long[] loads, long weight, long limit)
+    {
+        var best = -1;
+        foreach (var node in nodes)
+        {
+            if (loads[node] + weight <= limit && (best < 0 || loads[node] < loads[best]))
+            {
+                best = node;
+            }
+        }
+        return best;
     }
 
     private static int LeastLoaded(long[] loads)

@@ -1,3 +1,5 @@
+using AlloyOrleans.Grains.Placement;
+
 namespace AlloyOrleans.Silo.CommandLine;
 
 /// <summary>
@@ -49,6 +51,15 @@ public sealed class RunOptions
 
     public int MissedProbesLimit { get; set; } = 2;
 
+    /// <summary>How often a silo reads the weights tables of <c>balance = "samples"</c> components.</summary>
+    public TimeSpan BalancePollInterval { get; set; } = new TablePollingOptions().PollInterval;
+
+    /// <summary>How often a silo reports the samples per scrape of the balanced targets it scrapes.</summary>
+    public TimeSpan BalanceReportInterval { get; set; } = new TablePollingOptions().ReportInterval;
+
+    /// <summary>At most one new weights table per this interval: each may move targets.</summary>
+    public TimeSpan RebalanceInterval { get; set; } = new PublishingOptions().MinInterval;
+
     public bool DashboardEnabled { get; set; } = true;
 
     /// <summary>The dashboard's live log stream (/dashboard/Trace): off by default, since logs may carry what an operator should not see.</summary>
@@ -85,6 +96,9 @@ public sealed class RunOptions
             .Int("cluster.silo-port", v => o.SiloPort = v)
             .Duration("cluster.probe-timeout", v => o.ProbeTimeout = v)
             .Int("cluster.missed-probes-limit", v => o.MissedProbesLimit = v)
+            .Duration("cluster.balance.poll-interval", v => o.BalancePollInterval = v)
+            .Duration("cluster.balance.report-interval", v => o.BalanceReportInterval = v)
+            .Duration("cluster.balance.rebalance-interval", v => o.RebalanceInterval = v)
             .Bool("dashboard.enabled", v => o.DashboardEnabled = v)
             .Bool("dashboard.log-stream", v => o.DashboardLogStream = v)
             .String("cluster.advertise-interfaces", v => o.AdvertiseInterfaces = [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)])
@@ -130,6 +144,18 @@ public sealed class RunOptions
         if (ProbeTimeout <= TimeSpan.Zero)
         {
             throw new UsageException("--cluster.probe-timeout must be positive");
+        }
+        foreach (var (flag, value) in new[]
+                 {
+                     ("cluster.balance.poll-interval", BalancePollInterval),
+                     ("cluster.balance.report-interval", BalanceReportInterval),
+                     ("cluster.balance.rebalance-interval", RebalanceInterval),
+                 })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new UsageException($"--{flag} must be positive");
+            }
         }
         _ = ParseHostPort(HttpListenAddress, "server.http.listen-addr");
         if (AdvertiseAddress is not null)

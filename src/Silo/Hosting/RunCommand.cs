@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains;
+using AlloyOrleans.Grains.Placement;
 using AlloyOrleans.Grains.RemoteWrite.Queue;
 using AlloyOrleans.Grains.Telemetry;
 using AlloyOrleans.Silo.CommandLine;
@@ -95,6 +96,12 @@ public static class RunCommand
                 ownership.MinimumClusterSize = options.WaitForSize;
                 ownership.WaitTimeout = options.WaitTimeout;
             });
+            silo.Services.Configure<TablePollingOptions>(polling =>
+            {
+                polling.PollInterval = options.BalancePollInterval;
+                polling.ReportInterval = options.BalanceReportInterval;
+            });
+            silo.Services.Configure<PublishingOptions>(publishing => publishing.MinInterval = options.RebalanceInterval);
             if (options.DashboardEnabled)
             {
                 silo.AddDashboard(dashboard => dashboard.HideTrace = !options.DashboardLogStream);

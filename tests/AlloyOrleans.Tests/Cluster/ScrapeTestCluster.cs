@@ -124,6 +124,10 @@ public sealed class ScrapeTestCluster : IAsyncDisposable
                 options.MinimumClusterSize = configuration.GetValue<int>("Scrape:WaitForSize");
                 options.WaitTimeout = TimeSpan.FromMilliseconds(configuration.GetValue<long>("Scrape:WaitTimeoutMs"));
             });
+            // Placement's grain calls go through a factory a test can cut (WeightsGrainCut); everything else passes.
+            var (clusterId, name) = (configuration["Orleans:ClusterId"]!, configuration["Orleans:Name"]!);
+            siloBuilder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlacementTables>(
+                sp, WeightsGrainCut.Wrap(sp.GetRequiredService<IGrainFactory>(), clusterId, name)));
             // Load-aware placement on a test's time scale: a table decision every 3 s, polls and reports every second.
             siloBuilder.Services.Configure<PublishingOptions>(options => options.MinInterval = TimeSpan.FromSeconds(3));
             siloBuilder.Services.Configure<TablePollingOptions>(options =>

@@ -1,12 +1,16 @@
 using System.Net;
 using Xunit;
+using AlloyOrleans.Grains.Placement;
 using AlloyOrleans.Silo.CommandLine;
+using AlloyOrleans.Silo.Configuration;
 using AlloyOrleans.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AlloyOrleans.Tests.Configuration;
 
-/// <summary>Alloy's remaining --cluster.* flags are accepted, and a healthy start is not told untrue warnings.</summary>
+/// <summary>Alloy's remaining --cluster.* flags are accepted, ours reach the silo's options, and a healthy start is not told untrue warnings.</summary>
 public sealed class StartFlagsTests
 {
     [Fact]
@@ -30,6 +34,41 @@ public sealed class StartFlagsTests
     {
         Assert.Throws<UsageException>(() => RunOptions.Parse(["--cluster.rejoin-interval=often", "config.alloy"]));
         Assert.Throws<UsageException>(() => RunOptions.Parse(["--cluster.max-join-peers=many", "config.alloy"]));
+    }
+
+    [Fact]
+    public void Load_aware_placement_intervals_come_from_flags_into_the_silos_options()
+    {
+        var config = Path.GetTempFileName();
+        try
+        {
+            var options = RunOptions.Parse([
+                "--cluster.balance.poll-interval=700ms", "--cluster.balance.report-interval=3s", "--cluster.balance.rebalance-interval=20s", config,
+            ]);
+            var app = RunCommand.Build(options, ConfigurationLoader.Load(config));
+
+            var polling = app.Services.GetRequiredService<IOptions<TablePollingOptions>>().Value;
+            Assert.Equal(TimeSpan.FromMilliseconds(700), polling.PollInterval);
+            Assert.Equal(TimeSpan.FromSeconds(3), polling.ReportInterval);
+            Assert.Equal(TimeSpan.FromSeconds(20), app.Services.GetRequiredService<IOptions<PublishingOptions>>().Value.MinInterval);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public void Without_flags_the_placement_intervals_are_the_options_defaults_and_a_zero_one_is_a_usage_error()
+    {
+        var options = RunOptions.Parse(["config.alloy"]);
+        Assert.Equal(new TablePollingOptions().PollInterval, options.BalancePollInterval);
+        Assert.Equal(new TablePollingOptions().ReportInterval, options.BalanceReportInterval);
+        Assert.Equal(new PublishingOptions().MinInterval, options.RebalanceInterval);
+
+        var error = Assert.Throws<UsageException>(() => RunOptions.Parse(["--cluster.balance.rebalance-interval=0s", "config.alloy"]));
+        Assert.Contains("--cluster.balance.rebalance-interval must be positive", error.Message);
+        Assert.Throws<UsageException>(() => RunOptions.Parse(["--cluster.balance.poll-interval=soon", "config.alloy"]));
     }
 
     [Fact]

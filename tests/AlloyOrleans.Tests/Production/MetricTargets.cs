@@ -12,12 +12,14 @@ namespace AlloyOrleans.Tests.Production;
 public sealed class MetricTargets : IScrapeWorkload
 {
     private readonly Uri? _remoteWriteUrl;
+    private readonly string? _balance;
 
-    private MetricTargets(ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, Uri? remoteWriteUrl)
+    private MetricTargets(ScrapeTargetServer server, IReadOnlyList<LabelSet> targets, Uri? remoteWriteUrl, string? balance)
     {
         Server = server;
         Targets = targets;
         _remoteWriteUrl = remoteWriteUrl;
+        _balance = balance;
     }
 
     public ScrapeTargetServer Server { get; }
@@ -27,13 +29,14 @@ public sealed class MetricTargets : IScrapeWorkload
     public int Count => Targets.Count;
 
     /// <param name="remoteWriteUrl">When given, every silo forwards its samples there through prometheus.remote_write.</param>
-    public static async Task<MetricTargets> StartAsync(int targetCount, Uri? remoteWriteUrl = null)
+    /// <param name="balance">When given, the scrape's <c>clustering { balance = … }</c> (<c>"samples"</c>: load-aware placement).</param>
+    public static async Task<MetricTargets> StartAsync(int targetCount, Uri? remoteWriteUrl = null, string? balance = null)
     {
         var server = await ScrapeTargetServer.StartAsync();
         var targets = Enumerable.Range(0, targetCount)
             .Select(i => LabelSet.From(("__address__", server.Address), ("__metrics_path__", $"/t/{i}"), ("target", i.ToString())))
             .ToList();
-        return new MetricTargets(server, targets, remoteWriteUrl);
+        return new MetricTargets(server, targets, remoteWriteUrl, balance);
     }
 
     public ulong KeyOf(int index) => TargetKey.Compute(Targets[index]);
@@ -58,6 +61,10 @@ public sealed class MetricTargets : IScrapeWorkload
         config.AppendLine($"  params          = {{ \"silo\" = [sys.env(\"{SiloProcessCluster.SiloVariable}\")] }}");
         config.AppendLine("  clustering {");
         config.AppendLine("    enabled = true");
+        if (_balance is not null)
+        {
+            config.AppendLine($"    balance = \"{_balance}\"");
+        }
         config.AppendLine("  }");
         config.AppendLine("}");
         if (_remoteWriteUrl is not null)

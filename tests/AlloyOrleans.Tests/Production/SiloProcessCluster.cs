@@ -13,6 +13,7 @@ namespace AlloyOrleans.Tests.Production;
 public sealed class SiloProcessCluster : IAsyncDisposable
 {
     public const string SiloVariable = "ALLOY_TEST_SILO";
+    public const string ComponentId = "prometheus.scrape.production";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _directory;
@@ -41,8 +42,9 @@ public sealed class SiloProcessCluster : IAsyncDisposable
 
     /// <summary>Counting metric targets (<see cref="MetricTargets"/>).</summary>
     /// <param name="remoteWriteUrl">When given, every silo forwards its samples there through prometheus.remote_write.</param>
-    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval, Uri? remoteWriteUrl = null) =>
-        await StartAsync(connectionString, await MetricTargets.StartAsync(targetCount, remoteWriteUrl), interval);
+    /// <param name="balance">When given, the scrape's <c>clustering { balance = … }</c> (<c>"samples"</c>: load-aware placement).</param>
+    public static async Task<SiloProcessCluster> StartAsync(string connectionString, int targetCount, TimeSpan interval, Uri? remoteWriteUrl = null, string? balance = null) =>
+        await StartAsync(connectionString, await MetricTargets.StartAsync(targetCount, remoteWriteUrl, balance), interval);
 
     /// <summary>A cluster over any workload; the cluster disposes it.</summary>
     public static async Task<SiloProcessCluster> StartAsync(string connectionString, IScrapeWorkload workload, TimeSpan interval)
@@ -197,6 +199,32 @@ public sealed class SiloProcessCluster : IAsyncDisposable
                 .Select(line => $"{s.Name}: {line}"))
             .ToList();
         return (total, lines);
+    }
+
+    /// <summary>
+    /// The version of the weights table each running silo holds for the scrape component (0: none), from its
+    /// <c>/api/v0/web/cluster</c>; a silo that does not answer is left out.
+    /// </summary>
+    public async Task<Dictionary<string, long>> WeightsTableVersionsAsync(HttpClient http)
+    {
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var silo in _silos.Values.Where(s => s.Process is { HasExited: false }))
+        {
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://{silo.HttpAddress}/api/v0/web/cluster"));
+                versions[silo.Name] = document.RootElement.GetProperty("weightsTables").EnumerateArray()
+                    .Where(t => t.GetProperty("component").GetString() == ComponentId)
+                    .Select(t => t.GetProperty("version").GetInt64())
+                    .DefaultIfEmpty(0)
+                    .First();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // starting or stopping: asked again on the next poll
+            }
+        }
+        return versions;
     }
 
     /// <summary><c>alloy-orleans db init</c> as an operator runs it, the connection string in the environment.</summary>

@@ -17,10 +17,10 @@ public class PlacementBenchmarks
     private TargetWeights _fresh = TargetWeights.Empty;
     private TargetWeights _anchored = TargetWeights.Empty;
 
-    [Params(100, 1000)]
+    [Params(10, 100, 1000)]
     public int Nodes { get; set; }
 
-    [Params(100_000, 1_000_000)]
+    [Params(10_000, 100_000)]
     public int Targets { get; set; }
 
     [GlobalSetup]
@@ -29,15 +29,21 @@ public class PlacementBenchmarks
         var names = Enumerable.Range(0, Nodes).Select(i => $"alloy-{i}").ToArray();
         _ring = HashRing.Build(names);
         _joined = HashRing.Build([.. names, "alloy-joiner"]);
+        _fresh = HeavyTailedFleet(Targets);
+        _anchored = _fresh.AnchoredTo(BoundedLoadPlacement.Place(_ring, _fresh), 2);
+    }
+
+    /// <summary>Bounded-Pareto sizes (shape 1.0, 10–100,000 samples) on random keys, from a fixed seed.</summary>
+    internal static TargetWeights HeavyTailedFleet(int targets)
+    {
         var random = new Random(42);
-        var weights = new Dictionary<ulong, long>(Targets);
-        while (weights.Count < Targets)
+        var weights = new Dictionary<ulong, long>(targets);
+        while (weights.Count < targets)
         {
             var u = random.NextDouble();
             weights[(ulong)random.NextInt64(long.MinValue, long.MaxValue)] = (long)Math.Round(1 / (1 / 10.0 - u * (1 / 10.0 - 1 / 100_000.0)));
         }
-        _fresh = TargetWeights.Create(1, weights);
-        _anchored = _fresh.AnchoredTo(BoundedLoadPlacement.Place(_ring, _fresh), 2);
+        return TargetWeights.Create(1, weights);
     }
 
     [Benchmark(Baseline = true)]
