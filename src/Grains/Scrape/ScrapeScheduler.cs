@@ -55,7 +55,11 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _assignment = assignment;
         _logger = logger;
         _metrics = metrics;
-        _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings()) { LocalIncarnation = cluster.LocalGeneration };
+        _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings())
+        {
+            LocalIncarnation = cluster.LocalGeneration,
+            DecisionLog = logger.IsEnabled(LogLevel.Debug) ? (target, decision) => LogDecision(target.ComponentId, target.Key, decision) : null,
+        };
         var meter = AlloyMeter.For(meterFactory);
         _movedTotal = meter.CreateCounter<long>("prometheus_scrape_targets_moved_total",
             description: "Targets this silo stopped scraping because another silo now owns them.");
@@ -146,7 +150,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     private OwnershipView OwnershipViewOf(ClusterView view) =>
         new(view.LocalName, view.Version, view.IsReady, view.LocalHoldsName, view.Ring, _assignment,
-            [.. view.Peers.Where(p => p.State == PeerState.Terminating).Select(p => p.Name)], view.Generations);
+            [.. view.Peers.Where(p => p.State == PeerState.Terminating).Select(p => p.Name)], view.Generations, view.Departed);
 
     /// <summary>Brings the scraped set in line with the registry and the current view.</summary>
     private void Reconcile()
@@ -330,6 +334,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: scraping target {Key:x16} from slot {SlotMs}")]
     private partial void LogStarted(string componentId, ulong key, long slotMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: acquiring target {Key:x16}: {Decision}")]
+    private partial void LogDecision(string componentId, ulong key, string decision);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: stopped target {Key:x16}: {Reason}")]
     private partial void LogStopped(string componentId, ulong key, StopReason reason);

@@ -26,7 +26,7 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
         long scrapes = 0;
         foreach (var seed in seeds)
         {
-            var (problems, cluster, history) = Run(seed);
+            var (problems, cluster, history) = Run(seed, traced: replay is not null);
             scrapes += cluster.Check.Scrapes;
             if (problems.Count > 0)
             {
@@ -65,9 +65,9 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
         }
     }
 
-    private static (List<string> Problems, SimulatedCluster Cluster, List<ClusterChange> History) Run(int seed)
+    private static (List<string> Problems, SimulatedCluster Cluster, List<ClusterChange> History) Run(int seed, bool traced)
     {
-        var cluster = new SimulatedCluster(seed);
+        var cluster = new SimulatedCluster(seed, traced: traced);
         var history = MembershipHistory.Generate(new Random(seed ^ 0x5eed), DurationMs);
         return (cluster.Run(history, DurationMs), cluster, history);
     }

@@ -33,9 +33,12 @@ public sealed class SimulatedCluster
     private readonly Dictionary<TargetRef, TargetSpec> _targets = [];
     private readonly StringBuilder _trace = new();
     private long _sequence;
+    private readonly bool _traced;
 
-    public SimulatedCluster(int seed, int targetCount = 40)
+    /// <param name="traced">Whether the trace also records every acquisition decision (for a replayed seed).</param>
+    public SimulatedCluster(int seed, int targetCount = 40, bool traced = false)
     {
+        _traced = traced;
         _random = new Random(seed);
         for (var i = 0; i < targetCount; i++)
         {
@@ -126,7 +129,7 @@ public sealed class SimulatedCluster
     private void StartSilo(string name)
     {
         var generation = _generations[name] = _generations.GetValueOrDefault(name) + 1;
-        var silo = new SimulatedSilo(name, generation, _timings, FenceWindowMs);
+        var silo = new SimulatedSilo(name, generation, _timings, FenceWindowMs, _traced ? Log : null);
         _silos.Add(silo);
         _membership.Set(name, generation, Status.Joining);
         AtSilo(silo, Now + _random.NextInt64(100, 1500), () =>
@@ -377,7 +380,7 @@ public sealed class SimulatedCluster
 
     private void Log(string line)
     {
-        if (_trace.Length < 200_000)
+        if (_trace.Length < 2_000_000)
         {
             _trace.Append(Now).Append(": ").AppendLine(line);
         }

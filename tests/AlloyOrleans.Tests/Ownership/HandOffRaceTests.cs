@@ -1,0 +1,137 @@
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Ownership;
+using Xunit;
+using static AlloyOrleans.Tests.Ownership.OwnershipScenario;
+
+namespace AlloyOrleans.Tests.Ownership;
+
+/// <summary>
+/// The races the hand-off simulation found, each reduced to the inputs of one planner (the seed that found it in the
+/// simulation is named): views that lag behind membership, peers that leave before they answer, pushes still on
+/// their way, and a leaver that exits with a request unanswered.
+/// </summary>
+public sealed class HandOffRaceTests
+{
+    [Fact]
+    public void A_peer_gone_before_it_answered_is_not_taken_to_mean_nobody_has_the_target()
+    {
+        // Seed 479: k asks l and b; l has nothing yet, b is leaving and exits before the request reaches it, after
+        // pushing the target to l. "Nobody has it" would start a second copy next to l's.
+        var target = TargetOwnedBy("k", ["b", "k", "l"]);
+        var k = Planner("k", ["b", "k", "l"], target);
+        var pulls = k.Reconcile(10_000).Pulls;
+        Assert.Equal(["b", "l"], pulls.Keys.Order());
+        Assert.Empty(k.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010).Started);
+        k.SetView(View("k", ["k", "l"], departed: ["b"]));
+        Assert.Empty(k.OnReleaseAnswers("b", [target], null, 10_050).Started);
+
+        // The next round asks who is left, and l, which took b's push meanwhile, releases it.
+        var again = k.Reconcile(10_300).Pulls;
+        Assert.Equal(["l"], again.Keys);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
+        var started = k.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_320).Started;
+        Assert.Equal([(target, slot)], started);
+    }
+
+    [Fact]
+    public void A_receiver_membership_declared_dead_before_this_view_showed_it_does_not_hold_the_target_back()
+    {
+        // Seed 221: h joined, took the target and left again while this silo's view lagged; its view never showed h
+        // active, but membership now says h is dead. Waiting out the unseen-peer grace would lose every slot of it.
+        var (a, target) = Holding("a", ["a"], 10_000);
+        Assert.Equal(ReleaseOutcome.Released, a.Release("h", 1, [target], 10_100, new PlannerActions()).Single().Outcome);
+        a.SetView(View("a", ["a"]));
+        Assert.Empty(a.Reconcile(10_200).Started);          // h may be a join this view has not caught up with
+        a.SetView(View("a", ["a"], departed: ["h"]));
+        Assert.Single(a.Reconcile(10_300).Started);         // membership says it is gone: taken back at once
+    }
+
+    [Fact]
+    public void A_contender_that_has_left_no_longer_holds_an_acquisition_off()
+    {
+        // Seed 100: a asked i while both were acquiring the target; a's name sorts first, so i waited for it. a left
+        // without taking it: i must not wait for it until the grace ends.
+        var target = TargetOwnedBy("i", ["i", "x"]);
+        var i = Planner("i", ["i", "x"], target);
+        i.Reconcile(10_000);
+        Assert.Equal(ReleaseOutcome.Pending, i.Release("a", 1, [target], 10_005, new PlannerActions()).Single().Outcome);
+        var notHere = new[] { new ReleaseAnswer(target, ReleaseOutcome.NotHere) };
+        Assert.Empty(i.OnReleaseAnswers("x", [target], notHere, 10_010).Started); // a goes first while it may hold it
+        i.SetView(View("i", ["i", "x"], departed: ["a"]));
+        i.Reconcile(10_300);
+        Assert.Single(i.OnReleaseAnswers("x", [target], notHere, 10_310).Started);
+    }
+
+    [Fact]
+    public void A_peer_this_view_does_not_show_yet_that_asked_for_the_target_holds_off_starting_it_afresh()
+    {
+        // Seed 374: e joined and asked f, which had handed the target to i; i then crashed. f's view does not show e
+        // yet, so f thinks it owns the target, while e (which sees i dead) started it afresh. f waits for its view.
+        var (f, target) = Holding("f", ["f", "i"], 10_000, ownerOf: "i");
+        f.Release("i", 1, [target], 10_100, new PlannerActions());
+        Assert.Equal(ReleaseOutcome.HandedOn, f.Release("e", 1, [target], 10_200, new PlannerActions()).Single().Outcome);
+        f.SetView(View("f", ["f"], departed: ["i"]));
+        Assert.Empty(f.Reconcile(10_300).Started);
+        f.SetView(View("f", ["f"], departed: ["i", "e"]));  // e turns out to be gone too: now nobody has it
+        Assert.Single(f.Reconcile(10_600).Started);
+    }
+
+    [Fact]
+    public void A_push_still_unanswered_to_a_receiver_that_left_is_left_to_its_sender()
+    {
+        // Seed 1100: l, leaving, pushed the target to h, which was leaving too and refused; l then offers it to the
+        // next successor, b. b, asking meanwhile, hears "handed on to h, unconfirmed" and sees h gone: that is no
+        // dead end, the sender still decides.
+        var target = TargetOwnedBy("b", ["b", "j"]);
+        var b = Planner("b", ["b", "j"], target);
+        b.SetView(View("b", ["b", "j"], terminating: ["l"], departed: ["h"]));
+        Assert.Equal(["j", "l"], b.Reconcile(10_000).Pulls.Keys.Order());
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        b.OnReleaseAnswers("j", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        var handedOn = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "h", Unconfirmed: true, HandedToGeneration: 1);
+        Assert.Empty(b.OnReleaseAnswers("l", [target], [handedOn], 10_020).Started);
+    }
+
+    [Fact]
+    public void Its_own_push_still_unanswered_is_awaited_and_a_refusal_resumes_at_the_offered_slot()
+    {
+        // Seed 1047: g pushed the target to e as e left; g's view then showed e gone and g the owner again. Starting
+        // afresh at once would begin a slot later than the push offered, and lose that slot when the push comes back.
+        var (g, target) = Holding("g", ["e", "g"], 10_000, ownerOf: "e");
+        g.SetView(View("g", ["e", "g"]));
+        var push = g.Reconcile(10_100).Pushes["e"].Single();
+        g.SetView(View("g", ["g"], departed: ["e"]));
+        Assert.Empty(g.Reconcile(10_150).Started);
+        var back = g.OnAcceptAnswers("e", [push], null, 10_200, undelivered: true);
+        Assert.Equal([(target, push.NextSlotMs!.Value)], back.Started);
+    }
+
+    [Fact]
+    public void A_push_that_timed_out_is_believed_taken_and_its_gone_receiver_is_a_dead_end()
+    {
+        var (g, target) = Holding("g", ["e", "g"], 10_000, ownerOf: "e");
+        var push = g.Reconcile(10_100).Pushes["e"].Single();
+        Assert.Empty(g.OnAcceptAnswers("e", [push], null, 12_100).Started); // no answer within the timeout
+        g.SetView(View("g", ["g"], departed: ["e"]));
+        Assert.Single(g.Reconcile(12_200).Started);         // e took it and crashed: start it again now
+    }
+
+    [Fact]
+    public void A_leaving_silo_waits_for_its_release_requests_and_passes_on_what_they_release()
+    {
+        // Seed 533: d asked f for the target, then f pushed it to d anyway, and d began leaving and pushed it back. f
+        // then got d's late request and released the target to d, which had exited: nobody scraped it.
+        var target = TargetOwnedBy("d", ["d", "f"]);
+        var d = Planner("d", ["d", "f"], target);
+        Assert.Equal(["f"], d.Reconcile(10_000).Pulls.Keys);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_100);
+        Assert.True(d.Accept("f", [new TargetHandOff(target, slot)], 10_050, new PlannerActions()).Single());
+        var leave = d.BeginLeave(10_100).Pushes["f"];
+        d.OnAcceptAnswers("f", leave, [true], 10_120);
+        Assert.False(d.IsQuiescent(10_130));                // its request to f is still unanswered
+        var released = d.OnReleaseAnswers("f", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot + Interval)], 10_140);
+        Assert.Equal(slot + Interval, released.Pushes["f"].Single().NextSlotMs);
+        d.OnAcceptAnswers("f", released.Pushes["f"], [true], 10_160);
+        Assert.True(d.IsQuiescent(10_170));
+    }
+}
