@@ -12,12 +12,18 @@ internal sealed class Acquisition(long startedMs)
     private readonly Dictionary<string, ReleaseAnswer?> _answers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _outstanding = new(StringComparer.Ordinal);
 
+    /// <summary>Confirmed hand-offs learned in an earlier round: every later round asks their receiver after it took them.</summary>
+    private readonly HashSet<(string To, long SlotMs)> _confirmedEarlier = [];
+
     public long StartedMs { get; } = startedMs;
 
     /// <summary>When to ask again, after a round that could not decide.</summary>
     public long? RetryAtMs { get; set; }
 
     public bool AwaitingAnswers => _outstanding.Count > 0;
+
+    /// <summary>Whether answers are still due from peers other than <paramref name="peer"/>.</summary>
+    public bool AwaitingAnswersFromOthersThan(string peer) => _outstanding.Any(p => p != peer);
 
     /// <summary>The round's answers and the contenders, for logs.</summary>
     public string Describe() =>
@@ -85,9 +91,12 @@ internal sealed class Acquisition(long startedMs)
                     var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
                     gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed));
                     break;
-                case { Outcome: ReleaseOutcome.Pending }:
-                    // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered.
-                    retry |= string.CompareOrdinal(peer, localName) < 0 && view.Peers.Contains(peer);
+                case { Outcome: ReleaseOutcome.Pending } pending:
+                    // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered —
+                    // but not while the other still waits for answers (one may be a release from a peer this view no
+                    // longer shows, a leaver that has exited since); those come within the hand-off timeout.
+                    retry |= (string.CompareOrdinal(peer, localName) < 0 || (pending.Asking && nowMs - StartedMs < timings.HandOffTimeoutMs))
+                        && view.Peers.Contains(peer);
                     break;
             }
         }
@@ -102,22 +111,26 @@ internal sealed class Acquisition(long startedMs)
         retry |= asker is { } asked && asked.Name != localName && !view.Shows(asked.Name, asked.Incarnation) && !view.HasDeparted(asked.Name, asked.Incarnation);
         if (Latest(gifts) is { } latest)
         {
-            if (latest.To == localName)
+            // Pushed to this silo: taken here already, or still unanswered — on its way (the push starts it) or refused
+            // (this silo was leaving or fenced; the sender kept it). Starting it from the chain would be a second copy.
+            if (latest.To == localName && !latest.Unconfirmed)
             {
                 return new Decision(DecisionKind.Start, latest.SlotMs);
             }
             // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
-            // A receiver's "not here" counts only once the push reached it (it may still be on its way).
+            // A receiver's "not here" counts only when it was asked after it took the push: in a round begun after
+            // this silo learned the push was confirmed (this round's question may have overtaken the push).
             var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
             // A push still unanswered (this silo's own, or one by a sender still here) is no dead end: a refusal gives
             // the target back to the sender, which scrapes it on from the slot it offered or offers it to the next
             // successor. Its answer comes within the hand-off timeout.
             var senderDecides = latest.Unconfirmed && (latest.From == localName || view.Peers.Contains(latest.From));
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
-                ? !latest.Unconfirmed && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
+                ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
                 : receiverGone && !senderDecides;
             if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
+                _confirmedEarlier.UnionWith(gifts.Where(g => !g.Unconfirmed).Select(g => (g.To, g.SlotMs)));
                 return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
             }
             return new Decision(DecisionKind.StartAfresh, Math.Max(latest.SlotMs, nowMs));

@@ -203,7 +203,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || acquisition.RetryAtMs is not null))
             {
                 acquisition.Contenders[requester] = requesterIncarnation;
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: acquisition.AwaitingAnswersFromOthersThan(requester));
             }
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
                 && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
@@ -282,6 +282,15 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 return;
             case DecisionKind.Start:
                 _acquiring.Remove(target);
+                if (acquisition.Contenders.Where(c => string.CompareOrdinal(c.Key, LocalName) < 0 && View.Shows(c.Key, c.Value))
+                        .Select(c => c.Key).Order(StringComparer.Ordinal).FirstOrDefault() is { } first)
+                {
+                    // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it went
+                    // ahead (perhaps afresh, not knowing whom this silo was asking). It gets the target; two copies
+                    // would run until the views agree.
+                    Give(target, first, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                    return;
+                }
                 Start(target, spec, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
                 return;
             default:

@@ -134,4 +134,71 @@ public sealed class HandOffRaceTests
         d.OnAcceptAnswers("f", released.Pushes["f"], [true], 10_160);
         Assert.True(d.IsQuiescent(10_170));
     }
+
+    [Fact]
+    public void A_receivers_not_here_that_may_have_overtaken_the_push_does_not_orphan_a_confirmed_hand_off()
+    {
+        // Seed 2803: e, leaving, pushed the target to k; j asked k before the push landed (k: "not here") and e after
+        // k took it (e: "handed on to k"). Only a "not here" asked for after j learned of the hand-off is believed.
+        var target = TargetOwnedBy("j", ["e", "j", "k"]);
+        var j = Planner("j", ["e", "j", "k"], target);
+        j.Reconcile(10_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_200);
+        var notHere = new[] { new ReleaseAnswer(target, ReleaseOutcome.NotHere) };
+        var handedOn = new[] { new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "k", HandedToGeneration: 1) };
+        j.OnReleaseAnswers("k", [target], notHere, 10_010);
+        Assert.Empty(j.OnReleaseAnswers("e", [target], handedOn, 10_020).Started);
+
+        // Asked again, k says "not here" once more: k lost it (it restarted), so nobody has it.
+        j.Reconcile(10_300);
+        j.OnReleaseAnswers("e", [target], handedOn, 10_310);
+        Assert.Single(j.OnReleaseAnswers("k", [target], notHere, 10_320).Started);
+    }
+
+    [Fact]
+    public void A_peer_acquiring_the_target_that_still_waits_for_answers_is_waited_for_even_by_the_name_that_sorts_first()
+    {
+        // Seed 2358: e, leaving, released the target to i and exited; a, joining, asked only i (its view showed e
+        // dead) and heard "pending". Going ahead by the tie rule started a copy next to the one e's release gave i.
+        var target = TargetOwnedBy("i", ["e", "i", "x"]);
+        var i = Planner("i", ["e", "i", "x"], target);
+        i.Reconcile(10_000);
+        var asking = i.Release("a", 1, [target], 10_010, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.Pending, true), (asking.Outcome, asking.Asking));
+
+        var aTarget = TargetOwnedBy("a", ["a", "i"]);
+        var a = Planner("a", ["a", "i"], aTarget);
+        a.Reconcile(10_000);
+        var pending = new ReleaseAnswer(aTarget, ReleaseOutcome.Pending, Asking: true);
+        Assert.Empty(a.OnReleaseAnswers("i", [aTarget], [pending], 10_020).Started);
+        a.Reconcile(10_300);
+        Assert.Single(a.OnReleaseAnswers("i", [aTarget], [pending with { Asking = false }], 10_320).Started); // a tie: a goes first
+    }
+
+    [Fact]
+    public void A_release_that_comes_after_a_contender_sorting_first_went_ahead_is_handed_to_that_contender()
+    {
+        var target = TargetOwnedBy("i", ["a", "e", "i"]);
+        var i = Planner("i", ["a", "e", "i"], target);
+        i.Reconcile(10_000);
+        i.OnReleaseAnswers("a", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        Assert.Equal(ReleaseOutcome.Pending, i.Release("a", 1, [target], 10_020, new PlannerActions()).Single().Outcome);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
+        var actions = i.OnReleaseAnswers("e", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_030);
+        Assert.Empty(actions.Started);
+        Assert.Equal(slot, actions.Pushes["a"].Single().NextSlotMs);
+    }
+
+    [Fact]
+    public void A_hand_off_to_this_silo_still_unanswered_is_not_started_from_the_chain()
+    {
+        // Seed 8603: e and i left at once; e pushed the target to i, which refused (it was leaving), so e kept it. i,
+        // asking e meanwhile, heard "handed on to i, unconfirmed" and started it too.
+        var target = TargetOwnedBy("i", ["e", "i"]);
+        var i = Planner("i", ["e", "i"], target);
+        i.Reconcile(10_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_200);
+        var toMe = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "i", Unconfirmed: true, HandedToGeneration: 1);
+        Assert.Empty(i.OnReleaseAnswers("e", [target], [toMe], 10_020).Started);
+    }
 }
