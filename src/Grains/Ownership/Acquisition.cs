@@ -104,7 +104,9 @@ internal sealed class Acquisition(long startedMs)
         {
             return new Decision(DecisionKind.Start, r);
         }
-        retry |= Contenders.Any(c => string.CompareOrdinal(c.Key, localName) < 0 && !view.HasDeparted(c.Key, c.Value));
+        // A contender that answered this round with "not here" or "handed on" has given up acquiring it.
+        retry |= Contenders.Any(c => string.CompareOrdinal(c.Key, localName) < 0 && !view.HasDeparted(c.Key, c.Value)
+            && !(_answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }));
         // A peer asked this silo for it and heard there was nothing to release: it owns the target in its own view,
         // so it may have started it. One this view does not show yet (and membership has not declared dead) is a join
         // this view has not caught up with: wait for the view, which then says who owns it (or that the peer is gone).
@@ -121,10 +123,11 @@ internal sealed class Acquisition(long startedMs)
             // A receiver's "not here" counts only when it was asked after it took the push: in a round begun after
             // this silo learned the push was confirmed (this round's question may have overtaken the push).
             var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
-            // A push still unanswered (this silo's own, or one by a sender still here) is no dead end: a refusal gives
-            // the target back to the sender, which scrapes it on from the slot it offered or offers it to the next
-            // successor. Its answer comes within the hand-off timeout.
-            var senderDecides = latest.Unconfirmed && (latest.From == localName || view.Peers.Contains(latest.From));
+            // A push to that receiver still unanswered (this silo's own, or one by a sender still here) is no dead end:
+            // a refusal gives the target back to the sender, which scrapes it on from the slot it offered or offers it
+            // to the next successor. Its answer comes within the hand-off timeout.
+            var senderDecides = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.Unconfirmed
+                && (g.From == localName || view.Peers.Contains(g.From)));
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
                 ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
                 : receiverGone && !senderDecides;

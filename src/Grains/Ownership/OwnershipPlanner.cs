@@ -322,9 +322,11 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 Give(handOff.Target, claim.To, slot, nowMs, actions);
                 continue;
             }
-            if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs >= offered)
+            if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs > offered)
             {
-                continue; // a late push: this silo already passed the target on to another from that slot or a later one
+                // A late push: this silo already passed the target on to another from a later slot. (One offered at
+                // that very slot is the target coming back round a chain before anyone scraped that slot: taken.)
+                continue;
             }
             _receivedFrom[handOff.Target] = (sender, nowMs);
             _acquiring.Remove(handOff.Target);

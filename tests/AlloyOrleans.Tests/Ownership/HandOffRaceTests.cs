@@ -201,4 +201,43 @@ public sealed class HandOffRaceTests
         var toMe = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "i", Unconfirmed: true, HandedToGeneration: 1);
         Assert.Empty(i.OnReleaseAnswers("e", [target], [toMe], 10_020).Started);
     }
+
+    [Fact]
+    public void Any_unanswered_push_to_the_chains_receiver_keeps_it_from_being_a_dead_end()
+    {
+        // Seed 3619: k left; h had pushed the target to k (unanswered: k had gone, so h takes it back), while a's
+        // older hand-off to k was confirmed. Whichever link the chain ends on, h's push still decides.
+        var target = TargetOwnedBy("b", ["a", "b", "h"]);
+        var b = Planner("b", ["a", "b", "h"], target);
+        b.SetView(View("b", ["a", "b", "h"], departed: ["k"]));
+        b.Reconcile(10_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        var confirmed = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "k", HandedToGeneration: 1);
+        b.OnReleaseAnswers("a", [target], [confirmed], 10_010);
+        Assert.Empty(b.OnReleaseAnswers("h", [target], [confirmed with { Unconfirmed = true }], 10_020).Started);
+    }
+
+    [Fact]
+    public void A_contender_that_answers_not_here_has_given_up_and_no_longer_holds_an_acquisition_off()
+    {
+        // Seed 623: c asked d while both acquired the target, then its view moved on; it answered every later round
+        // "not here", and d waited for it until the grace ended.
+        var target = TargetOwnedBy("d", ["c", "d"]);
+        var d = Planner("d", ["c", "d"], target);
+        d.Reconcile(10_000);
+        Assert.Equal(ReleaseOutcome.Pending, d.Release("c", 1, [target], 10_005, new PlannerActions()).Single().Outcome);
+        Assert.Single(d.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010).Started);
+    }
+
+    [Fact]
+    public void A_push_back_at_the_slot_this_silo_handed_on_is_taken_when_the_target_went_round_a_chain()
+    {
+        // Seed 1761: b released the target to i at slot s, i released it to d before s, and d, leaving, pushed it back
+        // to b at s. That is no late push (nobody scraped s yet): b must scrape it, not just acknowledge it.
+        var (b, target) = Holding("b", ["b", "d", "i"], 10_000, ownerOf: "i");
+        var released = b.Release("i", 1, [target], 10_100, new PlannerActions()).Single().SlotMs!.Value;
+        var actions = new PlannerActions();
+        Assert.True(b.Accept("d", [new TargetHandOff(target, released)], 10_200, actions).Single());
+        Assert.Equal([(target, released)], actions.Started);
+    }
 }

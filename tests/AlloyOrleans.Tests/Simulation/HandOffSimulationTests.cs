@@ -8,7 +8,8 @@ namespace AlloyOrleans.Tests.Simulation;
 /// simulation and checks, per target and slot, exactly one scrape (except inside a crash's or a freeze's detection
 /// window) and no timestamp outside its scrape's interval. A failure prints its seed; replay one with
 /// <c>ALLOY_ORLEANS_SIMULATION_SEED=N dotnet test --filter FullyQualifiedName~HandOffSimulationTests</c>
-/// (the trace of that run is printed too), and widen the search with <c>ALLOY_ORLEANS_SIMULATION_SEEDS=N</c>.
+/// (the trace of that run is printed too, with every acquisition decision), and widen the search with
+/// <c>ALLOY_ORLEANS_SIMULATION_SEEDS=N</c> (seeds from <c>ALLOY_ORLEANS_SIMULATION_FIRST_SEED</c>, default 1).
 /// </summary>
 public sealed class HandOffSimulationTests(ITestOutputHelper output)
 {
@@ -20,7 +21,9 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
         var replay = Environment.GetEnvironmentVariable("ALLOY_ORLEANS_SIMULATION_SEED");
         var seeds = replay is not null
             ? [int.Parse(replay)]
-            : Enumerable.Range(1, int.TryParse(Environment.GetEnvironmentVariable("ALLOY_ORLEANS_SIMULATION_SEEDS"), out var n) ? n : 2000);
+            : Enumerable.Range(
+                int.TryParse(Environment.GetEnvironmentVariable("ALLOY_ORLEANS_SIMULATION_FIRST_SEED"), out var first) ? first : 1,
+                int.TryParse(Environment.GetEnvironmentVariable("ALLOY_ORLEANS_SIMULATION_SEEDS"), out var n) ? n : 2000);
         var failures = new List<string>();
         var duplicated = new List<int>();
         long scrapes = 0;
