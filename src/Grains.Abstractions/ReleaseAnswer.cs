@@ -27,7 +27,8 @@ public enum ReleaseOutcome
 /// yet, so the receiver may not know it has it.</param>
 /// <param name="HandedToGeneration">Which process of that name received it (its Orleans generation), when known.</param>
 /// <param name="Asking">For <see cref="ReleaseOutcome.Pending"/>: the answering silo still waits for other peers'
-/// answers, one of which may release the target to it.</param>
+/// answers, one of which may release the target to it, or for the answer to its own push of it (a refusal gives it
+/// back).</param>
 [GenerateSerializer, Immutable]
 public readonly record struct ReleaseAnswer(
     [property: Id(0)] TargetRef Target,

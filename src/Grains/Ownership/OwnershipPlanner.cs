@@ -202,8 +202,12 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             }
             else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || acquisition.RetryAtMs is not null))
             {
+                // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
+                // wait even if its name sorts first.
+                var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
+                    || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
                 acquisition.Contenders[requester] = requesterIncarnation;
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: acquisition.AwaitingAnswersFromOthersThan(requester));
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: asking);
             }
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
                 && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))

@@ -240,4 +240,17 @@ public sealed class HandOffRaceTests
         Assert.True(b.Accept("d", [new TargetHandOff(target, released)], 10_200, actions).Single());
         Assert.Equal([(target, released)], actions.Started);
     }
+
+    [Fact]
+    public void A_silo_whose_push_of_the_target_is_unanswered_tells_a_contender_to_wait()
+    {
+        // Seed 13944: f pushed the target to c#1, which had crashed; c#2, restarted under the name, asked f before the
+        // push failed and heard "pending". Going ahead by the tie rule, c#2 started a copy next to the one f resumed.
+        var (f, target) = Holding("f", ["c", "f"], 10_000, ownerOf: "c");
+        Assert.Single(f.Reconcile(10_100).Pushes["c"]);
+        f.SetView(View("f", ["f"], departed: ["c"]));
+        Assert.Empty(f.Reconcile(10_200).Started);          // waits for the push's answer
+        var answer = f.Release("c", 2, [target], 10_300, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.Pending, true), (answer.Outcome, answer.Asking));
+    }
 }
