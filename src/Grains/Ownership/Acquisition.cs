@@ -111,6 +111,9 @@ internal sealed class Acquisition(long startedMs)
         // so it may have started it. One this view does not show yet (and membership has not declared dead) is a join
         // this view has not caught up with: wait for the view, which then says who owns it (or that the peer is gone).
         retry |= asker is { } asked && asked.Name != localName && !view.Shows(asked.Name, asked.Incarnation) && !view.HasDeparted(asked.Name, asked.Incarnation);
+        // A push to this silo still unanswered is on its way (it starts the target) or was refused (its sender kept
+        // it), whichever link the chain ends on: at equal slots a claim can outrank it.
+        retry |= gifts.Any(g => g.To == localName && g.Unconfirmed && g.From != localName && view.Peers.Contains(g.From));
         if (Latest(gifts) is { } latest)
         {
             // Pushed to this silo: taken here already, or still unanswered — on its way (the push starts it) or refused
@@ -120,8 +123,9 @@ internal sealed class Acquisition(long startedMs)
                 return new Decision(DecisionKind.Start, latest.SlotMs);
             }
             // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
-            // A receiver's "not here" counts only when it was asked after it took the push: in a round begun after
-            // this silo learned the push was confirmed (this round's question may have overtaken the push).
+            // A receiver's "not here" (or "handed on" from an earlier slot: the link is a claim it never took up)
+            // counts only when it was asked after it took the push: in a round begun after this silo learned the push
+            // was confirmed (this round's question may have overtaken the push).
             var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
             // A push to that receiver still unanswered (this silo's own, or one by a sender still here) is no dead end:
             // a refusal gives the target back to the sender, which scrapes it on from the slot it offered or offers it
@@ -129,7 +133,8 @@ internal sealed class Acquisition(long startedMs)
             var senderDecides = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.Unconfirmed
                 && (g.From == localName || view.Peers.Contains(g.From)));
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
-                ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
+                ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a)
+                    && (a is { Outcome: ReleaseOutcome.NotHere } || (a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
                 : receiverGone && !senderDecides;
             if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {

@@ -253,4 +253,40 @@ public sealed class HandOffRaceTests
         var answer = f.Release("c", 2, [target], 10_300, new PlannerActions()).Single();
         Assert.Equal((ReleaseOutcome.Pending, true), (answer.Outcome, answer.Asking));
     }
+
+    [Fact]
+    public void A_link_whose_receiver_says_it_handed_the_target_on_before_that_slot_is_a_dead_end()
+    {
+        // Seed 12758: l reported "handed on to f from 1 481" (f had asked l: a claim), but f itself said it gave the
+        // target to d at 481, and d has nothing. Asked twice, f's own word wins: nobody has it, start it.
+        var target = TargetOwnedBy("i", ["d", "f", "i", "l"]);
+        var i = Planner("i", ["d", "f", "i", "l"], target);
+        var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, 11_481, "f", HandedToGeneration: 1);
+        var earlier = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, 10_481, "d", HandedToGeneration: 1);
+        var notHere = new ReleaseAnswer(target, ReleaseOutcome.NotHere);
+        PlannerActions Round(long atMs)
+        {
+            i.Reconcile(atMs);
+            i.OnReleaseAnswers("l", [target], [claim], atMs + 10);
+            i.OnReleaseAnswers("f", [target], [earlier], atMs + 20);
+            return i.OnReleaseAnswers("d", [target], [notHere], atMs + 30);
+        }
+        Assert.Empty(Round(12_000).Started);                // the first round may have overtaken a push to f
+        Assert.Single(Round(12_300).Started);
+    }
+
+    [Fact]
+    public void A_push_to_this_silo_still_unanswered_waits_even_where_a_claim_at_the_same_slot_ends_the_chain()
+    {
+        // Seed 24394: k, leaving, pushed the target to e; others reported b's claim at that same slot, and b had left.
+        // Ending the chain at b's claim, e started afresh one slot later and then took k's push: that slot was lost.
+        var target = TargetOwnedBy("e", ["e", "f", "k"]);
+        var e = Planner("e", ["e", "f", "k"], target);
+        e.SetView(View("e", ["e", "f", "k"], departed: ["b"]));
+        e.Reconcile(10_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_200);
+        e.OnReleaseAnswers("f", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "b", HandedToGeneration: 1)], 10_010);
+        var pushHere = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "e", Unconfirmed: true, HandedToGeneration: 1);
+        Assert.Empty(e.OnReleaseAnswers("k", [target], [pushHere], 10_020).Started);
+    }
 }
