@@ -15,6 +15,9 @@ internal sealed class Acquisition(long startedMs)
     /// <summary>Confirmed hand-offs learned in an earlier round: every later round asks their receiver after it took them.</summary>
     private readonly HashSet<(string To, long SlotMs)> _confirmedEarlier = [];
 
+    /// <summary>Receivers already gone at an earlier round: every later round asks their successors after they left.</summary>
+    private readonly HashSet<(string To, int? Incarnation)> _goneEarlier = [];
+
     public long StartedMs { get; } = startedMs;
 
     /// <summary>When to ask again, after a round that could not decide.</summary>
@@ -132,13 +135,18 @@ internal sealed class Acquisition(long startedMs)
             // to the next successor. Its answer comes within the hand-off timeout.
             var senderDecides = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.Unconfirmed
                 && (g.From == localName || view.Peers.Contains(g.From)));
+            // A receiver gone since this round was asked may have left gracefully, pushing the target on to a peer
+            // this round asked too early: a dead end only once a round has asked after it was gone (or nobody is left
+            // to ask).
+            var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
                 ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a)
                     && (a is { Outcome: ReleaseOutcome.NotHere } || (a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
-                : receiverGone && !senderDecides;
+                : receiverGone && !senderDecides && goneLongEnough;
             if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
                 _confirmedEarlier.UnionWith(gifts.Where(g => !g.Unconfirmed).Select(g => (g.To, g.SlotMs)));
+                _goneEarlier.UnionWith(gifts.Where(g => g.ReceiverGone).Select(g => (g.To, g.ToIncarnation)));
                 return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
             }
             return new Decision(DecisionKind.StartAfresh, Math.Max(latest.SlotMs, nowMs));

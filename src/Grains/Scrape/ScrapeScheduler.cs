@@ -162,12 +162,26 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             {
                 return;
             }
+            var now = NowMs();
+            RefreshFence(now); // a view update can run before the loop after a stall: it must see the fence first
             _planner.SetTargets(TargetSpecs());
             _planner.SetView(OwnershipViewOf(_cluster.Current));
-            actions = _planner.Reconcile(NowMs());
+            actions = _planner.Reconcile(now);
             Apply(actions);
         }
         Perform(actions);
+    }
+
+    /// <summary>Notes that this silo runs now (a longer gap is a stall) and passes the fence to the planner. Under the lock.</summary>
+    private void RefreshFence(long now)
+    {
+        _cluster.Fence.Tick(now);
+        var fenceReason = _cluster.Fence.Reason(now);
+        if (fenceReason is not null != _planner.Fenced)
+        {
+            LogFence(fenceReason ?? "membership confirmed");
+        }
+        _planner.Fenced = fenceReason is not null;
     }
 
     private Dictionary<TargetRef, TargetSpec> TargetSpecs()
@@ -251,15 +265,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         {
             TimeSpan wait;
             var now = NowMs();
-            _cluster.Fence.Tick(now);
             lock (_lock)
             {
-                var fenceReason = _cluster.Fence.Reason(now);
-                if (fenceReason is not null != _planner.Fenced)
-                {
-                    LogFence(fenceReason ?? "membership confirmed");
-                }
-                _planner.Fenced = fenceReason is not null;
+                RefreshFence(now);
                 foreach (var (target, slot) in _planner.TakeDue(now))
                 {
                     if (!_scraping.TryGetValue(target, out var scheduled) || !_registry.TryGet(target, out var job, out var scrapeTarget))

@@ -289,4 +289,48 @@ public sealed class HandOffRaceTests
         var pushHere = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "e", Unconfirmed: true, HandedToGeneration: 1);
         Assert.Empty(e.OnReleaseAnswers("k", [target], [pushHere], 10_020).Started);
     }
+
+    [Fact]
+    public void A_chain_ending_at_a_claimant_that_has_just_left_is_asked_about_again_at_its_successors()
+    {
+        // Seed 48933: a asked k ("not here": k noted a's claim), started the target, then left and pushed it to k. d,
+        // asking both, heard k: "handed on to a" and a: "handed on to k, unconfirmed", at one slot. Ending the chain
+        // at a's claim (a is gone) started a second copy next to k's: a round asked after a left finds it at k.
+        var target = TargetOwnedBy("d", ["d", "k"]);
+        var d = Planner("d", ["d", "k"], target);
+        d.SetView(View("d", ["d", "k"], terminating: ["a"]));
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
+        var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "a", HandedToGeneration: 1);
+        var push = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "k", Unconfirmed: true, HandedToGeneration: 1);
+        PlannerActions Round(long atMs)
+        {
+            d.Reconcile(atMs);
+            d.OnReleaseAnswers("k", [target], [claim], atMs + 10);
+            var actions = d.OnReleaseAnswers("a", [target], [push], atMs + 20);
+            d.SetView(View("d", ["d", "k"], departed: ["a"]));
+            return actions;
+        }
+        Assert.Empty(Round(10_000).Started);
+        Assert.Empty(Round(10_300).Started);                // the first round that knows a is gone asks k again
+        d.Reconcile(10_600);
+        Assert.Equal([(target, slot)], d.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_610).Started);
+    }
+
+    [Fact]
+    public void A_receiver_that_left_during_the_round_is_looked_for_at_its_successors_before_the_target_is_started_afresh()
+    {
+        // Seed 58104: j pushed the target to k; k refused (leaving), j then left too, and k pushed it on to l. f asked
+        // l before k's push landed ("not here") and j after ("handed on to k"); by then k and j were gone.
+        var target = TargetOwnedBy("f", ["f", "l"]);
+        var f = Planner("f", ["f", "l"], target);
+        f.SetView(View("f", ["f", "l"], terminating: ["j"]));
+        f.Reconcile(10_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
+        f.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        f.SetView(View("f", ["f", "l"], departed: ["j", "k"]));
+        var handedOn = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "k", Unconfirmed: true, HandedToGeneration: 1);
+        Assert.Empty(f.OnReleaseAnswers("j", [target], [handedOn], 10_020).Started);
+        Assert.Equal(["l"], f.Reconcile(10_300).Pulls.Keys);
+        Assert.Equal([(target, slot)], f.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_310).Started);
+    }
 }

@@ -134,6 +134,14 @@ public sealed class SimulatedCluster
         _membership.Set(name, generation, Status.Joining);
         AtSilo(silo, Now + _random.NextInt64(100, 1500), () =>
         {
+            if (_membership.StatusOf(name, generation) == Status.Dead)
+            {
+                // Declared dead while joining (frozen past detection): Orleans' write of its Active row finds the Dead
+                // row, and the process ends itself instead of becoming active.
+                Log($"{silo} finds itself declared dead while joining");
+                silo.Gone = true;
+                return;
+            }
             _membership.Set(name, generation, Status.Active);
             silo.Active = true;
             silo.Planner.SetTargets(_targets);
@@ -224,6 +232,7 @@ public sealed class SimulatedCluster
             return;
         }
         silo.Planner.SetView(snapshot.ViewOf(silo.Name, silo.Generation));
+        RefreshFence(silo); // as the scheduler does: a view update after a stall may run before the loop
         Apply(silo, silo.Planner.Reconcile(Now));
     }
 
@@ -242,10 +251,15 @@ public sealed class SimulatedCluster
     }
 
     /// <summary>The scheduler's loop: fence, due slots, and a reconcile every second.</summary>
-    private void Tick(SimulatedSilo silo)
+    private void RefreshFence(SimulatedSilo silo)
     {
         silo.Fence.Tick(Now);
         silo.Planner.Fenced = silo.Fence.IsFenced(Now);
+    }
+
+    private void Tick(SimulatedSilo silo)
+    {
+        RefreshFence(silo);
         foreach (var (target, slot) in silo.Planner.TakeDue(Now))
         {
             Check.Record(target, slot, silo.Id, Now);
