@@ -26,6 +26,9 @@ public enum ReleaseOutcome
 /// <param name="Unconfirmed">For <see cref="ReleaseOutcome.HandedOn"/>: the answering silo pushed it and has no answer
 /// yet, so the receiver may not know it has it.</param>
 /// <param name="HandedToGeneration">Which process of that name received it (its Orleans generation), when known.</param>
+/// <param name="Asking">For <see cref="ReleaseOutcome.Pending"/>: the answering silo still waits for other peers'
+/// answers, one of which may release the target to it, or for the answer to its own push of it (a refusal gives it
+/// back).</param>
 [GenerateSerializer, Immutable]
 public readonly record struct ReleaseAnswer(
     [property: Id(0)] TargetRef Target,
@@ -34,4 +37,5 @@ public readonly record struct ReleaseAnswer(
     [property: Id(3)] string? HandedTo = null,
     [property: Id(4)] bool ReceiverGone = false,
     [property: Id(5)] bool Unconfirmed = false,
-    [property: Id(6)] int? HandedToGeneration = null);
+    [property: Id(6)] int? HandedToGeneration = null,
+    [property: Id(7)] bool Asking = false);

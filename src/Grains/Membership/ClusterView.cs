@@ -16,8 +16,10 @@ public sealed class ClusterView
         HashRing ring,
         IReadOnlyDictionary<string, SiloAddress> activeByName,
         IReadOnlyList<ClusterPeer> peers,
-        bool localHoldsName = true)
+        bool localHoldsName = true,
+        IReadOnlyList<(string Name, int Generation)>? departed = null)
     {
+        Departed = departed ?? [];
         LocalHoldsName = localHoldsName;
         LocalName = localName;
         Version = version;
@@ -40,6 +42,12 @@ public sealed class ClusterView
     public IReadOnlyDictionary<string, SiloAddress> ActiveByName { get; }
 
     public IReadOnlyList<ClusterPeer> Peers { get; }
+
+    /// <summary>
+    /// The silo processes membership has declared dead, by name and Orleans generation: what tells a peer that came
+    /// and went while this view lagged from one this view has not caught up with yet.
+    /// </summary>
+    public IReadOnlyList<(string Name, int Generation)> Departed { get; }
 
     /// <summary>
     /// The node that owns <paramref name="key"/>: nobody while not ready, this silo when the ring is empty

@@ -257,7 +257,8 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
                 ? _current.Ring
                 : HashRing.Build(byName.Keys);
             var localHoldsName = !byName.TryGetValue(_localSilo.Name, out var holder) || holder.Equals(_localSilo.SiloAddress);
-            view = new ClusterView(_localSilo.Name, _current.Version + 1, ready, ring, byName, BuildPeers(snapshot, byName), localHoldsName);
+            var departed = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => (m.Name, m.SiloAddress.Generation)).ToList();
+            view = new ClusterView(_localSilo.Name, _current.Version + 1, ready, ring, byName, BuildPeers(snapshot, byName), localHoldsName, departed);
             Volatile.Write(ref _current, view);
             if (wasReady != ready)
             {

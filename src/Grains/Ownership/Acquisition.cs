@@ -12,6 +12,12 @@ internal sealed class Acquisition(long startedMs)
     private readonly Dictionary<string, ReleaseAnswer?> _answers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _outstanding = new(StringComparer.Ordinal);
 
+    /// <summary>Confirmed hand-offs learned in an earlier round: every later round asks their receiver after it took them.</summary>
+    private readonly HashSet<(string To, long SlotMs)> _confirmedEarlier = [];
+
+    /// <summary>Receivers already gone at an earlier round: every later round asks their successors after they left.</summary>
+    private readonly HashSet<(string To, int? Incarnation)> _goneEarlier = [];
+
     public long StartedMs { get; } = startedMs;
 
     /// <summary>When to ask again, after a round that could not decide.</summary>
@@ -19,11 +25,18 @@ internal sealed class Acquisition(long startedMs)
 
     public bool AwaitingAnswers => _outstanding.Count > 0;
 
+    /// <summary>Whether answers are still due from peers other than <paramref name="peer"/>.</summary>
+    public bool AwaitingAnswersFromOthersThan(string peer) => _outstanding.Any(p => p != peer);
+
+    /// <summary>The round's answers and the contenders, for logs.</summary>
+    public string Describe() =>
+        $"contenders [{string.Join(", ", Contenders.Keys)}], answers [{string.Join("; ", _answers.Select(a => $"{a.Key}: {(a.Value is { } v ? $"{v.Outcome} {v.SlotMs} {v.HandedTo}#{v.HandedToGeneration}{(v.ReceiverGone ? " gone" : "")}{(v.Unconfirmed ? " unconfirmed" : "")}" : "no answer")}"))}]";
+
     /// <summary>
     /// Peers that asked this silo for the target while it was acquiring it: they believe they own it, and one whose
     /// name sorts first goes ahead — even when this silo's view does not show it yet.
     /// </summary>
-    public HashSet<string> Contenders { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int?> Contenders { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Starts a round that asks <paramref name="peers"/>.</summary>
     public void Ask(IEnumerable<string> peers)
@@ -53,7 +66,7 @@ internal sealed class Acquisition(long startedMs)
     /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
     /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
     /// </summary>
-    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift)
+    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift, HandOffLedger.Asker? asker = null)
     {
         long? released = null;
         var gifts = new List<Gift>();
@@ -67,9 +80,10 @@ internal sealed class Acquisition(long startedMs)
             switch (answer)
             {
                 case null:
-                    // Unreachable but still in the view: it may be scraping. A crashed peer leaves the view within
-                    // failure detection and the next round no longer asks it.
-                    retry |= view.Peers.Contains(peer);
+                    // Unreachable but still in the view: it may be scraping; a crashed peer leaves the view within
+                    // failure detection and a later round no longer asks it. Gone already: a leaver exits only once
+                    // its pushes are answered, so whatever it held is at a peer the next round asks.
+                    retry = true;
                     break;
                 case { Outcome: ReleaseOutcome.Released, SlotMs: { } slot }:
                     released = Math.Max(released ?? long.MinValue, slot);
@@ -77,10 +91,15 @@ internal sealed class Acquisition(long startedMs)
                 case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to } handedOn:
                     // Handed to an earlier process of this silo's name: that process is gone (this one holds the name).
                     var earlierSelf = to == localName && handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local;
-                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, handedOn.ReceiverGone || earlierSelf, handedOn.Unconfirmed));
+                    var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
+                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed));
                     break;
-                case { Outcome: ReleaseOutcome.Pending }:
-                    retry |= string.CompareOrdinal(peer, localName) < 0;
+                case { Outcome: ReleaseOutcome.Pending } pending:
+                    // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered —
+                    // but not while the other still waits for answers (one may be a release from a peer this view no
+                    // longer shows, a leaver that has exited since); those come within the hand-off timeout.
+                    retry |= (string.CompareOrdinal(peer, localName) < 0 || (pending.Asking && nowMs - StartedMs < timings.HandOffTimeoutMs))
+                        && view.Peers.Contains(peer);
                     break;
             }
         }
@@ -88,21 +107,46 @@ internal sealed class Acquisition(long startedMs)
         {
             return new Decision(DecisionKind.Start, r);
         }
-        retry |= Contenders.Any(c => string.CompareOrdinal(c, localName) < 0);
+        // A contender that answered this round with "not here" or "handed on" has given up acquiring it.
+        retry |= Contenders.Any(c => string.CompareOrdinal(c.Key, localName) < 0 && !view.HasDeparted(c.Key, c.Value)
+            && !(_answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }));
+        // A peer asked this silo for it and heard there was nothing to release: it owns the target in its own view,
+        // so it may have started it. One this view does not show yet (and membership has not declared dead) is a join
+        // this view has not caught up with: wait for the view, which then says who owns it (or that the peer is gone).
+        retry |= asker is { } asked && asked.Name != localName && !view.Shows(asked.Name, asked.Incarnation) && !view.HasDeparted(asked.Name, asked.Incarnation);
+        // A push to this silo still unanswered is on its way (it starts the target) or was refused (its sender kept
+        // it), whichever link the chain ends on: at equal slots a claim can outrank it.
+        retry |= gifts.Any(g => g.To == localName && g.Unconfirmed && g.From != localName && view.Peers.Contains(g.From));
         if (Latest(gifts) is { } latest)
         {
-            if (latest.To == localName)
+            // Pushed to this silo: taken here already, or still unanswered — on its way (the push starts it) or refused
+            // (this silo was leaving or fenced; the sender kept it). Starting it from the chain would be a second copy.
+            if (latest.To == localName && !latest.Unconfirmed)
             {
                 return new Decision(DecisionKind.Start, latest.SlotMs);
             }
             // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
-            // A receiver's "not here" counts only once the push reached it (it may still be on its way).
+            // A receiver's "not here" (or "handed on" from an earlier slot: the link is a claim it never took up)
+            // counts only when it was asked after it took the push: in a round begun after this silo learned the push
+            // was confirmed (this round's question may have overtaken the push).
             var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
+            // A push to that receiver still unanswered (this silo's own, or one by a sender still here) is no dead end:
+            // a refusal gives the target back to the sender, which scrapes it on from the slot it offered or offers it
+            // to the next successor. Its answer comes within the hand-off timeout.
+            var senderDecides = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.Unconfirmed
+                && (g.From == localName || view.Peers.Contains(g.From)));
+            // A receiver gone since this round was asked may have left gracefully, pushing the target on to a peer
+            // this round asked too early: a dead end only once a round has asked after it was gone (or nobody is left
+            // to ask).
+            var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
-                ? !latest.Unconfirmed && _answers.TryGetValue(latest.To, out var a) && a is { Outcome: ReleaseOutcome.NotHere }
-                : receiverGone;
+                ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a)
+                    && (a is { Outcome: ReleaseOutcome.NotHere } || (a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
+                : receiverGone && !senderDecides && goneLongEnough;
             if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
+                _confirmedEarlier.UnionWith(gifts.Where(g => !g.Unconfirmed).Select(g => (g.To, g.SlotMs)));
+                _goneEarlier.UnionWith(gifts.Where(g => g.ReceiverGone).Select(g => (g.To, g.ToIncarnation)));
                 return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
             }
             return new Decision(DecisionKind.StartAfresh, Math.Max(latest.SlotMs, nowMs));

@@ -10,6 +10,7 @@ namespace AlloyOrleans.Grains.Ownership;
 public sealed class HandOffLedger
 {
     private readonly Dictionary<TargetRef, HandOff> _given = [];
+    private readonly Dictionary<TargetRef, Asker> _askedBy = [];
 
     public int Count => _given.Count;
 
@@ -29,6 +30,16 @@ public sealed class HandOffLedger
     public bool TryGetGiven(TargetRef target, out HandOff handOff) => _given.TryGetValue(target, out handOff);
 
     public void Forget(TargetRef target) => _given.Remove(target);
+
+    /// <summary>
+    /// Records that a peer asked for <paramref name="target"/> and this silo had nothing to release: the peer believes
+    /// it owns the target and may start it, even when this silo's view does not show that peer yet.
+    /// </summary>
+    public void RecordAsked(TargetRef target, string requester, int? requesterIncarnation, long atMs) =>
+        _askedBy[target] = new Asker(requester, requesterIncarnation, atMs);
+
+    /// <summary>The latest peer that asked for the target and heard it was not here, if any (forgotten after the retention).</summary>
+    public bool TryGetAsker(TargetRef target, out Asker asker) => _askedBy.TryGetValue(target, out asker);
 
     /// <summary>
     /// Notes which receivers the view now shows (a receiver not shown yet is a join this view has not caught up with),
@@ -51,11 +62,19 @@ public sealed class HandOffLedger
             }
         }
         expired?.ForEach(t => _given.Remove(t));
+        foreach (var stale in _askedBy.Where(a => nowMs - a.Value.AtMs >= retentionMs).Select(a => a.Key).ToList())
+        {
+            _askedBy.Remove(stale);
+        }
         seen?.ForEach(t => _given[t] = _given[t] with { ReceiverSeen = true });
     }
 
-    /// <summary>The receiver was in this silo's view and is not any more: it crashed or left.</summary>
-    public static bool ReceiverGone(HandOff handOff, OwnershipView view) => handOff.ReceiverSeen && !view.Shows(handOff.To, handOff.ToIncarnation);
+    /// <summary>
+    /// The receiver crashed or left: membership declared it dead, or this silo's view showed it and no longer does. (A
+    /// receiver this view has neither shown nor seen declared dead is a join the view has not caught up with yet.)
+    /// </summary>
+    public static bool ReceiverGone(HandOff handOff, OwnershipView view) =>
+        view.HasDeparted(handOff.To, handOff.ToIncarnation) || (handOff.ReceiverSeen && !view.Shows(handOff.To, handOff.ToIncarnation));
 
     /// <param name="To">The receiver's node name.</param>
     /// <param name="ToIncarnation">Which process of that name (null when unknown).</param>
@@ -65,5 +84,8 @@ public sealed class HandOffLedger
     /// <param name="ReceiverSeen">Whether this silo's view has shown the receiver active since.</param>
     /// <param name="Claim">Not a hand-off but a claim: the receiver asked, this silo had nothing to give, and the
     /// receiver probably started it afresh.</param>
+    /// <summary>A peer that asked for a target this silo did not hold, and when.</summary>
+    public readonly record struct Asker(string Name, int? Incarnation, long AtMs);
+
     public readonly record struct HandOff(string To, int? ToIncarnation, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen, bool Claim = false);
 }

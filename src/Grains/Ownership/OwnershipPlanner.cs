@@ -24,6 +24,9 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
 
     public string LocalName { get; } = localName;
 
+    /// <summary>Told every acquisition decision and what it rested on (for debug logs and simulation traces).</summary>
+    public Action<TargetRef, string>? DecisionLog { get; init; }
+
     /// <summary>This process's incarnation of its name (its Orleans generation), when known.</summary>
     public int? LocalIncarnation { get; init; }
 
@@ -39,17 +42,20 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     public bool Leaving { get; private set; }
 
     /// <summary>
-    /// Whether a leave is done: no acquisition waits for answers, no push waits for its receiver, and no clustered
-    /// target is still held for want of a successor — those are kept a little while, for a joiner this view has not
-    /// caught up with to ask for them.
+    /// Whether a leave is done: no release request waits for its answer (even one for a target that arrived by a
+    /// push meanwhile: the peer may still release it, and it must then be passed on, not lost with this process), no
+    /// push waits for its receiver, and no clustered target is still held for want of a successor — those are kept a
+    /// little while, for a joiner this view has not caught up with to ask for them.
     /// </summary>
     public bool IsQuiescent(long nowMs) =>
-        _acquiring.Values.All(a => !a.AwaitingAnswers) && _unconfirmedPushes == 0
+        _unansweredPulls == 0 && _unconfirmedPushes == 0
         && (nowMs - _leavingSinceMs >= timings.HandOffTimeoutMs / 2 || !Dispatcher.HeldTargets.Any(t => _targets.TryGetValue(t, out var spec) && spec.Clustered));
 
     private long _leavingSinceMs;
 
     private int _unconfirmedPushes;
+
+    private int _unansweredPulls;
 
     public void SetTargets(IReadOnlyDictionary<TargetRef, TargetSpec> targets) => _targets = targets;
 
@@ -137,7 +143,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 // with ours; ask for it only after that has had time. A receiver this view has never shown is a join
                 // this silo has not caught up with yet (within a grace); one that left pushed it on or crashed.
                 var age = nowMs - given.AtMs;
-                if (View.Shows(given.To, given.ToIncarnation) ? age < timings.HandOffTimeoutMs : !given.ReceiverSeen && age < timings.UnseenPeerGraceMs)
+                if (View.Shows(given.To, given.ToIncarnation) ? age < timings.HandOffTimeoutMs : !ReceiverGone(given) && age < timings.UnseenPeerGraceMs)
                 {
                     return;
                 }
@@ -176,6 +182,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         foreach (var peer in peers)
         {
             actions.Pull(peer, target);
+            _unansweredPulls++;
         }
     }
 
@@ -195,16 +202,22 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             }
             else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || acquisition.RetryAtMs is not null))
             {
-                acquisition.Contenders.Add(requester);
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending);
+                // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
+                // wait even if its name sorts first.
+                var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
+                    || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
+                acquisition.Contenders[requester] = requesterIncarnation;
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: asking);
             }
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
                 && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
             {
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation);
+                Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
             }
             else
             {
+                Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
                 // Nothing to give, or it went to a silo that is gone since (or to an earlier process of the requester's
                 // name, which the requester's restart proves gone): the requester starts it afresh at its next
                 // slot. Remember that as a claim: this silo's view may not show the requester yet, and must not take
@@ -230,6 +243,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         {
             var target = targets[i];
             var answer = answers?[i];
+            _unansweredPulls--;
             if (!_targets.TryGetValue(target, out var spec))
             {
                 _acquiring.Remove(target);
@@ -257,7 +271,9 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     private void Conclude(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
         var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.ToIncarnation, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, int?, long, bool, bool)?)null;
-        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, timings, ownGift);
+        Ledger.TryGetAsker(target, out var asker);
+        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, timings, ownGift, asker.Name is null ? null : asker);
+        DecisionLog?.Invoke(target, $"{decision.Kind} at {decision.Ms} (asking since {acquisition.StartedMs}; own hand-off {ownGift?.ToString() ?? "none"}; asked by {asker.Name ?? "none"}; {acquisition.Describe()})");
         if (Dispatcher.IsHeld(target))
         {
             _acquiring.Remove(target); // a push arrived meanwhile
@@ -270,6 +286,15 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 return;
             case DecisionKind.Start:
                 _acquiring.Remove(target);
+                if (acquisition.Contenders.Where(c => string.CompareOrdinal(c.Key, LocalName) < 0 && View.Shows(c.Key, c.Value))
+                        .Select(c => c.Key).Order(StringComparer.Ordinal).FirstOrDefault() is { } first)
+                {
+                    // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it went
+                    // ahead (perhaps afresh, not knowing whom this silo was asking). It gets the target; two copies
+                    // would run until the views agree.
+                    Give(target, first, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                    return;
+                }
                 Start(target, spec, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
                 return;
             default:
@@ -301,9 +326,11 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 Give(handOff.Target, claim.To, slot, nowMs, actions);
                 continue;
             }
-            if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs >= offered)
+            if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs > offered)
             {
-                continue; // a late push: this silo already passed the target on to another from that slot or a later one
+                // A late push: this silo already passed the target on to another from a later slot. (One offered at
+                // that very slot is the target coming back round a chain before anyone scraped that slot: taken.)
+                continue;
             }
             _receivedFrom[handOff.Target] = (sender, nowMs);
             _acquiring.Remove(handOff.Target);
@@ -337,6 +364,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             _unconfirmedPushes--;
             if (accepted is null && !undelivered)
             {
+                Ledger.Confirm(handOff.Target); // believed taken: the receiver answers for itself from now on
                 continue;
             }
             if (accepted is not null && accepted[i])
@@ -421,6 +449,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     private void Start(TargetRef target, TargetSpec spec, long firstSlotMs, long nowMs, PlannerActions actions)
     {
         Dispatcher.Start(target, spec.IntervalMs, firstSlotMs);
+        _acquiring.Remove(target);
         Ledger.Forget(target);
         _refusedBy.Remove(target);
         actions.Started.Add((target, Dispatcher.NextSlot(target)!.Value));

@@ -16,15 +16,20 @@ public sealed class OwnershipView
     private readonly ConcurrentDictionary<string, ITargetOwnership> _without = new(StringComparer.Ordinal);
     private readonly ITargetOwnership _owners;
     private readonly IReadOnlyDictionary<string, int>? _incarnations;
+    private readonly HashSet<(string Name, int Incarnation)> _departed;
 
     /// <param name="terminating">Silos shutting down: out of the ring, but still to be asked for targets they may hold.</param>
     /// <param name="incarnations">Which process (Orleans generation) each peer name stands for in this view: a silo
     /// restarted under its name is another incarnation, and a hand-off to the old one says nothing about the new.</param>
+    /// <param name="departed">Incarnations membership has declared dead (crashed, or finished leaving): what tells a
+    /// peer this view never showed (it came and went while the view lagged) from one this view has not caught up with.</param>
     public OwnershipView(
         string localName, long version, bool isReady, bool localHoldsName, HashRing ring, ITargetAssignment assignment,
-        IReadOnlyCollection<string>? terminating = null, IReadOnlyDictionary<string, int>? incarnations = null)
+        IReadOnlyCollection<string>? terminating = null, IReadOnlyDictionary<string, int>? incarnations = null,
+        IEnumerable<(string Name, int Incarnation)>? departed = null)
     {
         _incarnations = incarnations;
+        _departed = [.. departed ?? []];
         LocalName = localName;
         Version = version;
         IsReady = isReady;
@@ -71,6 +76,9 @@ public sealed class OwnershipView
     /// <summary>Whether this view shows that incarnation of a peer (active or shutting down); null matches any.</summary>
     public bool Shows(string node, int? incarnation) =>
         Peers.Contains(node) && (incarnation is null || _incarnations is null || _incarnations.GetValueOrDefault(node, incarnation.Value) == incarnation);
+
+    /// <summary>Whether membership declared that incarnation of a peer dead (false when the incarnation is unknown).</summary>
+    public bool HasDeparted(string node, int? incarnation) => incarnation is { } i && _departed.Contains((node, i));
 
     /// <summary>The incarnation this view shows for a peer, when known.</summary>
     public int? IncarnationOf(string node) => _incarnations is not null && _incarnations.TryGetValue(node, out var i) ? i : null;

@@ -55,7 +55,11 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _assignment = assignment;
         _logger = logger;
         _metrics = metrics;
-        _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings()) { LocalIncarnation = cluster.LocalGeneration };
+        _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings())
+        {
+            LocalIncarnation = cluster.LocalGeneration,
+            DecisionLog = logger.IsEnabled(LogLevel.Debug) ? (target, decision) => LogDecision(target.ComponentId, target.Key, decision) : null,
+        };
         var meter = AlloyMeter.For(meterFactory);
         _movedTotal = meter.CreateCounter<long>("prometheus_scrape_targets_moved_total",
             description: "Targets this silo stopped scraping because another silo now owns them.");
@@ -146,7 +150,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     private OwnershipView OwnershipViewOf(ClusterView view) =>
         new(view.LocalName, view.Version, view.IsReady, view.LocalHoldsName, view.Ring, _assignment,
-            [.. view.Peers.Where(p => p.State == PeerState.Terminating).Select(p => p.Name)], view.Generations);
+            [.. view.Peers.Where(p => p.State == PeerState.Terminating).Select(p => p.Name)], view.Generations, view.Departed);
 
     /// <summary>Brings the scraped set in line with the registry and the current view.</summary>
     private void Reconcile()
@@ -158,12 +162,26 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             {
                 return;
             }
+            var now = NowMs();
+            RefreshFence(now); // a view update can run before the loop after a stall: it must see the fence first
             _planner.SetTargets(TargetSpecs());
             _planner.SetView(OwnershipViewOf(_cluster.Current));
-            actions = _planner.Reconcile(NowMs());
+            actions = _planner.Reconcile(now);
             Apply(actions);
         }
         Perform(actions);
+    }
+
+    /// <summary>Notes that this silo runs now (a longer gap is a stall) and passes the fence to the planner. Under the lock.</summary>
+    private void RefreshFence(long now)
+    {
+        _cluster.Fence.Tick(now);
+        var fenceReason = _cluster.Fence.Reason(now);
+        if (fenceReason is not null != _planner.Fenced)
+        {
+            LogFence(fenceReason ?? "membership confirmed");
+        }
+        _planner.Fenced = fenceReason is not null;
     }
 
     private Dictionary<TargetRef, TargetSpec> TargetSpecs()
@@ -272,15 +290,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         {
             TimeSpan wait;
             var now = NowMs();
-            _cluster.Fence.Tick(now);
             lock (_lock)
             {
-                var fenceReason = _cluster.Fence.Reason(now);
-                if (fenceReason is not null != _planner.Fenced)
-                {
-                    LogFence(fenceReason ?? "membership confirmed");
-                }
-                _planner.Fenced = fenceReason is not null;
+                RefreshFence(now);
                 foreach (var (target, slot) in _planner.TakeDue(now))
                 {
                     if (!_scraping.TryGetValue(target, out var scheduled) || !_registry.TryGet(target, out var job, out var scrapeTarget))
@@ -355,6 +367,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: scraping target {Key:x16} from slot {SlotMs}")]
     private partial void LogStarted(string componentId, ulong key, long slotMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: acquiring target {Key:x16}: {Decision}")]
+    private partial void LogDecision(string componentId, ulong key, string decision);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: stopped target {Key:x16}: {Reason}")]
     private partial void LogStopped(string componentId, ulong key, StopReason reason);

@@ -3,6 +3,7 @@ using AlloyOrleans.Grains.Ownership;
 using AlloyOrleans.Grains.Ring;
 using AlloyOrleans.Grains.Scrape;
 using Xunit;
+using static AlloyOrleans.Tests.Ownership.OwnershipScenario;
 
 namespace AlloyOrleans.Tests.Ownership;
 
@@ -13,8 +14,6 @@ namespace AlloyOrleans.Tests.Ownership;
 /// </summary>
 public sealed class OwnershipPlannerTests
 {
-    private const long Interval = 1000;
-    private static readonly OwnershipTimings Timings = new(HandOffTimeoutMs: 2000, UnseenPeerGraceMs: 6000, RetryMs: 250);
 
     [Fact]
     public void Release_tells_apart_never_had_it_handed_it_on_and_acquiring_it()
@@ -124,40 +123,5 @@ public sealed class OwnershipPlannerTests
         a.SetView(View("a", ["a"]));                         // b crashed and was declared dead
         var actions = a.Reconcile(10_300);
         Assert.Single(actions.Started);                      // taken back at once, not after a 15 s grace
-    }
-
-    private static (OwnershipPlanner Planner, TargetRef Target) Holding(string name, string[] nodes, long nowMs, string? ownerOf = null)
-    {
-        var target = TargetOwnedBy(ownerOf ?? name, nodes);
-        var planner = Planner(name, [name], target);
-        planner.Reconcile(nowMs);                            // alone: starts it afresh
-        Assert.True(planner.Dispatcher.IsHeld(target));
-        planner.SetView(View(name, nodes));
-        return (planner, target);
-    }
-
-    private static OwnershipPlanner Planner(string name, string[] nodes, TargetRef target)
-    {
-        var planner = new OwnershipPlanner(name, Timings);
-        planner.SetTargets(new Dictionary<TargetRef, TargetSpec> { [target] = new(Interval, Clustered: true) });
-        planner.SetView(View(name, nodes));
-        return planner;
-    }
-
-    private static OwnershipView View(string local, string[] nodes) =>
-        new(local, 1, isReady: true, localHoldsName: true, HashRing.Build(nodes), RingAssignment.Instance);
-
-    /// <summary>A target key the ring of <paramref name="nodes"/> gives to <paramref name="owner"/>.</summary>
-    private static TargetRef TargetOwnedBy(string owner, string[] nodes)
-    {
-        var ring = HashRing.Build(nodes);
-        for (ulong i = 1; ; i++)
-        {
-            var key = i * 0x9E3779B97F4A7C15UL; // spread over the whole ring
-            if (ring.Owner(key) == owner)
-            {
-                return new TargetRef("job", key);
-            }
-        }
     }
 }

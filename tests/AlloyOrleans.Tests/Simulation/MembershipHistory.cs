@@ -20,7 +20,7 @@ public abstract record ClusterChange(long AtMs, string Name)
 /// Generates membership histories from a seed: a first set of silos started at once (a Deployment created whole) or
 /// one after another, then joins, graceful leaves, crashes, freezes past failure detection, restarts under the same
 /// name, and the concurrent shapes that break hand-offs: two joins or two leaves at once, a join during a leave, a
-/// leave right after a join, and a silo flapping in and out.
+/// leave right after a join, a silo flapping in and out, and a rolling restart of every silo under its name.
 /// </summary>
 public static class MembershipHistory
 {
@@ -125,6 +125,18 @@ public static class MembershipHistory
                         running.Remove(name); // Orleans ends a silo that learns it was declared dead
                         spare.Add(name);
                     }
+                }
+            }
+            else if (kind >= 92 && running.Count > 1)
+            {
+                // A StatefulSet rolling restart: every silo in turn, under its own name; the next pod is terminated
+                // once the previous one's new process is up.
+                foreach (var name in running.ToList())
+                {
+                    changes.Add(new ClusterChange.Leave(t, name));
+                    t += random.Next(0, 3000);
+                    changes.Add(new ClusterChange.Start(t, name));
+                    t += random.Next(1500, 3000);
                 }
             }
             t += random.Next(500, 5000);

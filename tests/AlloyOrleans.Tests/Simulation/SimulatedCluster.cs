@@ -33,9 +33,12 @@ public sealed class SimulatedCluster
     private readonly Dictionary<TargetRef, TargetSpec> _targets = [];
     private readonly StringBuilder _trace = new();
     private long _sequence;
+    private readonly bool _traced;
 
-    public SimulatedCluster(int seed, int targetCount = 40)
+    /// <param name="traced">Whether the trace also records every acquisition decision (for a replayed seed).</param>
+    public SimulatedCluster(int seed, int targetCount = 40, bool traced = false)
     {
+        _traced = traced;
         _random = new Random(seed);
         for (var i = 0; i < targetCount; i++)
         {
@@ -126,11 +129,19 @@ public sealed class SimulatedCluster
     private void StartSilo(string name)
     {
         var generation = _generations[name] = _generations.GetValueOrDefault(name) + 1;
-        var silo = new SimulatedSilo(name, generation, _timings, FenceWindowMs);
+        var silo = new SimulatedSilo(name, generation, _timings, FenceWindowMs, _traced ? Log : null);
         _silos.Add(silo);
         _membership.Set(name, generation, Status.Joining);
         AtSilo(silo, Now + _random.NextInt64(100, 1500), () =>
         {
+            if (_membership.StatusOf(name, generation) == Status.Dead)
+            {
+                // Declared dead while joining (frozen past detection): Orleans' write of its Active row finds the Dead
+                // row, and the process ends itself instead of becoming active.
+                Log($"{silo} finds itself declared dead while joining");
+                silo.Gone = true;
+                return;
+            }
             _membership.Set(name, generation, Status.Active);
             silo.Active = true;
             silo.Planner.SetTargets(_targets);
@@ -221,6 +232,7 @@ public sealed class SimulatedCluster
             return;
         }
         silo.Planner.SetView(snapshot.ViewOf(silo.Name, silo.Generation));
+        RefreshFence(silo); // as the scheduler does: a view update after a stall may run before the loop
         Apply(silo, silo.Planner.Reconcile(Now));
     }
 
@@ -239,10 +251,15 @@ public sealed class SimulatedCluster
     }
 
     /// <summary>The scheduler's loop: fence, due slots, and a reconcile every second.</summary>
-    private void Tick(SimulatedSilo silo)
+    private void RefreshFence(SimulatedSilo silo)
     {
         silo.Fence.Tick(Now);
         silo.Planner.Fenced = silo.Fence.IsFenced(Now);
+    }
+
+    private void Tick(SimulatedSilo silo)
+    {
+        RefreshFence(silo);
         foreach (var (target, slot) in silo.Planner.TakeDue(Now))
         {
             Check.Record(target, slot, silo.Id, Now);
@@ -377,7 +394,7 @@ public sealed class SimulatedCluster
 
     private void Log(string line)
     {
-        if (_trace.Length < 200_000)
+        if (_trace.Length < 2_000_000)
         {
             _trace.Append(Now).Append(": ").AppendLine(line);
         }

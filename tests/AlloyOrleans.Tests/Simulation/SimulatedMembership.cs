@@ -46,7 +46,7 @@ public sealed class SimulatedMembership
                 incarnations[active] = activeGeneration;
             }
             return new OwnershipView(name, Version, isReady: true, holdsName, RingOf(byName.Keys), RingAssignment.Instance,
-                [.. terminating.Select(t => t.Name)], incarnations);
+                [.. terminating.Select(t => t.Name)], incarnations, Rows.Where(r => r.Value == Status.Dead).Select(r => r.Key));
         }
     }
 

@@ -4,7 +4,7 @@ using AlloyOrleans.Grains.Ownership;
 namespace AlloyOrleans.Tests.Simulation;
 
 /// <summary>One incarnation of a silo in the simulation: the real planner and fence, and what the process is doing.</summary>
-public sealed class SimulatedSilo(string name, int generation, OwnershipTimings timings, long fenceWindowMs)
+public sealed class SimulatedSilo(string name, int generation, OwnershipTimings timings, long fenceWindowMs, Action<string>? log = null)
 {
     public string Name { get; } = name;
 
@@ -12,7 +12,11 @@ public sealed class SimulatedSilo(string name, int generation, OwnershipTimings 
 
     public string Id => $"{Name}#{Generation}";
 
-    public OwnershipPlanner Planner { get; } = new(name, timings) { LocalIncarnation = generation };
+    public OwnershipPlanner Planner { get; } = new(name, timings)
+    {
+        LocalIncarnation = generation,
+        DecisionLog = log is null ? null : (target, decision) => log($"{name}#{generation} decides {target.Key:x16}: {decision}"),
+    };
 
     public MembershipFence Fence { get; } = new(fenceWindowMs);
 
