@@ -45,7 +45,15 @@ public sealed class ProfileProcessClusterTests(PostgresFixture postgres, Prometh
         var after = await cluster.WaitForStableOwnershipAsync(["a", "c"], SettleTimeout);
         output.WriteLine($"leave: {three.Count(o => o.Value == "b")} profile targets of b handed over");
         Assert.All(three.Where(o => o.Value != "b"), o => Assert.Equal(o.Value, after[o.Key]));
-        var to = SiloProcessCluster.Now() - (long)Interval.TotalMilliseconds;
+        // The window must hold at least six whole slots of every target × type whatever its phase: when the join and
+        // the leave settle quickly, keep scraping (the audited steady state after the leave) until it does.
+        var interval = (long)Interval.TotalMilliseconds;
+        var remaining = from + 8 * interval - SiloProcessCluster.Now();
+        if (remaining > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(remaining));
+        }
+        var to = SiloProcessCluster.Now() - interval;
 
         var perSlot = cluster.ScrapesPerSlot(from, to);
         output.WriteLine($"{perSlot.Sum(p => p.Value.Length)} target × type slots checked: {perSlot.Sum(p => p.Value.Count(c => c > 1))} duplicated, {perSlot.Sum(p => p.Value.Count(c => c == 0))} missed");
