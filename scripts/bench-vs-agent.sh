@@ -31,6 +31,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+source scripts/lib/measure.sh # free ports, /proc CPU ticks and RSS of a process tree, the silo build
 
 TARGETS=200
 INTERVAL=1s
@@ -72,15 +73,12 @@ done
 PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
 VMAGENT=${VMAGENT:-/usr/bin/vmagent}
 NGINX=${NGINX:-/usr/sbin/nginx}
-SILO_DLL=${SILO_DLL:-$ROOT/src/Silo/bin/Release/net10.0/alloy-orleans.dll} # another build to measure, e.g. a copy of an older one
+SILO_DLL=${SILO_DLL:-} # another build to measure, e.g. a copy of an older one; default the tree's Release build
 EXPOSITION=$ROOT/scripts/bench-data/node-exporter.prom
 for tool in "$PROMETHEUS" "$VMAGENT" "$NGINX"; do
   [ -x "$tool" ] || { echo "missing $tool (apt-get install prometheus victoria-metrics nginx-light)" >&2; exit 2; }
 done
-if [ ! -f "$SILO_DLL" ]; then
-  echo "building the silo (Release)..." >&2
-  dotnet build -c Release src/Silo >/dev/null
-fi
+[ -n "$SILO_DLL" ] || SILO_DLL=$(silo_dll)
 
 WORK=$(mktemp -d /tmp/bench-vs-agent.XXXXXX)
 PIDS=()
@@ -101,7 +99,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 IFS=, read -r -a CONTESTANTS <<<"$ONLY"
 declare -A LABEL=([vmagent]=vmagent [agent]=agent [silo]=alloy-orleans)
 declare -A TARGET_PORT HTTP_PORT
@@ -201,29 +198,6 @@ start_contestant() { # name, run: starts it with fresh data; sets PID_OF[name]
 ready_url() { case "$1" in vmagent) echo "http://127.0.0.1:${HTTP_PORT[vmagent]}/health" ;; *) echo "http://127.0.0.1:${HTTP_PORT[$1]}/-/ready" ;; esac; }
 
 # --- measurement helpers ------------------------------------------------------------------------------------------
-CLK_TCK=$(getconf CLK_TCK)
-tree() { # pid and its descendants
-  local pid=$1 child
-  echo "$pid"
-  for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do tree "$child"; done
-}
-ticks() { # utime+stime of a process tree, in clock ticks
-  local total=0 pid fields
-  for pid in $(tree "$1"); do
-    fields=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
-    set -- $fields
-    total=$((total + ${12} + ${13}))
-  done
-  echo "$total"
-}
-status_kb() { # field (VmRSS/VmHWM) summed over a process tree, in kB
-  local total=0 pid value
-  for pid in $(tree "$2"); do
-    value=$(awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status" 2>/dev/null) || continue
-    total=$((total + ${value:-0}))
-  done
-  echo "$total"
-}
 written() { # write_bytes of a process tree
   local total=0 pid value
   for pid in $(tree "$1"); do
