@@ -11,4 +11,8 @@ public interface IScrapeWorkerGrain : IGrainWithIntegerKey
     // Orleans' default 30 s response timeout at intervals past ~20 s; the scrape bounds itself with its own timeout.
     [Alias("Scrape"), ResponseTimeout("00:10:00")]
     Task<Abstractions.ScrapeReport> Scrape(ScrapeWork work);
+
+    /// <summary>Does nothing: the first call creates the local activation, before any slot depends on it.</summary>
+    [Alias("WarmUp")]
+    Task WarmUp();
 }

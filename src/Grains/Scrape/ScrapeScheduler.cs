@@ -32,6 +32,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly Counter<long> _movedTotal;
     private readonly ScrapeMetrics _metrics;
     private bool _running;
+    private string? _fenceReason;
     private Task _loop = Task.CompletedTask;
 
     public ScrapeScheduler(
@@ -95,8 +96,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ScrapeScheduler), ServiceLifecycleStage.Active, OnStart, OnStop);
 
-    private Task OnStart(CancellationToken cancellationToken)
+    private async Task OnStart(CancellationToken cancellationToken)
     {
+        await WarmUpWorkerAsync(cancellationToken);
         lock (_lock)
         {
             _running = true;
@@ -106,7 +108,26 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _assignment.Changed += Reconcile;
         _loop = Task.Run(() => DispatchLoopAsync(_stopping.Token), CancellationToken.None);
         Reconcile();
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Creates the local scrape worker before this silo takes any target. On a process that has just started beside
+    /// others (a Deployment created whole: eight silos on two cores), the first call to the worker waited seconds for
+    /// its activation and the compiled call path, so the first slots handed to this silo reached the worker a whole
+    /// interval late and were skipped: one gap per target it took. Until the worker answers, this silo refuses
+    /// hand-offs (the sender keeps scraping) and asks nobody for targets. Bounded: a worker that does not answer in
+    /// time is created by the first scrape instead.
+    /// </summary>
+    private async Task WarmUpWorkerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _grains.GetGrain<IScrapeWorkerGrain>(0).WarmUp().WaitAsync(_options.HandOffTimeout, _time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            LogWarmUpFailed(ex.Message);
+        }
     }
 
     /// <summary>Graceful stop: hand every clustered target to its successor, wait for the hand-offs, then stop scraping.</summary>
@@ -182,6 +203,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             LogFence(fenceReason ?? "membership confirmed");
         }
         _planner.Fenced = fenceReason is not null;
+        _fenceReason = fenceReason;
     }
 
     private Dictionary<TargetRef, TargetSpec> TargetSpecs()
@@ -285,6 +307,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     {
         var worker = _grains.GetGrain<IScrapeWorkerGrain>(0);
         var lastReconcile = NowMs();
+        var lastTurn = lastReconcile;
         var work = new List<(ScheduledTarget, ScrapeWork)>();
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -293,13 +316,20 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             lock (_lock)
             {
                 RefreshFence(now);
-                foreach (var (target, slot) in _planner.TakeDue(now))
+                var skippedBefore = _planner.Dispatcher.SkippedSlots;
+                var due = _planner.TakeDue(now);
+                if (_planner.Dispatcher.SkippedSlots - skippedBefore is > 0 and var skipped)
+                {
+                    // Otherwise silent: a gap at the receiver must be traceable to the silo and the cause.
+                    LogSlotsSkipped(skipped, _fenceReason ?? $"a whole interval late (this loop's previous turn was {now - lastTurn} ms ago)");
+                }
+                foreach (var (target, slot) in due)
                 {
                     if (!_scraping.TryGetValue(target, out var scheduled) || !_registry.TryGet(target, out var job, out var scrapeTarget))
                     {
                         continue;
                     }
-                    if (!scheduled.InFlight.IsCompleted)
+                    if (!scheduled.InFlight.IsCompleted && scheduled.SlotWaiting)
                     {
                         LogSkippedSlot(target.ComponentId, target.Key, slot);
                         continue;
@@ -311,9 +341,12 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             }
             foreach (var (scheduled, one) in work)
             {
-                scheduled.InFlight = ScrapeSlotAsync(worker, scheduled, one);
+                scheduled.InFlight = scheduled.InFlight.IsCompleted
+                    ? ScrapeSlotAsync(worker, scheduled, one)
+                    : ScrapeAfterAsync(scheduled.InFlight, worker, scheduled, one);
             }
             work.Clear();
+            lastTurn = now;
 
             // Retries of acquisitions, pushes held back, and ledger expiry are driven by time.
             if (NowMs() - lastReconcile >= 1000)
@@ -330,6 +363,19 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// A slot due while the previous slot's scrape still runs (a starved process) waits for it instead of being
+    /// dropped at once: scrapes of one target never overlap, and the worker still skips the slot if it reaches it an
+    /// interval late. At most one slot waits; a further one is skipped.
+    /// </summary>
+    private async Task ScrapeAfterAsync(Task previous, IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work)
+    {
+        scheduled.SlotWaiting = true;
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        scheduled.SlotWaiting = false;
+        await ScrapeSlotAsync(worker, scheduled, work);
     }
 
     private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work)
@@ -374,8 +420,14 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ComponentId}: stopped target {Key:x16}: {Reason}")]
     private partial void LogStopped(string componentId, ulong key, StopReason reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: target {Key:x16} still being scraped at slot {SlotMs}; slot skipped")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: target {Key:x16} still being scraped, with a slot already waiting, at slot {SlotMs}; slot skipped")]
     private partial void LogSkippedSlot(string componentId, ulong key, long slotMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The scrape worker did not answer its warm-up call ({Error}); taking targets anyway")]
+    private partial void LogWarmUpFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} due slots skipped: {Reason}")]
+    private partial void LogSlotsSkipped(long count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{ComponentId}: scrape worker failed for target {Key:x16}")]
     private partial void LogWorkerFailed(Exception exception, string componentId, ulong key);

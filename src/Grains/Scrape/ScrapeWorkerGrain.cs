@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace AlloyOrleans.Grains.Scrape;
@@ -11,16 +12,23 @@ namespace AlloyOrleans.Grains.Scrape;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class ScrapeWorkerGrain(TargetScraper scraper, TimeProvider time) : Grain, IScrapeWorkerGrain
+public sealed partial class ScrapeWorkerGrain(TargetScraper scraper, TimeProvider time, ILogger<ScrapeWorkerGrain> logger) : Grain, IScrapeWorkerGrain
 {
+    public Task WarmUp() => Task.CompletedTask;
+
     public Task<ScrapeReport> Scrape(ScrapeWork work)
     {
         // A slot picked up an interval or more after it was due (the process was frozen in between) is not scraped:
         // its samples would carry a timestamp that far before the scrape, and the target has another owner by now.
-        if (time.GetUtcNow().ToUnixTimeMilliseconds() - work.SlotMs >= ScrapeSlots.IntervalMs(work.Job.Interval))
+        var lateMs = time.GetUtcNow().ToUnixTimeMilliseconds() - work.SlotMs;
+        if (lateMs >= ScrapeSlots.IntervalMs(work.Job.Interval))
         {
+            LogPickedUpLate(work.Target.ComponentId, work.Target.Key, work.SlotMs, lateMs);
             return Task.FromResult(new ScrapeReport(false, 0, 0, "slot picked up more than one interval late; skipped"));
         }
         return (work.Job.Executor ?? scraper).ScrapeAsync(work.Job, work.ScrapeTarget, work.State, work.SlotMs, CancellationToken.None);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: target {Key:x16} slot {SlotMs} reached the worker {LateMs} ms late; slot skipped")]
+    private partial void LogPickedUpLate(string componentId, ulong key, long slotMs, long lateMs);
 }

@@ -187,10 +187,8 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
         var refused = _prometheus.RefusedSampleLog();
         var (_, dropLines) = await cluster.RemoteWriteLossesAsync();
         output.WriteLine(audit.ToString());
-        if (!audit.Clean)
-        {
-            output.WriteLine($"silo logs: {cluster.DumpLogs()}");
-        }
+        // Kept for every run, clean or not: a rare failure is diagnosed by comparing with the runs that passed.
+        output.WriteLine($"silo logs: {cluster.DumpLogs()}");
         output.WriteLine($"Prometheus: {unaccepted} writes not accepted; silos: {failedOrDropped} samples failed or dropped, {dropLines.Count} drop lines");
         foreach (var line in refused.Take(10).Concat(dropLines.Take(10)))
         {

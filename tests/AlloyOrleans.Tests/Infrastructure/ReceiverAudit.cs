@@ -9,13 +9,16 @@ namespace AlloyOrleans.Tests.Infrastructure;
 /// Compares what a <see cref="ScrapeTargetServer"/> served with what a Prometheus receiver holds. Every scrape
 /// serves <c>test_scrapes_total</c> = its own number, so the receiver's samples name the scrapes they came from:
 /// <list type="bullet">
-/// <item>lost: a scrape served but its value is not at the receiver (dropped, refused, never sent);</item>
+/// <item>lost: a scrape the scraper reported successful (<c>up</c> 1, or no <c>up</c> at all) whose value is not at the
+/// receiver (dropped, refused, never sent);</item>
+/// <item>failed: a scrape served whose scraper reported it failed (<c>up</c> 0 at its slot): the target answered after
+/// the scrape timeout, or not at all — the target's side (or the machine) is slow, not the hand-off or the queue;</item>
 /// <item>gap: a slot of the target's grid with no sample at the receiver;</item>
 /// <item>twice: a slot the target served more than once (a duplicate scrape, whether or not the receiver took it), a
 /// scrape's slot being its sample's timestamp where the receiver holds it, else the slot its request arrived in;</item>
 /// <item>off grid: a sample whose timestamp is not one of the target's slots.</item>
 /// </list>
-/// Losses and gaps inside an <see cref="Excuse"/> (a crash's or a freeze's window, for the victim's targets) are
+/// Losses, failed scrapes and gaps inside an <see cref="Excuse"/> (a crash's or a freeze's window, for the victim's targets) are
 /// counted apart; nothing else is excused.
 /// </summary>
 public sealed class ReceiverAudit
@@ -38,13 +41,15 @@ public sealed class ReceiverAudit
 
     public List<string> Lost { get; } = [];
 
+    public List<string> Failed { get; } = [];
+
     public List<string> Gaps { get; } = [];
 
     public List<string> Twice { get; } = [];
 
     public List<string> OffGrid { get; } = [];
 
-    public bool Clean => Lost.Count == 0 && Gaps.Count == 0 && Twice.Count == 0 && OffGrid.Count == 0;
+    public bool Clean => Lost.Count == 0 && Failed.Count == 0 && Gaps.Count == 0 && Twice.Count == 0 && OffGrid.Count == 0;
 
     /// <summary>
     /// Audits the slots in [<paramref name="fromMs"/>, <paramref name="slotsToMs"/>) for gaps, and every scrape served
@@ -88,7 +93,7 @@ public sealed class ReceiverAudit
                 }
                 else
                 {
-                    audit.Gaps.Add($"target {i}: no sample for slot {slot}");
+                    audit.Gaps.Add($"target {i}: no sample for slot {slot} ({Around(server.ScrapesWithScraperOf(i), slot)})");
                 }
             }
             foreach (var slot in server.ScrapesWithScraperOf(i)
@@ -107,12 +112,15 @@ public sealed class ReceiverAudit
                     {
                         audit.Excused++;
                     }
+                    else if (up.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).Any(u => u.Ms == slot.Key && u.Value == 0))
+                    {
+                        audit.Failed.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} (slot {slot.Key}) failed at the scraper (up 0): " +
+                                         $"the request reached the target {scrape.TimeMs - slot.Key} ms after its slot and was answered " +
+                                         (server.AnsweredMs(i, scrape.Served) is { } answered ? $"{answered - scrape.TimeMs} ms later" : "never"));
+                    }
                     else
                     {
-                        var why = up.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).Any(u => u.Ms == slot.Key && u.Value == 0)
-                            ? "the scraper reported it failed (up 0)"
-                            : "is not at the receiver";
-                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) {why}");
+                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) succeeded but is not at the receiver");
                     }
                 }
             }
@@ -121,9 +129,19 @@ public sealed class ReceiverAudit
     }
 
     public override string ToString() =>
-        $"{Served} scrapes served, {Held} samples held; {Lost.Count} lost, {Gaps.Count} gaps, {Twice.Count} slots served twice, " +
-        $"{OffGrid.Count} off grid, {Excused} excused\n" +
-        string.Join("\n", Lost.Take(8).Concat(Gaps.Take(8)).Concat(Twice.Take(8)).Concat(OffGrid.Take(4)));
+        $"{Served} scrapes served, {Held} samples held; {Lost.Count} samples lost after a successful scrape, " +
+        $"{Failed.Count} scrapes failed at the scraper (up 0: the target answered late or not at all), {Gaps.Count} gaps, " +
+        $"{Twice.Count} slots served twice, {OffGrid.Count} off grid, {Excused} excused\n" +
+        string.Join("\n", Lost.Take(8).Concat(Failed.Take(8)).Concat(Gaps.Take(8)).Concat(Twice.Take(8)).Concat(OffGrid.Take(4)));
+
+    /// <summary>The scrapes the target served just before and after a slot, as scraper@ms relative to it.</summary>
+    private static string Around(IReadOnlyList<ScrapeTargetServer.Scrape> scrapes, long slotMs)
+    {
+        var before = scrapes.LastOrDefault(s => s.TimeMs < slotMs);
+        var after = scrapes.Where(s => s.TimeMs >= slotMs).Take(2).ToList();
+        return $"served before: {(before.Served == 0 ? "none" : $"{before.Scraper}@{before.TimeMs - slotMs}")}; " +
+               $"from the slot on: {(after.Count == 0 ? "none" : string.Join(" ", after.Select(s => $"{s.Scraper}@+{s.TimeMs - slotMs}")))}";
+    }
 
     /// <summary>The raw samples of a range selector, per <c>target</c> label: (timestamp ms, value).</summary>
     private static async Task<Dictionary<string, List<(long Ms, long Value)>>> HeldAsync(PrometheusReceiver prometheus, string selector)

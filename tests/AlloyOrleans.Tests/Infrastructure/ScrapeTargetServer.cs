@@ -17,6 +17,7 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
     private readonly ConcurrentDictionary<int, ConcurrentQueue<Scrape>> _scrapes = new();
     private readonly ConcurrentDictionary<int, Response> _overrides = new();
     private readonly ConcurrentDictionary<int, IHeaderDictionary> _lastHeaders = new();
+    private readonly ConcurrentDictionary<(int Id, long Served), long> _answeredMs = new();
 
     private ScrapeTargetServer(WebApplication app) => _app = app;
 
@@ -53,6 +54,9 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
 
     public int TotalScrapes => _scrapes.Values.Sum(q => q.Count);
 
+    /// <summary>When (Unix milliseconds) the response to a target's scrape number <paramref name="served"/> was sent, if it was.</summary>
+    public long? AnsweredMs(int id, long served) => _answeredMs.TryGetValue((id, served), out var ms) ? ms : null;
+
     private async Task<IResult> RespondAsync(int id, HttpContext context)
     {
         var times = _scrapes.GetOrAdd(id, _ => new ConcurrentQueue<Scrape>());
@@ -64,6 +68,11 @@ public sealed class ScrapeTargetServer : IAsyncDisposable
             times.Enqueue(scrape);
         }
         _lastHeaders[id] = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
+        context.Response.OnCompleted(() =>
+        {
+            _answeredMs[(id, scrape.Served)] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            return Task.CompletedTask;
+        });
         if (_overrides.TryGetValue(id, out var response))
         {
             if (response.Delay > TimeSpan.Zero)

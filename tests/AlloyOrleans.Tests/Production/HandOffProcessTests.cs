@@ -29,7 +29,7 @@ public sealed class HandOffProcessTests(PostgresFixture postgres, ITestOutputHel
         var settledAt = SiloProcessCluster.Now();
         await Task.Delay(Interval * 2);
 
-        output.WriteLine($"eight silos settled {(settledAt - startedAt) / 1000.0:0.0} s after the start");
+        output.WriteLine($"eight silos settled {(settledAt - startedAt) / 1000.0:0.0} s after the start; silo logs: {cluster.DumpLogs()}");
         cluster.AssertNoSlotScrapedTwice(startedAt, SiloProcessCluster.Now());
         cluster.AssertEverySlotExactlyOnce(settledAt, SiloProcessCluster.Now() - (long)Interval.TotalMilliseconds);
     }

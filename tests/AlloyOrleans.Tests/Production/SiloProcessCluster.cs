@@ -1,4 +1,5 @@
 using System.Text;
+using AlloyOrleans.Grains.Scrape;
 using AlloyOrleans.Tests.Infrastructure;
 using Xunit;
 
@@ -150,14 +151,26 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     public void AssertEverySlotExactlyOnce(long fromMs, long toMs)
     {
         var perSlot = ScrapesPerSlot(fromMs, toMs);
-        var wrong = perSlot.Where(p => p.Value.Length == 0 || p.Value.Any(c => c != 1)).Select(p => $"target {p.Key}: [{string.Join(",", p.Value)}]").Take(5).ToList();
+        var wrong = perSlot.Where(p => p.Value.Length == 0 || p.Value.Any(c => c != 1)).Select(p => Describe(p.Key, p.Value, fromMs, toMs)).Take(5).ToList();
         Assert.True(wrong.Count == 0, "slots not scraped exactly once: " + string.Join("; ", wrong));
     }
 
     public void AssertNoSlotScrapedTwice(long fromMs, long toMs)
     {
-        var twice = ScrapesPerSlot(fromMs, toMs).Where(p => p.Value.Any(c => c > 1)).Select(p => $"target {p.Key}: [{string.Join(",", p.Value)}]").Take(5).ToList();
+        var twice = ScrapesPerSlot(fromMs, toMs).Where(p => p.Value.Any(c => c > 1)).Select(p => Describe(p.Key, p.Value, fromMs, toMs)).Take(5).ToList();
         Assert.True(twice.Count == 0, "slots scraped twice: " + string.Join("; ", twice));
+    }
+
+    /// <summary>
+    /// A target's slot counts with its ring key (as the silos log it) and every scrape in the window as
+    /// scraper@milliseconds after its first slot, so a failure can be matched with the silos' logs.
+    /// </summary>
+    private string Describe(int target, int[] counts, long fromMs, long toMs)
+    {
+        var key = Workload.KeyOf(target);
+        var first = ScrapeSlots.AtOrAfter(key, Interval, fromMs);
+        var scrapes = Workload.ScrapesOf(target).Where(s => s.TimeMs >= first && s.TimeMs < toMs).Select(s => $"{s.Scraper}@{s.TimeMs - first}");
+        return $"target {target} (key {key:x16}, first slot {first}): [{string.Join(",", counts)}] scrapes {string.Join(" ", scrapes)}";
     }
 
     /// <summary>SIGTERM to these silos at once; each must stop on its own (exit 0) within the termination grace.</summary>
