@@ -96,6 +96,7 @@ public sealed class ReceiverAudit
                     audit.Gaps.Add($"target {i}: no sample for slot {slot} ({Around(server.ScrapesWithScraperOf(i), slot)})");
                 }
             }
+            var upAt = up.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).GroupBy(u => u.Ms).ToDictionary(g => g.Key, g => g.Min(u => u.Value));
             foreach (var slot in server.ScrapesWithScraperOf(i)
                          .GroupBy(s => slotOfValue.TryGetValue(s.Served, out var ms) ? ms : first + (long)Math.Floor((s.TimeMs - first) / (double)intervalMs) * intervalMs)
                          .Where(g => g.Key >= first))
@@ -112,7 +113,7 @@ public sealed class ReceiverAudit
                     {
                         audit.Excused++;
                     }
-                    else if (up.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).Any(u => u.Ms == slot.Key && u.Value == 0))
+                    else if (upAt.TryGetValue(slot.Key, out var upValue) && upValue == 0)
                     {
                         audit.Failed.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} (slot {slot.Key}) failed at the scraper (up 0): " +
                                          $"the request reached the target {scrape.TimeMs - slot.Key} ms after its slot and was answered " +
@@ -120,7 +121,8 @@ public sealed class ReceiverAudit
                     }
                     else
                     {
-                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) succeeded but is not at the receiver");
+                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) " +
+                                       (upAt.ContainsKey(slot.Key) ? "succeeded (up 1) but its sample is not at the receiver" : "is not at the receiver, nor is an up sample for its slot"));
                     }
                 }
             }
