@@ -15,11 +15,12 @@ namespace AlloyOrleans.Tests.Infrastructure;
 /// the scrape timeout, or not at all — the target's side (or the machine) is slow, not the hand-off or the queue;</item>
 /// <item>gap: a slot of the target's grid with no sample at the receiver;</item>
 /// <item>twice: a slot the target served more than once (a duplicate scrape, whether or not the receiver took it), a
-/// scrape's slot being its sample's timestamp where the receiver holds it, else the slot its request arrived in;</item>
+/// scrape's slot being its sample's timestamp where the receiver holds it, else the slot of the up 0 its failure
+/// left (the slot its request arrived in or the one before), else the slot its request arrived in;</item>
 /// <item>off grid: a sample whose timestamp is not one of the target's slots.</item>
 /// </list>
-/// Losses, failed scrapes and gaps inside an <see cref="Excuse"/> (a crash's or a freeze's window, for the victim's targets) are
-/// counted apart; nothing else is excused.
+/// Losses, failed scrapes and gaps inside an <see cref="Excuse"/> (a crash's or a freeze's window, for the victim's
+/// targets) are counted apart; nothing else is excused.
 /// </summary>
 public sealed class ReceiverAudit
 {
@@ -70,8 +71,8 @@ public sealed class ReceiverAudit
             var first = ScrapeSlots.AtOrAfter(key, intervalMs, fromMs);
             var all = held.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []);
             var samples = all.Where(s => s.Ms >= first).ToList();
-            // Where the receiver holds a scrape's value, its timestamp is the scrape's slot exactly; a scrape whose
-            // request arrived more than an interval late (a loaded machine) still counts for its own slot.
+            // Where the receiver holds a scrape's value, its timestamp is the scrape's slot exactly: a scrape whose
+            // request arrived after the next slot began (a loaded machine) still counts for its own slot.
             var slotOfValue = all.GroupBy(s => s.Value).ToDictionary(g => g.Key, g => g.First().Ms);
             var atSlot = samples.GroupBy(s => s.Ms).ToDictionary(g => g.Key, g => g.Count());
             audit.Held += samples.Count;
@@ -97,9 +98,19 @@ public sealed class ReceiverAudit
                 }
             }
             var upAt = up.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).GroupBy(u => u.Ms).ToDictionary(g => g.Key, g => g.Min(u => u.Value));
-            foreach (var slot in server.ScrapesWithScraperOf(i)
-                         .GroupBy(s => slotOfValue.TryGetValue(s.Served, out var ms) ? ms : first + (long)Math.Floor((s.TimeMs - first) / (double)intervalMs) * intervalMs)
-                         .Where(g => g.Key >= first))
+            var valueAt = all.Select(s => s.Ms).ToHashSet();
+            long SlotOf(ScrapeTargetServer.Scrape scrape)
+            {
+                if (slotOfValue.TryGetValue(scrape.Served, out var ms))
+                {
+                    return ms;
+                }
+                // Not at the receiver: a failed scrape left up 0 at its own slot, which is the one its request arrived
+                // in or, for a scrape started late in its slot, the one before.
+                var arrived = first + (long)Math.Floor((scrape.TimeMs - first) / (double)intervalMs) * intervalMs;
+                return new[] { arrived, arrived - intervalMs }.FirstOrDefault(c => upAt.GetValueOrDefault(c, -1) == 0 && !valueAt.Contains(c), arrived);
+            }
+            foreach (var slot in server.ScrapesWithScraperOf(i).GroupBy(SlotOf).Where(g => g.Key >= first))
             {
                 var scrapes = slot.ToList();
                 audit.Served += scrapes.Count;
