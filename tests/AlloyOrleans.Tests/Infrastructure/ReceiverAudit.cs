@@ -80,7 +80,7 @@ public sealed class ReceiverAudit
 
             foreach (var sample in samples.Where(s => (s.Ms - first) % intervalMs != 0))
             {
-                audit.OffGrid.Add($"target {i}: sample at {sample.Ms} (value {sample.Value}) is off its grid");
+                audit.OffGrid.Add($"target {i} ({key:x16}): sample at {sample.Ms} (value {sample.Value}) is off its grid");
             }
             for (var slot = first; slot < slotsToMs; slot += intervalMs)
             {
@@ -94,7 +94,7 @@ public sealed class ReceiverAudit
                 }
                 else
                 {
-                    audit.Gaps.Add($"target {i}: no sample for slot {slot} ({Around(server.ScrapesWithScraperOf(i), slot)})");
+                    audit.Gaps.Add($"target {i} ({key:x16}): no sample for slot {slot} ({Around(server.ScrapesWithScraperOf(i), slot)})");
                 }
             }
             var upAt = up.GetValueOrDefault(i.ToString(CultureInfo.InvariantCulture), []).GroupBy(u => u.Ms).ToDictionary(g => g.Key, g => g.Min(u => u.Value));
@@ -116,7 +116,7 @@ public sealed class ReceiverAudit
                 audit.Served += scrapes.Count;
                 if (scrapes.Count > 1)
                 {
-                    audit.Twice.Add($"target {i}: slot {slot.Key} served {scrapes.Count} times ({string.Join(",", scrapes.Select(s => $"{s.Scraper}@{s.TimeMs}"))})");
+                    audit.Twice.Add($"target {i} ({key:x16}): slot {slot.Key} served {scrapes.Count} times ({string.Join(",", scrapes.Select(s => $"{s.Scraper}@{s.TimeMs}"))})");
                 }
                 foreach (var scrape in scrapes.Where(s => !slotOfValue.ContainsKey(s.Served)))
                 {
@@ -126,13 +126,13 @@ public sealed class ReceiverAudit
                     }
                     else if (upAt.TryGetValue(slot.Key, out var upValue) && upValue == 0)
                     {
-                        audit.Failed.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} (slot {slot.Key}) failed at the scraper (up 0): " +
+                        audit.Failed.Add($"target {i} ({key:x16}): scrape {scrape.Served} by {scrape.Scraper} (slot {slot.Key}) failed at the scraper (up 0): " +
                                          $"the request reached the target {scrape.TimeMs - slot.Key} ms after its slot and was answered " +
                                          (server.AnsweredMs(i, scrape.Served) is { } answered ? $"{answered - scrape.TimeMs} ms later" : "never"));
                     }
                     else
                     {
-                        audit.Lost.Add($"target {i}: scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) " +
+                        audit.Lost.Add($"target {i} ({key:x16}): scrape {scrape.Served} by {scrape.Scraper} at {scrape.TimeMs} (slot {slot.Key}) " +
                                        (upAt.ContainsKey(slot.Key) ? "succeeded (up 1) but its sample is not at the receiver" : "is not at the receiver, nor is an up sample for its slot"));
                     }
                 }
