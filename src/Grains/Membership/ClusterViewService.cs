@@ -31,6 +31,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     private Task _loop = Task.CompletedTask;
     private int _nameConflicts;
     private readonly IGrainFactory _grains;
+    private readonly IClusterManifestProvider _manifests;
 
     // An update covers the ring rebuild and the observers (the scheduler re-deciding ownership of every target), so it
     // spans from a fraction of a millisecond (few silos, few targets) to a second (many of both).
@@ -42,6 +43,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         IOptions<ClusterOwnershipOptions> options,
         IOptions<ClusterMembershipOptions> membershipOptions,
         IGrainFactory grains,
+        IClusterManifestProvider manifests,
         TimeProvider time,
         IMeterFactory meterFactory,
         ILogger<ClusterViewService> logger)
@@ -51,6 +53,7 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         _time = time;
         _logger = logger;
         _grains = grains;
+        _manifests = manifests;
         Fence = new MembershipFence(FailureDetectionWindowMs(membershipOptions.Value));
         _readiness = new ClusterReadiness(options.Value.MinimumClusterSize, options.Value.WaitTimeout, time.GetUtcNow());
         _current = new ClusterView(localSilo.Name, 0, isReady: false, HashRing.Empty, new Dictionary<string, SiloAddress>(), []);
@@ -80,6 +83,14 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
     /// </summary>
     public static long FailureDetectionWindowMs(ClusterMembershipOptions options) =>
         (long)(options.ProbeTimeout.TotalMilliseconds * Math.Max(1, options.NumMissedProbesLimit));
+
+    /// <summary>
+    /// Whether a grain placed by name (<see cref="SiloNamePlacement"/>) can be activated on that node now: it is
+    /// active in this view and its grain manifest has reached this silo. A silo that has just joined is active before
+    /// its manifest arrives; a call placed on it meanwhile waits out Orleans' placement retries (seconds) and fails.
+    /// </summary>
+    public bool CanPlaceOn(string nodeName) =>
+        Current.ActiveByName.TryGetValue(nodeName, out var silo) && _manifests.Current.Silos.ContainsKey(silo);
 
     /// <summary>This process's Orleans generation: with the node name, which incarnation of the silo this is.</summary>
     public int LocalGeneration => _localSilo.SiloAddress.Generation;

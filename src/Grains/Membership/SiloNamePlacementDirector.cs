@@ -11,11 +11,20 @@ public sealed class SiloNamePlacementDirector(ClusterViewService cluster) : IPla
         var nodeName = target.GrainIdentity.Key.ToString()!;
         if (!cluster.Current.ActiveByName.TryGetValue(nodeName, out var silo))
         {
-            throw new OrleansException($"No active silo is named '{nodeName}'.");
+            throw new NamedSiloUnavailableException($"No active silo is named '{nodeName}'.");
         }
-        if (!context.GetCompatibleSilos(target).Contains(silo))
+        SiloAddress[] compatible;
+        try
         {
-            throw new OrleansException($"The silo named '{nodeName}' ({silo}) cannot host {target.GrainIdentity.Type}.");
+            compatible = context.GetCompatibleSilos(target);
+        }
+        catch (OrleansException ex)
+        {
+            throw new NamedSiloUnavailableException($"No silo can host {target.GrainIdentity.Type} yet.", ex);
+        }
+        if (!compatible.Contains(silo))
+        {
+            throw new NamedSiloUnavailableException($"The silo named '{nodeName}' ({silo}) cannot host {target.GrainIdentity.Type}.");
         }
         return Task.FromResult(silo);
     }

@@ -1,4 +1,5 @@
 using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Membership;
 using AlloyOrleans.Grains.Ownership;
 using Microsoft.Extensions.Logging;
 
@@ -38,24 +39,39 @@ public sealed partial class ScrapeScheduler
         Perform(actions);
     }
 
+    /// <summary>
+    /// Offers targets to their new owner. Nobody scrapes them until the answer arrives, so a call that certainly did not
+    /// reach the owner counts as a refusal and this silo scrapes on at once: a peer that cannot host the coordinator
+    /// yet (it has just joined; eight silos started at once kept pushes waiting seconds in Orleans' placement retries,
+    /// then taken for delivered: gaps until the owner asked for the targets itself) is not called at all.
+    /// </summary>
     private async Task PushAsync(string peer, List<TargetHandOff> handOffs, CancellationToken cancellationToken)
     {
-        bool[]? accepted;
-        try
+        bool[]? accepted = null;
+        var undelivered = false;
+        if (!_cluster.CanPlaceOn(peer))
         {
-            accepted = await _grains.GetGrain<IScrapeCoordinatorGrain>(peer).Accept(NodeName, [.. handOffs])
-                .WaitAsync(_options.HandOffTimeout, _time, CancellationToken.None);
-            LogHandedOff(peer, handOffs.Count, accepted.Count(a => a));
+            LogHandOffNotYet(peer, handOffs.Count);
+            undelivered = true;
         }
-        catch (Exception ex)
+        else
         {
-            LogHandOffFailed(ex, peer, handOffs.Count);
-            accepted = null;
+            try
+            {
+                accepted = await _grains.GetGrain<IScrapeCoordinatorGrain>(peer).Accept(NodeName, [.. handOffs])
+                    .WaitAsync(_options.HandOffTimeout, _time, CancellationToken.None);
+                LogHandedOff(peer, handOffs.Count, accepted.Count(a => a));
+            }
+            catch (Exception ex)
+            {
+                LogHandOffFailed(ex, peer, handOffs.Count);
+                undelivered = ex is NamedSiloUnavailableException;
+            }
         }
         PlannerActions actions;
         lock (_lock)
         {
-            actions = _planner.OnAcceptAnswers(peer, handOffs, accepted, NowMs());
+            actions = _planner.OnAcceptAnswers(peer, handOffs, accepted, NowMs(), undelivered);
             Apply(actions);
         }
         if (!cancellationToken.IsCancellationRequested || _planner.Leaving)
@@ -107,6 +123,9 @@ public sealed partial class ScrapeScheduler
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handed {Targets} targets to {Owner}; it took {Accepted}")]
     private partial void LogHandedOff(string owner, int targets, int accepted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Owner} cannot take {Targets} targets yet (it has just joined); scraping them on and offering them again later")]
+    private partial void LogHandOffNotYet(string owner, int targets);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand {Targets} targets to {Owner}; it takes them through the view if it is alive")]
     private partial void LogHandOffFailed(Exception exception, string owner, int targets);
