@@ -45,6 +45,11 @@ public sealed class HandOffProcessTests(PostgresFixture postgres, ITestOutputHel
             var fromStart = await ReceiverAudit.RunAsync(prometheus, workload.Server, workload.Targets, Interval, startedAt, startedAt, []);
             var settled = await ReceiverAudit.RunAsync(prometheus, workload.Server, workload.Targets, Interval, settledAt, stoppedAt - (long)Interval.TotalMilliseconds, []);
             output.WriteLine($"from the start: {fromStart}\nafter settling: {settled}");
+            output.WriteLine($"Prometheus: {await prometheus.UnacceptedWritesAsync()} writes not accepted");
+            foreach (var line in prometheus.RefusedSampleLog().Take(10))
+            {
+                output.WriteLine(line);
+            }
             Assert.True(fromStart.Twice.Count == 0, "slots scraped twice: " + fromStart);
             Assert.True(settled.Clean, "after settling: " + settled);
         }
