@@ -111,18 +111,23 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     }
 
     /// <summary>
-    /// Creates the local scrape worker before this silo takes any target. On a process that has just started beside
-    /// others (a Deployment created whole: eight silos on two cores), the first call to the worker waited seconds for
-    /// its activation and the compiled call path, so the first slots handed to this silo reached the worker a whole
-    /// interval late and were skipped: one gap per target it took. Until the worker answers, this silo refuses
-    /// hand-offs (the sender keeps scraping) and asks nobody for targets. Bounded: a worker that does not answer in
-    /// time is created by the first scrape instead.
+    /// Creates the local scrape worker and this silo's coordinator before this silo takes any target. On a process
+    /// that has just started beside others (a Deployment created whole: eight silos on two cores), the first call to
+    /// the worker waited seconds for its activation and the compiled call path, so the first slots handed to this silo
+    /// reached the worker a whole interval late and were skipped: one gap per target it took; and the first hand-off
+    /// to it waited for its coordinator's activation while nobody scraped the targets. Until both answer, this silo
+    /// refuses hand-offs (the sender keeps scraping) and asks nobody for targets. Bounded: what does not answer in
+    /// time is created by its first call instead.
     /// </summary>
     private async Task WarmUpWorkerAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _grains.GetGrain<IScrapeWorkerGrain>(0).WarmUp().WaitAsync(_options.HandOffTimeout, _time, cancellationToken);
+            // The coordinator is placed by name: only once this silo's view shows it active (else placement retries).
+            await Task.WhenAll(
+                    _grains.GetGrain<IScrapeWorkerGrain>(0).WarmUp(),
+                    _cluster.CanPlaceOn(NodeName) ? _grains.GetGrain<IScrapeCoordinatorGrain>(NodeName).Ping() : Task.CompletedTask)
+                .WaitAsync(_options.HandOffTimeout, _time, cancellationToken);
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
@@ -423,7 +428,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: target {Key:x16} still being scraped, with a slot already waiting, at slot {SlotMs}; slot skipped")]
     private partial void LogSkippedSlot(string componentId, ulong key, long slotMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The scrape worker did not answer its warm-up call ({Error}); taking targets anyway")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The scrape worker or coordinator did not answer its warm-up call ({Error}); taking targets anyway")]
     private partial void LogWarmUpFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} due slots skipped: {Reason}")]
