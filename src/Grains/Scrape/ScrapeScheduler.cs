@@ -98,7 +98,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     private async Task OnStart(CancellationToken cancellationToken)
     {
-        await WarmUpWorkerAsync(cancellationToken);
+        await WarmUpAsync(cancellationToken);
         lock (_lock)
         {
             _running = true;
@@ -119,7 +119,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     /// refuses hand-offs (the sender keeps scraping) and asks nobody for targets. Bounded: what does not answer in
     /// time is created by its first call instead.
     /// </summary>
-    private async Task WarmUpWorkerAsync(CancellationToken cancellationToken)
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         try
         {
