@@ -92,7 +92,7 @@ internal sealed class Acquisition(long startedMs)
                     // Handed to an earlier process of this silo's name: that process is gone (this one holds the name).
                     var earlierSelf = to == localName && handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local;
                     var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
-                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed));
+                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim));
                     break;
                 case { Outcome: ReleaseOutcome.Pending } pending:
                     // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered —
@@ -128,7 +128,12 @@ internal sealed class Acquisition(long startedMs)
             // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
             // A receiver's "not here" (or "handed on" from an earlier slot: the link is a claim it never took up)
             // counts only when it was asked after it took the push: in a round begun after this silo learned the push
-            // was confirmed (this round's question may have overtaken the push).
+            // was confirmed (this round's question may have overtaken the push). So does its "pending": it does not
+            // hold the target but is acquiring it too (the link is a claim it never took up), a tie the name that
+            // sorts first wins — waiting for it while it waits for this silo's name would lose slots until the grace.
+            // A receiver that only claims it (no link to it is a push) is believed in the same round: no push to it can be
+            // on its way, and a claim's slot moves on each time its receiver asks again, so no earlier round would ever
+            // have known the same link.
             var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
             // A push to that receiver still unanswered (this silo's own, or one by a sender still here) is no dead end:
             // a refusal gives the target back to the sender, which scrapes it on from the slot it offered or offers it
@@ -139,9 +144,11 @@ internal sealed class Acquisition(long startedMs)
             // this round asked too early: a dead end only once a round has asked after it was gone (or nobody is left
             // to ask).
             var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
+            var onlyClaimed = gifts.Where(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation).All(g => g.Claim);
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
-                ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a)
-                    && (a is { Outcome: ReleaseOutcome.NotHere } || (a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
+                ? _answers.TryGetValue(latest.To, out var a)
+                    && (((_confirmedEarlier.Contains((latest.To, latest.SlotMs)) || onlyClaimed) && a is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.Pending })
+                        || (_confirmedEarlier.Contains((latest.To, latest.SlotMs)) && a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
                 : receiverGone && !senderDecides && goneLongEnough;
             if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
@@ -179,8 +186,9 @@ internal sealed class Acquisition(long startedMs)
     }
 }
 
-/// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.</summary>
-internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed);
+/// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.
+/// A <paramref name="Claim"/> is a link no push stands behind: the receiver asked <paramref name="From"/> and heard "not here".</summary>
+internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false);
 
 internal enum DecisionKind
 {

@@ -212,7 +212,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
                 && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim);
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
             }
             else

@@ -333,4 +333,55 @@ public sealed class HandOffRaceTests
         Assert.Equal(["l"], f.Reconcile(10_300).Pulls.Keys);
         Assert.Equal([(target, slot)], f.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_310).Started);
     }
+    [Fact]
+    public void A_chain_ending_at_a_peer_acquiring_the_target_itself_is_a_tie_the_name_that_sorts_first_wins()
+    {
+        // Seeds 21058, 10619, 23224, 26150: f asked i ("not here": i noted f's claim) and is still acquiring it; b,
+        // joining, hears i: "handed on to f" and f: "pending". b waited for f to take it up while f, by the tie rule,
+        // waited for b: nobody scraped it until b's grace ended. Asked again, f still only acquires it: b goes first.
+        var target = TargetOwnedBy("b", ["b", "f", "i"]);
+        var b = Planner("b", ["b", "f", "i"], target);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
+        var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "f", HandedToGeneration: 1);
+        var pending = new ReleaseAnswer(target, ReleaseOutcome.Pending);
+        PlannerActions Round(long atMs)
+        {
+            b.Reconcile(atMs);
+            b.OnReleaseAnswers("i", [target], [claim], atMs + 10);
+            return b.OnReleaseAnswers("f", [target], [pending], atMs + 20);
+        }
+        Assert.Empty(Round(10_000).Started);                // the first round may have overtaken a push to f
+        Assert.Equal([(target, slot)], Round(10_300).Started);
+    }
+    [Fact]
+    public void A_receiver_that_only_claimed_the_target_is_believed_in_the_first_round()
+    {
+        // Seeds 26150, 23224: i keeps asking everyone while it acquires the target, and each peer notes its claim anew,
+        // at a later slot each time. d heard the claim and i's own "not here", round after round, and waited for a
+        // round that had seen that very link before — which never came until its grace ended.
+        var target = TargetOwnedBy("d", ["d", "e", "i"]);
+        var d = Planner("d", ["d", "e", "i"], target);
+        d.Reconcile(10_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        d.OnReleaseAnswers("e", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "i", HandedToGeneration: 1, Claim: true)], 10_010);
+        Assert.Equal([(target, slot)], d.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_020).Started);
+    }
+
+    [Fact]
+    public void A_target_stopped_while_the_view_was_not_ready_is_not_scraped_again_from_the_slot_the_chain_names()
+    {
+        // Seed 69946: d pushed the target to i from slot s; i scraped s, then stopped it (its view was not ready) and
+        // acquired it again. d still said "handed on to i from s", and i started at s once more: s scraped twice.
+        var target = TargetOwnedBy("i", ["d", "i"]);
+        var i = Planner("i", ["d", "i"], target);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_200);
+        Assert.Equal([true], i.Accept("d", [new TargetHandOff(target, slot)], 10_000, new PlannerActions()));
+        Assert.Equal([(target, slot)], i.TakeDue(slot));
+        i.SetView(new OwnershipView("i", 3, isReady: false, localHoldsName: true, Grains.Ring.HashRing.Build(["d", "i"]), RingAssignment.Instance));
+        Assert.Single(i.Reconcile(slot + 100).Stopped);
+        i.SetView(View("i", ["d", "i"]));
+        Assert.Equal(["d"], i.Reconcile(slot + 200).Pulls.Keys);
+        var handedHere = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "i");
+        Assert.Equal([(target, slot + Interval)], i.OnReleaseAnswers("d", [target], [handedHere], slot + 210).Started);
+    }
 }
