@@ -66,7 +66,7 @@ internal sealed class Acquisition(long startedMs)
     /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
     /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
     /// </summary>
-    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift, HandOffLedger.Asker? asker = null)
+    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, long intervalMs, OwnershipTimings timings, (string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift, HandOffLedger.Asker? asker = null)
     {
         long? released = null;
         var gifts = new List<Gift>();
@@ -131,9 +131,10 @@ internal sealed class Acquisition(long startedMs)
             // was confirmed (this round's question may have overtaken the push). So does its "pending": it does not
             // hold the target but is acquiring it too (the link is a claim it never took up), a tie the name that
             // sorts first wins — waiting for it while it waits for this silo's name would lose slots until the grace.
-            // A receiver that only claims it (no link to it is a push) is believed in the same round: no push to it can be
-            // on its way, and a claim's slot moves on each time its receiver asks again, so no earlier round would ever
-            // have known the same link.
+            // A receiver that only claims it is believed in the same round: no push to it can be on its way (a push is
+            // given at most an interval after its slot and lands within the hand-off timeout, so one that old landed
+            // before this acquisition asked), and a claim's slot moves on each time its receiver asks again, so no
+            // earlier round would ever have known the same link.
             var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
             // A push to that receiver still unanswered (this silo's own, or one by a sender still here) is no dead end:
             // a refusal gives the target back to the sender, which scrapes it on from the slot it offered or offers it
@@ -144,7 +145,8 @@ internal sealed class Acquisition(long startedMs)
             // this round asked too early: a dead end only once a round has asked after it was gone (or nobody is left
             // to ask).
             var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
-            var onlyClaimed = gifts.Where(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation).All(g => g.Claim);
+            var onlyClaimed = gifts.Where(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && !g.Claim)
+                .All(g => g.SlotMs + intervalMs + timings.HandOffTimeoutMs <= StartedMs);
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
                 ? _answers.TryGetValue(latest.To, out var a)
                     && (((_confirmedEarlier.Contains((latest.To, latest.SlotMs)) || onlyClaimed) && a is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.Pending })

@@ -186,6 +186,27 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         }
     }
 
+    /// <summary>
+    /// Asks again for the targets whose last round could not decide, once their retry time has come: between the
+    /// periodic reconciles, so that a wait that ends does not cost up to a second of slots.
+    /// </summary>
+    public PlannerActions RetryAcquisitions(long nowMs)
+    {
+        var actions = new PlannerActions();
+        if (Fenced || Leaving)
+        {
+            return actions;
+        }
+        foreach (var (target, acquisition) in _acquiring.Where(a => !a.Value.AwaitingAnswers && a.Value.RetryAtMs <= nowMs).ToList())
+        {
+            if (View.IsLocal(target) && !Dispatcher.IsHeld(target) && _targets.TryGetValue(target, out var spec))
+            {
+                AskPeers(target, acquisition, spec, nowMs, actions);
+            }
+        }
+        return actions;
+    }
+
     /// <summary>A peer asks for targets it now owns. Answers each, stopping the ones held here at their next slot.</summary>
     /// <param name="requesterIncarnation">Which process of that name asks (its Orleans generation), when known.</param>
     public ReleaseAnswer[] Release(string requester, int? requesterIncarnation, IReadOnlyList<TargetRef> targets, long nowMs, PlannerActions actions)
@@ -272,7 +293,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     {
         var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.ToIncarnation, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, int?, long, bool, bool)?)null;
         Ledger.TryGetAsker(target, out var asker);
-        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, timings, ownGift, asker.Name is null ? null : asker);
+        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, spec.IntervalMs, timings, ownGift, asker.Name is null ? null : asker);
         DecisionLog?.Invoke(target, $"{decision.Kind} at {decision.Ms} (asking since {acquisition.StartedMs}; own hand-off {ownGift?.ToString() ?? "none"}; asked by {asker.Name ?? "none"}; {acquisition.Describe()})");
         if (Dispatcher.IsHeld(target))
         {

@@ -172,6 +172,22 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         Perform(actions);
     }
 
+    /// <summary>Asks again for targets whose acquisition waits for a retry that is due (between the periodic reconciles).</summary>
+    private void RetryAcquisitions()
+    {
+        PlannerActions actions;
+        lock (_lock)
+        {
+            if (!_running)
+            {
+                return;
+            }
+            actions = _planner.RetryAcquisitions(NowMs());
+            Apply(actions);
+        }
+        Perform(actions);
+    }
+
     /// <summary>Notes that this silo runs now (a longer gap is a stall) and passes the fence to the planner. Under the lock.</summary>
     private void RefreshFence(long now)
     {
@@ -320,6 +336,10 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             {
                 lastReconcile = NowMs();
                 Reconcile();
+            }
+            else
+            {
+                RetryAcquisitions();
             }
             try
             {

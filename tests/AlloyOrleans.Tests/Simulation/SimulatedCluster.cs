@@ -250,7 +250,7 @@ public sealed class SimulatedCluster
         }
     }
 
-    /// <summary>The scheduler's loop: fence, due slots, and a reconcile every second.</summary>
+    /// <summary>The scheduler's loop: fence, due slots, a reconcile every second, and acquisitions' retries in between.</summary>
     private void RefreshFence(SimulatedSilo silo)
     {
         silo.Fence.Tick(Now);
@@ -264,6 +264,10 @@ public sealed class SimulatedCluster
         {
             silo.LastReconcileMs = Now;
             Apply(silo, silo.Planner.Reconcile(Now));
+        }
+        else
+        {
+            Apply(silo, silo.Planner.RetryAcquisitions(Now));
         }
         AtSilo(silo, Now + TickMs, () => Tick(silo));
     }
