@@ -384,4 +384,34 @@ public sealed class HandOffRaceTests
         var handedHere = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "i");
         Assert.Equal([(target, slot + Interval)], i.OnReleaseAnswers("d", [target], [handedHere], slot + 210).Started);
     }
+    [Fact]
+    public void A_push_that_landed_long_before_the_round_asked_does_not_hide_that_its_receiver_only_claims_the_target_now()
+    {
+        // Seed 67110: g pushed the target to k long ago; k has since lost it and asks for it again (its claims at h
+        // and f move on a slot each round) and answers "pending". The old push kept e waiting for a round that had
+        // seen the moving claim before; e's name sorts first, so it goes ahead.
+        var target = TargetOwnedBy("e", ["e", "f", "g", "k"]);
+        var e = Planner("e", ["e", "f", "g", "k"], target);
+        e.Reconcile(10_000);
+        var old = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 1_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "k", HandedToGeneration: 1, Claim: true);
+        e.OnReleaseAnswers("f", [target], [claim], 10_010);
+        e.OnReleaseAnswers("g", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, old, "k", HandedToGeneration: 1)], 10_020);
+        Assert.Equal([(target, slot)], e.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_030).Started);
+    }
+
+    [Fact]
+    public void An_acquisition_asks_again_when_its_retry_is_due_not_at_the_next_reconcile()
+    {
+        // Seed 62427: k waited for e (its name sorts first) and e's view then gave the target to k; k asked again only
+        // at its next reconcile, a second later, and the slot in between was lost.
+        var target = TargetOwnedBy("k", ["a", "k"]);
+        var k = Planner("k", ["a", "k"], target);
+        k.Reconcile(10_000);
+        Assert.Empty(k.OnReleaseAnswers("a", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_010).Started);
+        Assert.Empty(k.RetryAcquisitions(10_200).Pulls);   // not due yet
+        Assert.Equal(["a"], k.RetryAcquisitions(10_260).Pulls.Keys);
+        Assert.Empty(k.RetryAcquisitions(10_300).Pulls);   // asking already
+    }
 }
