@@ -31,6 +31,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counter<long> _movedTotal;
     private readonly ScrapeMetrics _metrics;
+    private readonly HandOverFlushes _handOverFlushes;
     private bool _running;
     private Task _loop = Task.CompletedTask;
 
@@ -55,6 +56,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _assignment = assignment;
         _logger = logger;
         _metrics = metrics;
+        _handOverFlushes = new HandOverFlushes(time);
         _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings())
         {
             LocalIncarnation = cluster.LocalGeneration,
@@ -240,7 +242,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
         if (continuedElsewhere is not null)
         {
-            _ = FlushAfterLastScrapesAsync(continuedElsewhere);
+            _handOverFlushes.Track([.. continuedElsewhere.Select(s => s.Target)], FlushAfterLastScrapesAsync(continuedElsewhere));
         }
         foreach (var (target, firstSlot) in actions.Started)
         {
@@ -283,17 +285,43 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     /// <summary>
     /// Targets another silo may scrape from their next slot on: once their last scrapes here are appended, the sinks
-    /// send them without waiting for a batch deadline (5 s by default, longer than an interval). Otherwise the new
-    /// owner's first samples can reach the receiver first, and Prometheus refuses this silo's older ones as out of
-    /// order, with every other sample of the same request.
+    /// send them without waiting for a batch deadline (5 s by default, longer than an interval), and the hand-off
+    /// message waits for that (<see cref="HandOverFlushes"/>). Otherwise the new owner's first samples can reach the
+    /// receiver first, and Prometheus refuses this silo's older ones as out of order, with every other sample of the
+    /// same request. Bounded by the hand-off timeout: a receiver that is down must not hold the task forever.
     /// </summary>
     private async Task FlushAfterLastScrapesAsync(List<ScheduledTarget> stopped)
     {
         await Task.Yield(); // leave the caller's lock
         await Task.WhenAll(stopped.Select(s => s.InFlight)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        foreach (var sink in stopped.Select(s => s.State.Job).OfType<ScrapeJob>().SelectMany(j => j.ForwardTo).Distinct())
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        bound.CancelAfter(_options.HandOffTimeout);
+        var sinks = stopped.Select(s => s.State.Job).OfType<ScrapeJob>().SelectMany(j => j.ForwardTo).Distinct();
+        await Task.WhenAll(sinks.Select(sink => sink.FlushAsync(bound.Token))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// Waits, before telling the new owner, until the last samples of handed-over targets are sent: at most half an
+    /// interval (so the new owner still scrapes the slot it is given) and half the hand-off timeout (so it is not
+    /// taken for no answer).
+    /// </summary>
+    private async Task WhenLastSamplesSentAsync(IReadOnlyCollection<TargetRef> targets)
+    {
+        if (targets.Count == 0)
         {
-            sink.RequestFlush();
+            return;
+        }
+        var bound = _options.HandOffTimeout / 2;
+        foreach (var target in targets)
+        {
+            if (_registry.TryGet(target, out var job, out _) && job.Interval / 2 < bound)
+            {
+                bound = job.Interval / 2;
+            }
+        }
+        if (!await _handOverFlushes.WhenSentAsync(targets, bound))
+        {
+            LogHandOverBeforeSent(targets.Count, bound);
         }
     }
 
@@ -301,7 +329,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     {
         var worker = _grains.GetGrain<IScrapeWorkerGrain>(0);
         var lastReconcile = NowMs();
-        var work = new List<(ScheduledTarget, ScrapeWork)>();
+        var work = new List<(ScheduledTarget, ScrapeWork, TaskCompletionSource)>();
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -320,14 +348,18 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                         LogSkippedSlot(target.ComponentId, target.Key, slot);
                         continue;
                     }
-                    work.Add((scheduled, new ScrapeWork(target, slot, job, scrapeTarget, scheduled.State)));
+                    // In flight from now, under the lock: a hand-off of the target that comes before the worker call
+                    // still waits for this slot's samples.
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    scheduled.InFlight = done.Task;
+                    work.Add((scheduled, new ScrapeWork(target, slot, job, scrapeTarget, scheduled.State), done));
                 }
                 var nextDue = _planner.Dispatcher.NextDueMs;
                 wait = TimeSpan.FromMilliseconds(Math.Clamp((nextDue ?? now + 1000) - now, 1, 250));
             }
-            foreach (var (scheduled, one) in work)
+            foreach (var (scheduled, one, done) in work)
             {
-                scheduled.InFlight = ScrapeSlotAsync(worker, scheduled, one);
+                _ = ScrapeSlotAsync(worker, scheduled, one, done);
             }
             work.Clear();
 
@@ -352,7 +384,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
     }
 
-    private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work)
+    private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work, TaskCompletionSource done)
     {
         try
         {
@@ -364,6 +396,10 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         catch (Exception ex)
         {
             LogWorkerFailed(ex, work.Target.ComponentId, work.Target.Key);
+        }
+        finally
+        {
+            done.SetResult();
         }
     }
 
@@ -402,6 +438,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: could not write staleness markers")]
     private partial void LogStalenessFailed(Exception exception, string componentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handing over {Targets} targets before their last samples here were sent (waited {Bound}); the receiver may refuse those as out of order")]
+    private partial void LogHandOverBeforeSent(int targets, TimeSpan bound);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Clustered scraping fence: {Reason}")]
     private partial void LogFence(string reason);
