@@ -68,7 +68,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         meter.CreateObservableGauge("prometheus_scrape_targets_gauge", ObserveTargets,
             description: "Targets this silo scrapes, by component.");
         meter.CreateObservableCounter("prometheus_scrape_slots_skipped_total", () => SkippedSlots,
-            description: "Slots not scraped because the loop ran a whole interval late or the silo was fenced.");
+            description: "Slots not scraped because the loop or a worker picked them up a whole interval late, or the silo was fenced.");
     }
 
     /// <summary>The node name this scheduler scrapes for.</summary>
@@ -80,7 +80,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         {
             lock (_lock)
             {
-                return _planner.Dispatcher.SkippedSlots;
+                return _planner.Dispatcher.SkippedSlots + _metrics.SlotsSkippedLate;
             }
         }
     }
@@ -389,8 +389,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         try
         {
             var report = await worker.Scrape(work);
-            scheduled.LastReport = report;
-            scheduled.LastScrapeSlotMs = work.SlotMs;
+            scheduled.Record(report, work.SlotMs);
             _metrics.Record(work.Target.ComponentId, report);
         }
         catch (Exception ex)

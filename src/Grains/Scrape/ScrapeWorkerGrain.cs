@@ -19,7 +19,7 @@ public sealed class ScrapeWorkerGrain(TargetScraper scraper, TimeProvider time) 
         // its samples would carry a timestamp that far before the scrape, and the target has another owner by now.
         if (time.GetUtcNow().ToUnixTimeMilliseconds() - work.SlotMs >= ScrapeSlots.IntervalMs(work.Job.Interval))
         {
-            return Task.FromResult(new ScrapeReport(false, 0, 0, "slot picked up more than one interval late; skipped"));
+            return Task.FromResult(ScrapeReport.SkippedLate);
         }
         return (work.Job.Executor ?? scraper).ScrapeAsync(work.Job, work.ScrapeTarget, work.State, work.SlotMs, CancellationToken.None);
     }
