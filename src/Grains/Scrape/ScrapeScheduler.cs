@@ -56,7 +56,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _assignment = assignment;
         _logger = logger;
         _metrics = metrics;
-        _handOverFlushes = new HandOverFlushes(time);
+        _handOverFlushes = new HandOverFlushes(time, _options.HandOffTimeout, _stopping.Token);
         _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings())
         {
             LocalIncarnation = cluster.LocalGeneration,
@@ -242,7 +242,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
         if (continuedElsewhere is not null)
         {
-            _handOverFlushes.Track([.. continuedElsewhere.Select(s => s.Target)], FlushAfterLastScrapesAsync(continuedElsewhere));
+            _handOverFlushes.Begin(continuedElsewhere);
         }
         foreach (var (target, firstSlot) in actions.Started)
         {
@@ -283,42 +283,14 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
     }
 
-    /// <summary>
-    /// Targets another silo may scrape from their next slot on: once their last scrapes here are appended, the sinks
-    /// send them without waiting for a batch deadline (5 s by default, longer than an interval), and the hand-off
-    /// message waits for that (<see cref="HandOverFlushes"/>). Otherwise the new owner's first samples can reach the
-    /// receiver first, and Prometheus refuses this silo's older ones as out of order, with every other sample of the
-    /// same request. Bounded by the hand-off timeout: a receiver that is down must not hold the task forever.
-    /// </summary>
-    private async Task FlushAfterLastScrapesAsync(List<ScheduledTarget> stopped)
-    {
-        await Task.Yield(); // leave the caller's lock
-        await Task.WhenAll(stopped.Select(s => s.InFlight)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        bound.CancelAfter(_options.HandOffTimeout);
-        var sinks = stopped.Select(s => s.State.Job).OfType<ScrapeJob>().SelectMany(j => j.ForwardTo).Distinct();
-        await Task.WhenAll(sinks.Select(sink => sink.FlushAsync(bound.Token))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    /// <summary>
-    /// Waits, before telling the new owner, until the last samples of handed-over targets are sent: at most half an
-    /// interval (so the new owner still scrapes the slot it is given) and half the hand-off timeout (so it is not
-    /// taken for no answer).
-    /// </summary>
+    /// <summary>Before telling the new owner of handed-over targets, waits (bounded) until their last samples here are sent.</summary>
     private async Task WhenLastSamplesSentAsync(IReadOnlyCollection<TargetRef> targets)
     {
         if (targets.Count == 0)
         {
             return;
         }
-        var bound = _options.HandOffTimeout / 2;
-        foreach (var target in targets)
-        {
-            if (_registry.TryGet(target, out var job, out _) && job.Interval / 2 < bound)
-            {
-                bound = job.Interval / 2;
-            }
-        }
+        var bound = _handOverFlushes.BoundFor(targets.Select(t => _registry.TryGet(t, out var job, out _) ? job.Interval : _options.HandOffTimeout));
         if (!await _handOverFlushes.WhenSentAsync(targets, bound))
         {
             LogHandOverBeforeSent(targets.Count, bound);
