@@ -94,7 +94,10 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             }
             if (Leaving)
             {
-                if (Dispatcher.IsHeld(target))
+                // Not while fenced: survivors may have declared this silo dead and taken its targets over; a push now
+                // would start a second copy at a peer whose view has not caught up. Released when asked, or pushed once
+                // membership confirms this silo again.
+                if (Dispatcher.IsHeld(target) && !Fenced)
                 {
                     PushToSuccessor(target, Dispatcher.Stop(target)!.Value, nowMs, actions, StopReason.Leaving);
                 }
@@ -243,10 +246,13 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 // name, which the requester's restart proves gone): the requester starts it afresh at its next
                 // slot. Remember that as a claim: this silo's view may not show the requester yet, and must not take
                 // the target too when it thinks it owns it. (A claimant asking again hears "not here" again.)
-                answers[i] = Ledger.TryGetGiven(target, out var gone) && !gone.Claim
+                var handedToGone = Ledger.TryGetGiven(target, out var gone) && !gone.Claim;
+                answers[i] = handedToGone
                     ? new ReleaseAnswer(target, ReleaseOutcome.HandedOn, gone.FromSlotMs, gone.To, true, !gone.Confirmed, gone.ToIncarnation)
                     : new ReleaseAnswer(target, ReleaseOutcome.NotHere);
-                if (_targets.TryGetValue(target, out var spec))
+                // A push still unanswered stays on record, gone receiver or not: its refusal gives the target back here
+                // (to scrape on or push on), and every later asker must hear it is on its way, not "not here".
+                if (!(handedToGone && !gone.Confirmed) && _targets.TryGetValue(target, out var spec))
                 {
                     var slot = Scrape.ScrapeSlots.AtOrAfter(target.Key, spec.IntervalMs, nowMs);
                     Ledger.RecordGiven(target, requester, requesterIncarnation, slot, nowMs, confirmed: true, View, claim: true);
@@ -400,7 +406,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 continue;
             }
             var slot = handOff.NextSlotMs ?? nowMs;
-            if (Leaving)
+            if (Leaving && !Fenced)
             {
                 PushToSuccessor(handOff.Target, slot, nowMs, actions, reason: null);
             }
