@@ -117,6 +117,10 @@ internal sealed class Acquisition(long startedMs)
         // A push to this silo still unanswered is on its way (it starts the target) or was refused (its sender kept
         // it), whichever link the chain ends on: at equal slots a claim can outrank it.
         retry |= gifts.Any(g => g.To == localName && g.Unconfirmed && g.From != localName && view.Peers.Contains(g.From));
+        // Any push still unanswered whose sender is still here (or this silo) may come back to that sender refused,
+        // which then scrapes on from the offered slot, wherever the chain ends: its answer comes within the hand-off
+        // timeout.
+        retry |= gifts.Any(g => g.Unconfirmed && !g.Claim && (g.From == localName || view.Peers.Contains(g.From)));
         if (Latest(gifts) is { } latest)
         {
             // Pushed to this silo: taken here already, or still unanswered — on its way (the push starts it) or refused

@@ -165,7 +165,8 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         }
         // Never straight back to the silo that just handed it over: it is leaving, or this view lags behind its own.
         var backToSender = _receivedFrom.TryGetValue(target, out var received) && received.Sender == owner && nowMs - received.AtMs < timings.HandOffTimeoutMs;
-        if (held && !backToSender && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
+        // Not while fenced: this silo may be declared dead already, and its targets taken over by survivors.
+        if (held && !Fenced && !backToSender && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
         {
             var next = Dispatcher.Stop(target)!.Value;
             actions.Stopped.Add((target, StopReason.Moved));
