@@ -225,10 +225,11 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
-            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || acquisition.RetryAtMs is not null))
+            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && View.IsLocal(target))))
             {
                 // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
-                // wait even if its name sorts first.
+                // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced, or
+                // once its view gives the target to another: it asks nothing more, and must not be waited for.)
                 var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
                     || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
                 acquisition.Contenders[requester] = requesterIncarnation;
@@ -309,6 +310,9 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         }
         switch (decision.Kind)
         {
+            case DecisionKind.Retry when !View.IsLocal(target):
+                _acquiring.Remove(target); // another silo owns it now: it asks, and this silo has nothing to wait for
+                return;
             case DecisionKind.Retry:
                 acquisition.RetryAtMs = decision.Ms;
                 return;
