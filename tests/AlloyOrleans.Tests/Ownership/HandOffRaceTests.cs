@@ -10,7 +10,7 @@ namespace AlloyOrleans.Tests.Ownership;
 /// simulation is named): views that lag behind membership, peers that leave before they answer, pushes still on
 /// their way, and a leaver that exits with a request unanswered.
 /// </summary>
-public sealed class HandOffRaceTests
+public sealed partial class HandOffRaceTests
 {
     [Fact]
     public void A_peer_gone_before_it_answered_is_not_taken_to_mean_nobody_has_the_target()
@@ -413,5 +413,37 @@ public sealed class HandOffRaceTests
         Assert.Empty(k.RetryAcquisitions(10_200).Pulls);   // not due yet
         Assert.Equal(["a"], k.RetryAcquisitions(10_260).Pulls.Keys);
         Assert.Empty(k.RetryAcquisitions(10_300).Pulls);   // asking already
+    }
+    [Fact]
+    public void A_release_request_does_not_overwrite_an_unanswered_push_with_a_claim()
+    {
+        // Seed 3281: i, leaving, pushed the target to d, which froze and was declared dead with the push unanswered. k
+        // asked twice; the first answer noted k's claim over the push, so the second said "not here", k started it,
+        // and d's refusal then sent it on to f: two copies.
+        var (i, target) = Holding("i", ["d", "i", "k"], 10_000);
+        var pushes = i.BeginLeave(10_100).Pushes;
+        var receiver = pushes.Keys.Single();
+        var asker = receiver == "d" ? "k" : "d";
+        i.SetView(View("i", ["i", asker], departed: [receiver]));
+        for (var round = 0; round < 2; round++)
+        {
+            var answer = i.Release(asker, 1, [target], 10_200 + round * 300, new PlannerActions()).Single();
+            Assert.Equal((ReleaseOutcome.HandedOn, receiver, true, true), (answer.Outcome, answer.HandedTo, answer.ReceiverGone, answer.Unconfirmed));
+        }
+    }
+
+    [Fact]
+    public void An_unanswered_push_by_a_peer_still_here_is_waited_for_wherever_the_chain_ends()
+    {
+        // Seed 13572: d pushed the target to f (frozen, declared dead) and waited for the answer; the chain ended
+        // later at l's claim, and l was only acquiring it. g started it, then f refused and d scraped on: two copies.
+        var target = TargetOwnedBy("g", ["d", "g", "k", "l"]);
+        var g = Planner("g", ["d", "g", "k", "l"], target);
+        g.Reconcile(10_000);
+        var pushed = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 9_000);
+        var claimed = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        g.OnReleaseAnswers("d", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, pushed, "f", ReceiverGone: true, Unconfirmed: true, HandedToGeneration: 1)], 10_010);
+        g.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, claimed, "l", HandedToGeneration: 1, Claim: true)], 10_020);
+        Assert.Empty(g.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_030).Started);
     }
 }
