@@ -59,17 +59,17 @@ public sealed class RemoteWriteQueueTests : IDisposable
     {
         // The old owner of a moved target tells the new owner only when this completes (F4): completing earlier would
         // let the new owner's first sample reach Prometheus before this one, which Prometheus then refuses.
-        await using var receiver = new LoopbackWriteReceiver { ResponseDelay = TimeSpan.FromMilliseconds(700) };
+        await using var receiver = new LoopbackWriteReceiver { ResponseDelay = TimeSpan.FromSeconds(2) };
         receiver.Start();
         var queue = TestStorage.FastQueue(shards: 2) with { BatchSendDeadline = TimeSpan.FromMinutes(10) };
         await using var storage = await _test.StartAsync(_remoteName, receiver.Url, queue);
 
         await storage.AppendAsync(TestStorage.Scrape(Series(10), 1_000, 1), CancellationToken.None);
         var flush = storage.FlushAsync(CancellationToken.None);
-        await Task.Delay(300);
+        await Task.Delay(200);
         Assert.False(flush.IsCompleted, "the receiver has not answered yet");
         await flush.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(10, receiver.Accepted.Count);
+        Assert.Equal(10, receiver.Accepted.Count); // recorded before its answer: no flush completes ahead of it
 
         // Nothing appended since: the next flush has nothing to wait for.
         await storage.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(1));
