@@ -12,6 +12,9 @@ internal sealed class Acquisition(long startedMs)
     private readonly Dictionary<string, ReleaseAnswer?> _answers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _outstanding = new(StringComparer.Ordinal);
 
+    /// <summary>Contenders that asked after this round's answer from their name: that answer predates their contest.</summary>
+    private readonly HashSet<string> _contendedSinceAnswer = new(StringComparer.Ordinal);
+
     /// <summary>Confirmed hand-offs learned in an earlier round: every later round asks their receiver after it took them.</summary>
     private readonly HashSet<(string To, long SlotMs)> _confirmedEarlier = [];
 
@@ -44,6 +47,7 @@ internal sealed class Acquisition(long startedMs)
         RetryAtMs = null;
         _answers.Clear();
         _outstanding.Clear();
+        _contendedSinceAnswer.Clear();
         _outstanding.UnionWith(peers);
     }
 
@@ -55,7 +59,22 @@ internal sealed class Acquisition(long startedMs)
             return false;
         }
         _answers[peer] = answer;
+        _contendedSinceAnswer.Remove(peer);
         return _outstanding.Count == 0;
+    }
+
+    /// <summary>
+    /// A peer asked for the target while this silo acquires it (and heard "pending"). Its name may have answered this
+    /// round already — an earlier process of that name, or before it began to contend: that answer does not show it
+    /// gave up.
+    /// </summary>
+    public void Contend(string peer, int? incarnation)
+    {
+        Contenders[peer] = incarnation;
+        if (_answers.ContainsKey(peer))
+        {
+            _contendedSinceAnswer.Add(peer);
+        }
     }
 
     /// <summary>
@@ -107,9 +126,9 @@ internal sealed class Acquisition(long startedMs)
         {
             return new Decision(DecisionKind.Start, r);
         }
-        // A contender that answered this round with "not here" or "handed on" has given up acquiring it.
+        // A contender that answered this round with "not here" or "handed on" after it asked has given up acquiring it.
         retry |= Contenders.Any(c => string.CompareOrdinal(c.Key, localName) < 0 && !view.HasDeparted(c.Key, c.Value)
-            && !(_answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }));
+            && !(!_contendedSinceAnswer.Contains(c.Key) && _answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }));
         // A peer asked this silo for it and heard there was nothing to release: it owns the target in its own view,
         // so it may have started it. One this view does not show yet (and membership has not declared dead) is a join
         // this view has not caught up with: wait for the view, which then says who owns it (or that the peer is gone).

@@ -232,7 +232,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 // once its view gives the target to another: it asks nothing more, and must not be waited for.)
                 var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
                     || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
-                acquisition.Contenders[requester] = requesterIncarnation;
+                acquisition.Contend(requester, requesterIncarnation);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: asking);
             }
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)

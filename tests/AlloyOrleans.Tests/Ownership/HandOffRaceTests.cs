@@ -446,4 +446,17 @@ public sealed partial class HandOffRaceTests
         g.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, claimed, "l", HandedToGeneration: 1, Claim: true)], 10_020);
         Assert.Empty(g.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_030).Started);
     }
+    [Fact]
+    public void A_contender_whose_name_answered_before_it_asked_is_still_waited_for()
+    {
+        // Seed 14214: e's old process answered f's round ("handed on"), then e restarted, asked f and heard "pending".
+        // Taking that earlier answer for the new process giving up, f started the target next to e's copy.
+        var target = TargetOwnedBy("f", ["e", "f", "x"]);
+        var f = Planner("f", ["e", "f", "x"], target);
+        f.Reconcile(10_000);
+        var notHere = new[] { new ReleaseAnswer(target, ReleaseOutcome.NotHere) };
+        f.OnReleaseAnswers("e", [target], notHere, 10_010);
+        Assert.Equal(ReleaseOutcome.Pending, f.Release("e", 2, [target], 10_020, new PlannerActions()).Single().Outcome);
+        Assert.Empty(f.OnReleaseAnswers("x", [target], notHere, 10_030).Started); // e sorts first: it goes ahead
+    }
 }
