@@ -12,7 +12,10 @@ internal sealed class Acquisition(long startedMs)
     private readonly Dictionary<string, ReleaseAnswer?> _answers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _outstanding = new(StringComparer.Ordinal);
 
-    /// <summary>Contenders that asked after this round's answer from their name: that answer predates their contest.</summary>
+    /// <summary>
+    /// Contenders that asked while this round asked their name (or had its answer): that answer may come from an earlier
+    /// process of the name, or predate the contest, so it does not show the contender gave up. The next round asks it.
+    /// </summary>
     private readonly HashSet<string> _contendedSinceAnswer = new(StringComparer.Ordinal);
 
     /// <summary>Confirmed hand-offs learned in an earlier round: every later round asks their receiver after it took them.</summary>
@@ -59,19 +62,14 @@ internal sealed class Acquisition(long startedMs)
             return false;
         }
         _answers[peer] = answer;
-        _contendedSinceAnswer.Remove(peer);
         return _outstanding.Count == 0;
     }
 
-    /// <summary>
-    /// A peer asked for the target while this silo acquires it (and heard "pending"). Its name may have answered this
-    /// round already — an earlier process of that name, or before it began to contend: that answer does not show it
-    /// gave up.
-    /// </summary>
+    /// <summary>A peer asked for the target while this silo acquires it (and heard "pending").</summary>
     public void Contend(string peer, int? incarnation)
     {
         Contenders[peer] = incarnation;
-        if (_answers.ContainsKey(peer))
+        if (_answers.ContainsKey(peer) || _outstanding.Contains(peer))
         {
             _contendedSinceAnswer.Add(peer);
         }

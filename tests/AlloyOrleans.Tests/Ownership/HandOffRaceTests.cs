@@ -221,12 +221,15 @@ public sealed partial class HandOffRaceTests
     public void A_contender_that_answers_not_here_has_given_up_and_no_longer_holds_an_acquisition_off()
     {
         // Seed 623: c asked d while both acquired the target, then its view moved on; it answered every later round
-        // "not here", and d waited for it until the grace ended.
+        // "not here", and d waited for it until the grace ended. (The answer to the round c asked during may have
+        // been sent before c began to contend — seed 14214 — so the round after it decides.)
         var target = TargetOwnedBy("d", ["c", "d"]);
         var d = Planner("d", ["c", "d"], target);
         d.Reconcile(10_000);
         Assert.Equal(ReleaseOutcome.Pending, d.Release("c", 1, [target], 10_005, new PlannerActions()).Single().Outcome);
-        Assert.Single(d.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010).Started);
+        Assert.Empty(d.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010).Started);
+        d.Reconcile(10_300);
+        Assert.Single(d.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_310).Started);
     }
 
     [Fact]
@@ -449,14 +452,19 @@ public sealed partial class HandOffRaceTests
     [Fact]
     public void A_contender_whose_name_answered_before_it_asked_is_still_waited_for()
     {
-        // Seed 14214: e's old process answered f's round ("handed on"), then e restarted, asked f and heard "pending".
-        // Taking that earlier answer for the new process giving up, f started the target next to e's copy.
+        // Seed 14214: e's old process answered f's round ("handed on"), e restarted and asked f ("pending") before that
+        // answer arrived. Taking it for the new process giving up, f started the target next to e's copy.
         var target = TargetOwnedBy("f", ["e", "f", "x"]);
         var f = Planner("f", ["e", "f", "x"], target);
         f.Reconcile(10_000);
         var notHere = new[] { new ReleaseAnswer(target, ReleaseOutcome.NotHere) };
-        f.OnReleaseAnswers("e", [target], notHere, 10_010);
-        Assert.Equal(ReleaseOutcome.Pending, f.Release("e", 2, [target], 10_020, new PlannerActions()).Single().Outcome);
-        Assert.Empty(f.OnReleaseAnswers("x", [target], notHere, 10_030).Started); // e sorts first: it goes ahead
+        Assert.Equal(ReleaseOutcome.Pending, f.Release("e", 2, [target], 10_005, new PlannerActions()).Single().Outcome);
+        f.OnReleaseAnswers("x", [target], notHere, 10_010);
+        Assert.Empty(f.OnReleaseAnswers("e", [target], notHere, 10_030).Started); // sent before e asked: e goes first
+
+        // The next round asks the new process; its "not here" now says it gave up.
+        f.Reconcile(10_300);
+        f.OnReleaseAnswers("x", [target], notHere, 10_310);
+        Assert.Single(f.OnReleaseAnswers("e", [target], notHere, 10_320).Started);
     }
 }
