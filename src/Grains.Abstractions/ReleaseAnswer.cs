@@ -29,6 +29,9 @@ public enum ReleaseOutcome
 /// <param name="Asking">For <see cref="ReleaseOutcome.Pending"/>: the answering silo still waits for other peers'
 /// answers, one of which may release the target to it, or for the answer to its own push of it (a refusal gives it
 /// back).</param>
+/// <param name="Claim">For <see cref="ReleaseOutcome.HandedOn"/>: not a hand-off but a claim — the receiver asked the
+/// answering silo for the target and heard it was not there. No push is on its way to the receiver, so its own answer
+/// about the target is final.</param>
 [GenerateSerializer, Immutable]
 public readonly record struct ReleaseAnswer(
     [property: Id(0)] TargetRef Target,
@@ -38,4 +41,5 @@ public readonly record struct ReleaseAnswer(
     [property: Id(4)] bool ReceiverGone = false,
     [property: Id(5)] bool Unconfirmed = false,
     [property: Id(6)] int? HandedToGeneration = null,
-    [property: Id(7)] bool Asking = false);
+    [property: Id(7)] bool Asking = false,
+    [property: Id(8)] bool Claim = false);

@@ -12,6 +12,12 @@ internal sealed class Acquisition(long startedMs)
     private readonly Dictionary<string, ReleaseAnswer?> _answers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _outstanding = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Contenders that asked while this round asked their name (or had its answer): that answer may come from an earlier
+    /// process of the name, or predate the contest, so it does not show the contender gave up. The next round asks it.
+    /// </summary>
+    private readonly HashSet<string> _contendedSinceAnswer = new(StringComparer.Ordinal);
+
     /// <summary>Confirmed hand-offs learned in an earlier round: every later round asks their receiver after it took them.</summary>
     private readonly HashSet<(string To, long SlotMs)> _confirmedEarlier = [];
 
@@ -44,6 +50,7 @@ internal sealed class Acquisition(long startedMs)
         RetryAtMs = null;
         _answers.Clear();
         _outstanding.Clear();
+        _contendedSinceAnswer.Clear();
         _outstanding.UnionWith(peers);
     }
 
@@ -58,6 +65,16 @@ internal sealed class Acquisition(long startedMs)
         return _outstanding.Count == 0;
     }
 
+    /// <summary>A peer asked for the target while this silo acquires it (and heard "pending").</summary>
+    public void Contend(string peer, int? incarnation)
+    {
+        Contenders[peer] = incarnation;
+        if (_answers.ContainsKey(peer) || _outstanding.Contains(peer))
+        {
+            _contendedSinceAnswer.Add(peer);
+        }
+    }
+
     /// <summary>
     /// Decides a complete round. A release wins (the latest released slot, in case two silos were scraping it).
     /// Otherwise the hand-offs reported (and this silo's own, <paramref name="ownGift"/>) form a chain in time — slots
@@ -66,7 +83,7 @@ internal sealed class Acquisition(long startedMs)
     /// peer that says it no longer has it (it restarted: start afresh). A peer acquiring it too, with no hand-off
     /// pointing at either, is a tie the silo whose name sorts first wins. With no information, nobody has it.
     /// </summary>
-    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, OwnershipTimings timings, (string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift, HandOffLedger.Asker? asker = null)
+    public Decision Decide(string localName, int? localIncarnation, OwnershipView view, long nowMs, long intervalMs, OwnershipTimings timings, (string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed)? ownGift, HandOffLedger.Asker? asker = null)
     {
         long? released = null;
         var gifts = new List<Gift>();
@@ -92,7 +109,7 @@ internal sealed class Acquisition(long startedMs)
                     // Handed to an earlier process of this silo's name: that process is gone (this one holds the name).
                     var earlierSelf = to == localName && handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local;
                     var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
-                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed));
+                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim));
                     break;
                 case { Outcome: ReleaseOutcome.Pending } pending:
                     // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered —
@@ -107,9 +124,9 @@ internal sealed class Acquisition(long startedMs)
         {
             return new Decision(DecisionKind.Start, r);
         }
-        // A contender that answered this round with "not here" or "handed on" has given up acquiring it.
+        // A contender that answered this round with "not here" or "handed on" after it asked has given up acquiring it.
         retry |= Contenders.Any(c => string.CompareOrdinal(c.Key, localName) < 0 && !view.HasDeparted(c.Key, c.Value)
-            && !(_answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }));
+            && !(!_contendedSinceAnswer.Contains(c.Key) && _answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }));
         // A peer asked this silo for it and heard there was nothing to release: it owns the target in its own view,
         // so it may have started it. One this view does not show yet (and membership has not declared dead) is a join
         // this view has not caught up with: wait for the view, which then says who owns it (or that the peer is gone).
@@ -117,6 +134,10 @@ internal sealed class Acquisition(long startedMs)
         // A push to this silo still unanswered is on its way (it starts the target) or was refused (its sender kept
         // it), whichever link the chain ends on: at equal slots a claim can outrank it.
         retry |= gifts.Any(g => g.To == localName && g.Unconfirmed && g.From != localName && view.Peers.Contains(g.From));
+        // Any push still unanswered whose sender is still here (or this silo) may come back to that sender refused,
+        // which then scrapes on from the offered slot, wherever the chain ends: its answer comes within the hand-off
+        // timeout.
+        retry |= gifts.Any(g => g.Unconfirmed && !g.Claim && (g.From == localName || view.Peers.Contains(g.From)));
         if (Latest(gifts) is { } latest)
         {
             // Pushed to this silo: taken here already, or still unanswered — on its way (the push starts it) or refused
@@ -128,7 +149,13 @@ internal sealed class Acquisition(long startedMs)
             // The receiver answers for itself when this view shows it; otherwise a silo that saw it leave says so.
             // A receiver's "not here" (or "handed on" from an earlier slot: the link is a claim it never took up)
             // counts only when it was asked after it took the push: in a round begun after this silo learned the push
-            // was confirmed (this round's question may have overtaken the push).
+            // was confirmed (this round's question may have overtaken the push). So does its "pending": it does not
+            // hold the target but is acquiring it too (the link is a claim it never took up), a tie the name that
+            // sorts first wins — waiting for it while it waits for this silo's name would lose slots until the grace.
+            // A receiver that only claims it is believed in the same round: no push to it can be on its way (a push is
+            // given at most an interval after its slot and lands within the hand-off timeout, so one that old landed
+            // before this acquisition asked), and a claim's slot moves on each time its receiver asks again, so no
+            // earlier round would ever have known the same link.
             var receiverGone = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.ReceiverGone);
             // A push to that receiver still unanswered (this silo's own, or one by a sender still here) is no dead end:
             // a refusal gives the target back to the sender, which scrapes it on from the slot it offered or offers it
@@ -139,9 +166,12 @@ internal sealed class Acquisition(long startedMs)
             // this round asked too early: a dead end only once a round has asked after it was gone (or nobody is left
             // to ask).
             var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
+            var onlyClaimed = gifts.Where(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && !g.Claim)
+                .All(g => g.SlotMs + intervalMs + timings.HandOffTimeoutMs <= StartedMs);
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
-                ? _confirmedEarlier.Contains((latest.To, latest.SlotMs)) && _answers.TryGetValue(latest.To, out var a)
-                    && (a is { Outcome: ReleaseOutcome.NotHere } || (a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
+                ? _answers.TryGetValue(latest.To, out var a)
+                    && (((_confirmedEarlier.Contains((latest.To, latest.SlotMs)) || onlyClaimed) && a is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.Pending })
+                        || (_confirmedEarlier.Contains((latest.To, latest.SlotMs)) && a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
                 : receiverGone && !senderDecides && goneLongEnough;
             if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
             {
@@ -179,8 +209,9 @@ internal sealed class Acquisition(long startedMs)
     }
 }
 
-/// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.</summary>
-internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed);
+/// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.
+/// A <paramref name="Claim"/> is a link no push stands behind: the receiver asked <paramref name="From"/> and heard "not here".</summary>
+internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false);
 
 internal enum DecisionKind
 {

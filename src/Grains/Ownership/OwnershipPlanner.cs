@@ -94,7 +94,10 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
             }
             if (Leaving)
             {
-                if (Dispatcher.IsHeld(target))
+                // Not while fenced: survivors may have declared this silo dead and taken its targets over; a push now
+                // would start a second copy at a peer whose view has not caught up. Released when asked, or pushed once
+                // membership confirms this silo again.
+                if (Dispatcher.IsHeld(target) && !Fenced)
                 {
                     PushToSuccessor(target, Dispatcher.Stop(target)!.Value, nowMs, actions, StopReason.Leaving);
                 }
@@ -162,7 +165,8 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         }
         // Never straight back to the silo that just handed it over: it is leaving, or this view lags behind its own.
         var backToSender = _receivedFrom.TryGetValue(target, out var received) && received.Sender == owner && nowMs - received.AtMs < timings.HandOffTimeoutMs;
-        if (held && !backToSender && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
+        // Not while fenced: this silo may be declared dead already, and its targets taken over by survivors.
+        if (held && !Fenced && !backToSender && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
         {
             var next = Dispatcher.Stop(target)!.Value;
             actions.Stopped.Add((target, StopReason.Moved));
@@ -186,6 +190,27 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         }
     }
 
+    /// <summary>
+    /// Asks again for the targets whose last round could not decide, once their retry time has come: between the
+    /// periodic reconciles, so that a wait that ends does not cost up to a second of slots.
+    /// </summary>
+    public PlannerActions RetryAcquisitions(long nowMs)
+    {
+        var actions = new PlannerActions();
+        if (Fenced || Leaving)
+        {
+            return actions;
+        }
+        foreach (var (target, acquisition) in _acquiring.Where(a => !a.Value.AwaitingAnswers && a.Value.RetryAtMs <= nowMs).ToList())
+        {
+            if (View.IsLocal(target) && !Dispatcher.IsHeld(target) && _targets.TryGetValue(target, out var spec))
+            {
+                AskPeers(target, acquisition, spec, nowMs, actions);
+            }
+        }
+        return actions;
+    }
+
     /// <summary>A peer asks for targets it now owns. Answers each, stopping the ones held here at their next slot.</summary>
     /// <param name="requesterIncarnation">Which process of that name asks (its Orleans generation), when known.</param>
     public ReleaseAnswer[] Release(string requester, int? requesterIncarnation, IReadOnlyList<TargetRef> targets, long nowMs, PlannerActions actions)
@@ -200,19 +225,20 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
-            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || acquisition.RetryAtMs is not null))
+            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && View.IsLocal(target))))
             {
                 // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
-                // wait even if its name sorts first.
+                // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced, or
+                // once its view gives the target to another: it asks nothing more, and must not be waited for.)
                 var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
                     || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
-                acquisition.Contenders[requester] = requesterIncarnation;
+                acquisition.Contend(requester, requesterIncarnation);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: asking);
             }
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
                 && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim);
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
             }
             else
@@ -222,10 +248,13 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 // name, which the requester's restart proves gone): the requester starts it afresh at its next
                 // slot. Remember that as a claim: this silo's view may not show the requester yet, and must not take
                 // the target too when it thinks it owns it. (A claimant asking again hears "not here" again.)
-                answers[i] = Ledger.TryGetGiven(target, out var gone) && !gone.Claim
+                var handedToGone = Ledger.TryGetGiven(target, out var gone) && !gone.Claim;
+                answers[i] = handedToGone
                     ? new ReleaseAnswer(target, ReleaseOutcome.HandedOn, gone.FromSlotMs, gone.To, true, !gone.Confirmed, gone.ToIncarnation)
                     : new ReleaseAnswer(target, ReleaseOutcome.NotHere);
-                if (_targets.TryGetValue(target, out var spec))
+                // A push still unanswered stays on record, gone receiver or not: its refusal gives the target back here
+                // (to scrape on or push on), and every later asker must hear it is on its way, not "not here".
+                if (!(handedToGone && !gone.Confirmed) && _targets.TryGetValue(target, out var spec))
                 {
                     var slot = Scrape.ScrapeSlots.AtOrAfter(target.Key, spec.IntervalMs, nowMs);
                     Ledger.RecordGiven(target, requester, requesterIncarnation, slot, nowMs, confirmed: true, View, claim: true);
@@ -272,7 +301,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     {
         var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.ToIncarnation, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, int?, long, bool, bool)?)null;
         Ledger.TryGetAsker(target, out var asker);
-        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, timings, ownGift, asker.Name is null ? null : asker);
+        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, spec.IntervalMs, timings, ownGift, asker.Name is null ? null : asker);
         DecisionLog?.Invoke(target, $"{decision.Kind} at {decision.Ms} (asking since {acquisition.StartedMs}; own hand-off {ownGift?.ToString() ?? "none"}; asked by {asker.Name ?? "none"}; {acquisition.Describe()})");
         if (Dispatcher.IsHeld(target))
         {
@@ -281,6 +310,9 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
         }
         switch (decision.Kind)
         {
+            case DecisionKind.Retry when !View.IsLocal(target):
+                _acquiring.Remove(target); // another silo owns it now: it asks, and this silo has nothing to wait for
+                return;
             case DecisionKind.Retry:
                 acquisition.RetryAtMs = decision.Ms;
                 return;
@@ -379,7 +411,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
                 continue;
             }
             var slot = handOff.NextSlotMs ?? nowMs;
-            if (Leaving)
+            if (Leaving && !Fenced)
             {
                 PushToSuccessor(handOff.Target, slot, nowMs, actions, reason: null);
             }

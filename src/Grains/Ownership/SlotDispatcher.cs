@@ -6,12 +6,15 @@ namespace AlloyOrleans.Grains.Ownership;
 /// <summary>
 /// The targets this silo holds and where each is on its slot grid (<c>t ≡ key mod interval</c>). Pure: the caller
 /// passes the time and runs what <see cref="TakeDue"/> returns. A slot is either started or skipped, never both, and
-/// a target stopped here resumes elsewhere at <see cref="Stop"/>'s answer: the first slot not started.
+/// a target stopped here resumes elsewhere at <see cref="Stop"/>'s answer: the first slot not started. A target started
+/// here again never repeats a slot this silo already started, whatever slot the hand-off chain names.
 /// </summary>
 public sealed class SlotDispatcher
 {
     private readonly Dictionary<TargetRef, Held> _held = [];
     private readonly PriorityQueue<(TargetRef Target, long SlotMs), long> _due = new();
+    private readonly Dictionary<TargetRef, Held> _stoppedBefore = [];
+    private long _nextPruneMs;
 
     public int Count => _held.Count;
 
@@ -26,16 +29,32 @@ public sealed class SlotDispatcher
 
     public long? IntervalOf(TargetRef target) => _held.TryGetValue(target, out var held) ? held.IntervalMs : null;
 
-    /// <summary>Holds a target from <paramref name="firstSlotMs"/> on (aligned to the grid at or after it).</summary>
+    /// <summary>
+    /// Holds a target from <paramref name="firstSlotMs"/> on (aligned to the grid at or after it), but not from a slot
+    /// this silo started before it last stopped the target: a chain that still names the slot a peer handed to this
+    /// silo (which scraped on from it, then stopped while its view was not ready) must not get that slot twice.
+    /// </summary>
     public void Start(TargetRef target, long intervalMs, long firstSlotMs)
     {
+        if (_stoppedBefore.Remove(target, out var stopped))
+        {
+            firstSlotMs = Math.Max(firstSlotMs, stopped.NextSlotMs);
+        }
         var first = AtOrAfter(target.Key, intervalMs, firstSlotMs);
         _held[target] = new Held(intervalMs, first);
         _due.Enqueue((target, first), first);
     }
 
     /// <summary>Stops holding a target; returns the first slot it did not start, or null if it was not held.</summary>
-    public long? Stop(TargetRef target) => _held.Remove(target, out var held) ? held.NextSlotMs : null;
+    public long? Stop(TargetRef target)
+    {
+        if (!_held.Remove(target, out var held))
+        {
+            return null;
+        }
+        _stoppedBefore[target] = held;
+        return held.NextSlotMs;
+    }
 
     /// <summary>
     /// Moves a held target onto the grid of a new interval: its next slot becomes the first slot of the new grid after
@@ -62,6 +81,7 @@ public sealed class SlotDispatcher
     public List<(TargetRef Target, long SlotMs)> TakeDue(long nowMs, bool fenced = false)
     {
         var result = new List<(TargetRef, long)>();
+        PruneStopped(nowMs);
         while (_due.TryPeek(out var entry, out var dueMs) && dueMs <= nowMs)
         {
             _due.Dequeue();
@@ -105,6 +125,23 @@ public sealed class SlotDispatcher
                 _due.Dequeue();
             }
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Forgets where stopped targets stood once that lies more than an interval back: no start reaches further back
+    /// than an interval (a sample's timestamp lies within one interval before its scrape).
+    /// </summary>
+    private void PruneStopped(long nowMs)
+    {
+        if (nowMs < _nextPruneMs || _stoppedBefore.Count == 0)
+        {
+            return;
+        }
+        _nextPruneMs = nowMs + 10_000;
+        foreach (var (target, _) in _stoppedBefore.Where(s => s.Value.NextSlotMs < nowMs - s.Value.IntervalMs).ToList())
+        {
+            _stoppedBefore.Remove(target);
         }
     }
 

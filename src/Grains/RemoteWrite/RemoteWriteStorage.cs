@@ -13,6 +13,9 @@ namespace AlloyOrleans.Grains.RemoteWrite;
 /// </summary>
 public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
 {
+    // A flush waits for one request round trip; polling the sent position this often adds little to it.
+    private static readonly TimeSpan FlushPollInterval = TimeSpan.FromMilliseconds(5);
+
     private readonly WriteAheadLog _wal;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _configure = new(1, 1);
@@ -103,6 +106,25 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
             queue.RequestFlush();
         }
     }
+
+    /// <summary>
+    /// Every endpoint sends what was appended so far at once; completes when each has sent it (or had it refused), or
+    /// when cancelled. An endpoint that keeps failing holds it up: the caller bounds the wait.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var appended = _wal.Head;
+        var queues = _queues;
+        RequestFlush();
+        foreach (var queue in queues)
+        {
+            while (queue.SentPosition < appended)
+            {
+                await Task.Delay(FlushPollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
 
     /// <summary>
     /// Truncates every <c>truncate_frequency</c> (as Alloy) until cancelled. Sample records reference series by id, so

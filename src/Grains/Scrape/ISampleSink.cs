@@ -16,11 +16,11 @@ public interface ISampleSink
     ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Asks the sink to send what it has been given so far without waiting for a batch deadline; returns at once.
-    /// The scheduler calls it when a target moves to another silo: the new owner's first samples must not reach the
+    /// Sends what the sink has been given so far without waiting for a batch deadline, and completes once the
+    /// receivers have answered for it (taken or refused), or when cancelled. The scheduler calls it when a target
+    /// moves to another silo and tells the new owner only after it: the new owner's first samples must not reach the
     /// receiver before this silo's last ones, or the receiver refuses those (out of order) and the request with them.
+    /// A sink that sends nothing itself completes at once.
     /// </summary>
-    void RequestFlush()
-    {
-    }
+    Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

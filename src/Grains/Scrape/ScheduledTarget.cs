@@ -10,7 +10,7 @@ public sealed class ScheduledTarget(TargetRef target)
     /// <summary>The scrape in progress, if any, with a slot waiting behind it: scrapes of a target never overlap.</summary>
     public Task InFlight { get; set; } = Task.CompletedTask;
 
-    /// <summary>Whether a slot waits for the scrape in flight (set and cleared off the scheduler's lock).</summary>
+    /// <summary>Whether a slot waits for the scrape in flight (set under the scheduler's lock at dispatch, cleared off it when that slot starts).</summary>
     public bool SlotWaiting
     {
         get => Volatile.Read(ref _slotWaiting);
@@ -22,7 +22,23 @@ public sealed class ScheduledTarget(TargetRef target)
     /// <summary>Series of the previous scrapes, for staleness markers and label caching.</summary>
     public TargetScrapeState State { get; } = new();
 
-    public ScrapeReport? LastReport { get; set; }
+    /// <summary>What the last slot actually scraped said (a skipped slot leaves it as it was).</summary>
+    public ScrapeReport? LastReport { get; private set; }
 
-    public long LastScrapeSlotMs { get; set; }
+    public long LastScrapeSlotMs { get; private set; }
+
+    /// <summary>The latest slot not scraped because it was picked up too late, if any.</summary>
+    public long? LastSkippedSlotMs { get; private set; }
+
+    /// <summary>Keeps a slot's report: a scrape's becomes the last report, a skipped slot is noted as skipped.</summary>
+    public void Record(ScrapeReport report, long slotMs)
+    {
+        if (report.Skipped)
+        {
+            LastSkippedSlotMs = slotMs;
+            return;
+        }
+        LastReport = report;
+        LastScrapeSlotMs = slotMs;
+    }
 }

@@ -13,7 +13,7 @@ namespace AlloyOrleans.Grains.Scrape;
 public sealed class ScrapeCoordinatorGrain(ScrapeScheduler scheduler, ScrapeTargetRegistry registry, ClusterViewService cluster) : Grain, IScrapeCoordinatorGrain
 {
     public Task<ReleaseAnswer[]> Release(string requester, int requesterGeneration, TargetRef[] targets) =>
-        Task.FromResult(scheduler.Release(requester, requesterGeneration, targets));
+        scheduler.ReleaseAsync(requester, requesterGeneration, targets);
 
     public Task<bool[]> Accept(string sender, TargetHandOff[] handOffs) =>
         Task.FromResult(scheduler.Accept(sender, handOffs));

@@ -18,6 +18,7 @@ public sealed class ScrapeMetrics
     private readonly Counter<long> _scrapes;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _samples;
+    private long _skippedLate;
 
     public ScrapeMetrics(IMeterFactory meterFactory)
     {
@@ -33,8 +34,17 @@ public sealed class ScrapeMetrics
             description: "Samples scraped by this silo (before metric relabelling), by component.");
     }
 
+    /// <summary>Slots the workers did not scrape because they were picked up too late (counted with the scheduler's skipped slots).</summary>
+    public long SlotsSkippedLate => Interlocked.Read(ref _skippedLate);
+
+    /// <summary>Counts one slot's report; a skipped slot is no scrape, failed or otherwise.</summary>
     public void Record(string componentId, ScrapeReport report)
     {
+        if (report.Skipped)
+        {
+            Interlocked.Increment(ref _skippedLate);
+            return;
+        }
         var component = new KeyValuePair<string, object?>("component_id", componentId);
         _duration.Record(report.DurationSeconds, component);
         _scrapes.Add(1, component);

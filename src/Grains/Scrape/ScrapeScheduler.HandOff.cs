@@ -58,6 +58,7 @@ public sealed partial class ScrapeScheduler
         {
             try
             {
+                await WhenLastSamplesSentAsync([.. handOffs.Select(h => h.Target)]);
                 accepted = await _grains.GetGrain<IScrapeCoordinatorGrain>(peer).Accept(NodeName, [.. handOffs])
                     .WaitAsync(_options.HandOffTimeout, _time, CancellationToken.None);
                 LogHandedOff(peer, handOffs.Count, accepted.Count(a => a));
@@ -80,8 +81,11 @@ public sealed partial class ScrapeScheduler
         }
     }
 
-    /// <summary>Called through this silo's coordinator: another silo now owns these targets.</summary>
-    public ReleaseAnswer[] Release(string requester, int requesterGeneration, TargetRef[] targets)
+    /// <summary>
+    /// Called through this silo's coordinator: another silo now owns these targets. The answer waits (bounded) until
+    /// the last samples of the targets released here are sent: the requester starts them when it hears.
+    /// </summary>
+    public async Task<ReleaseAnswer[]> ReleaseAsync(string requester, int requesterGeneration, TargetRef[] targets)
     {
         var actions = new PlannerActions();
         ReleaseAnswer[] answers;
@@ -91,6 +95,7 @@ public sealed partial class ScrapeScheduler
             Apply(actions);
         }
         LogReleased(requester, targets.Length, answers.Count(a => a.Outcome == ReleaseOutcome.Released));
+        await WhenLastSamplesSentAsync([.. answers.Where(a => a.Outcome == ReleaseOutcome.Released).Select(a => a.Target)]);
         return answers;
     }
 

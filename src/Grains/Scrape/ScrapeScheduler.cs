@@ -31,6 +31,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counter<long> _movedTotal;
     private readonly ScrapeMetrics _metrics;
+    private readonly HandOverFlushes _handOverFlushes;
     private bool _running;
     private string? _fenceReason;
     private Task _loop = Task.CompletedTask;
@@ -56,6 +57,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _assignment = assignment;
         _logger = logger;
         _metrics = metrics;
+        _handOverFlushes = new HandOverFlushes(time, _options.HandOffTimeout, _stopping.Token);
         _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings())
         {
             LocalIncarnation = cluster.LocalGeneration,
@@ -67,7 +69,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         meter.CreateObservableGauge("prometheus_scrape_targets_gauge", ObserveTargets,
             description: "Targets this silo scrapes, by component.");
         meter.CreateObservableCounter("prometheus_scrape_slots_skipped_total", () => SkippedSlots,
-            description: "Slots not scraped because the loop ran a whole interval late or the silo was fenced.");
+            description: "Slots not scraped because the loop or a worker picked them up a whole interval late, or the silo was fenced.");
     }
 
     /// <summary>The node name this scheduler scrapes for.</summary>
@@ -79,7 +81,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         {
             lock (_lock)
             {
-                return _planner.Dispatcher.SkippedSlots;
+                return _planner.Dispatcher.SkippedSlots + _metrics.SlotsSkippedLate;
             }
         }
     }
@@ -198,6 +200,22 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         Perform(actions);
     }
 
+    /// <summary>Asks again for targets whose acquisition waits for a retry that is due (between the periodic reconciles).</summary>
+    private void RetryAcquisitions()
+    {
+        PlannerActions actions;
+        lock (_lock)
+        {
+            if (!_running)
+            {
+                return;
+            }
+            actions = _planner.RetryAcquisitions(NowMs());
+            Apply(actions);
+        }
+        Perform(actions);
+    }
+
     /// <summary>Notes that this silo runs now (a longer gap is a stall) and passes the fence to the planner. Under the lock.</summary>
     private void RefreshFence(long now)
     {
@@ -251,7 +269,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
         if (continuedElsewhere is not null)
         {
-            _ = FlushAfterLastScrapesAsync(continuedElsewhere);
+            _handOverFlushes.Begin(continuedElsewhere);
         }
         foreach (var (target, firstSlot) in actions.Started)
         {
@@ -292,19 +310,17 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
     }
 
-    /// <summary>
-    /// Targets another silo may scrape from their next slot on: once their last scrapes here are appended, the sinks
-    /// send them without waiting for a batch deadline (5 s by default, longer than an interval). Otherwise the new
-    /// owner's first samples can reach the receiver first, and Prometheus refuses this silo's older ones as out of
-    /// order, with every other sample of the same request.
-    /// </summary>
-    private async Task FlushAfterLastScrapesAsync(List<ScheduledTarget> stopped)
+    /// <summary>Before telling the new owner of handed-over targets, waits (bounded) until their last samples here are sent.</summary>
+    private async Task WhenLastSamplesSentAsync(IReadOnlyCollection<TargetRef> targets)
     {
-        await Task.Yield(); // leave the caller's lock
-        await Task.WhenAll(stopped.Select(s => s.InFlight)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        foreach (var sink in stopped.Select(s => s.State.Job).OfType<ScrapeJob>().SelectMany(j => j.ForwardTo).Distinct())
+        if (targets.Count == 0)
         {
-            sink.RequestFlush();
+            return;
+        }
+        var bound = _handOverFlushes.BoundFor(targets.Select(t => _registry.TryGet(t, out var job, out _) ? job.Interval : _options.HandOffTimeout));
+        if (!await _handOverFlushes.WhenSentAsync(targets, bound))
+        {
+            LogHandOverBeforeSent(targets.Count, bound);
         }
     }
 
@@ -313,7 +329,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         var worker = _grains.GetGrain<IScrapeWorkerGrain>(0);
         var lastReconcile = NowMs();
         var lastTurn = lastReconcile;
-        var work = new List<(ScheduledTarget, ScrapeWork)>();
+        var work = new List<(ScheduledTarget, ScrapeWork, Task Previous, TaskCompletionSource Done)>();
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -339,16 +355,23 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                         LogSkippedSlot(target.ComponentId, target.Key, slot);
                         continue;
                     }
-                    work.Add((scheduled, new ScrapeWork(target, slot, job, scrapeTarget, scheduled.State)));
+                    // In flight from now, under the lock: a hand-off of the target that comes before the worker call
+                    // still waits for this slot's samples.
+                    // A slot behind a scrape still running waits for it (see ScrapeAfterAsync).
+                    var previous = scheduled.InFlight;
+                    scheduled.SlotWaiting = !previous.IsCompleted;
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    scheduled.InFlight = done.Task;
+                    work.Add((scheduled, new ScrapeWork(target, slot, job, scrapeTarget, scheduled.State), previous, done));
                 }
                 var nextDue = _planner.Dispatcher.NextDueMs;
                 wait = TimeSpan.FromMilliseconds(Math.Clamp((nextDue ?? now + 1000) - now, 1, 250));
             }
-            foreach (var (scheduled, one) in work)
+            foreach (var (scheduled, one, previous, done) in work)
             {
-                scheduled.InFlight = scheduled.InFlight.IsCompleted
-                    ? ScrapeSlotAsync(worker, scheduled, one)
-                    : ScrapeAfterAsync(scheduled.InFlight, worker, scheduled, one);
+                _ = previous.IsCompleted
+                    ? ScrapeSlotAsync(worker, scheduled, one, done)
+                    : ScrapeAfterAsync(previous, worker, scheduled, one, done);
             }
             work.Clear();
             lastTurn = now;
@@ -358,6 +381,10 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             {
                 lastReconcile = NowMs();
                 Reconcile();
+            }
+            else
+            {
+                RetryAcquisitions();
             }
             try
             {
@@ -375,26 +402,28 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     /// dropped at once: scrapes of one target never overlap, and the worker still skips the slot if it reaches it an
     /// interval late. At most one slot waits; a further one is skipped.
     /// </summary>
-    private async Task ScrapeAfterAsync(Task previous, IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work)
+    private async Task ScrapeAfterAsync(Task previous, IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work, TaskCompletionSource done)
     {
-        scheduled.SlotWaiting = true;
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         scheduled.SlotWaiting = false;
-        await ScrapeSlotAsync(worker, scheduled, work);
+        await ScrapeSlotAsync(worker, scheduled, work, done);
     }
 
-    private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work)
+    private async Task ScrapeSlotAsync(IScrapeWorkerGrain worker, ScheduledTarget scheduled, ScrapeWork work, TaskCompletionSource done)
     {
         try
         {
             var report = await worker.Scrape(work);
-            scheduled.LastReport = report;
-            scheduled.LastScrapeSlotMs = work.SlotMs;
+            scheduled.Record(report, work.SlotMs);
             _metrics.Record(work.Target.ComponentId, report);
         }
         catch (Exception ex)
         {
             LogWorkerFailed(ex, work.Target.ComponentId, work.Target.Key);
+        }
+        finally
+        {
+            done.SetResult();
         }
     }
 
@@ -439,6 +468,9 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: could not write staleness markers")]
     private partial void LogStalenessFailed(Exception exception, string componentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handing over {Targets} targets before their last samples here were sent (waited {Bound}); the receiver may refuse those as out of order")]
+    private partial void LogHandOverBeforeSent(int targets, TimeSpan bound);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Clustered scraping fence: {Reason}")]
     private partial void LogFence(string reason);

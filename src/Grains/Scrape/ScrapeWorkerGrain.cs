@@ -24,7 +24,7 @@ public sealed partial class ScrapeWorkerGrain(TargetScraper scraper, TimeProvide
         if (lateMs >= ScrapeSlots.IntervalMs(work.Job.Interval))
         {
             LogPickedUpLate(work.Target.ComponentId, work.Target.Key, work.SlotMs, lateMs);
-            return Task.FromResult(new ScrapeReport(false, 0, 0, "slot picked up more than one interval late; skipped"));
+            return Task.FromResult(ScrapeReport.SkippedLate);
         }
         // Off the activation's scheduler: run on it, every continuation of every scrape (the response, parsing, the
         // WAL append) is a turn of the same few activations, and a due slot waits behind all of them for its first

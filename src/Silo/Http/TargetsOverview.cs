@@ -37,7 +37,9 @@ public sealed class TargetsOverview(ScrapeTargetRegistry registry, ScrapeSchedul
                     report?.DurationSeconds,
                     report?.Error,
                     report?.SamplesScraped,
-                    profiles ? target.DiscoveredLabels.Get(ProfileTargetLabels.ProfileName) : null));
+                    profiles ? target.DiscoveredLabels.Get(ProfileTargetLabels.ProfileName) : null,
+                    scheduled.LastSkippedSlotMs is { } skipped && (report is null || skipped > scheduled.LastScrapeSlotMs)
+                        ? DateTimeOffset.FromUnixTimeMilliseconds(skipped) : null));
             }
             targets.Sort((a, b) => string.CompareOrdinal(a.Url, b.Url));
             components.Add(new ComponentTargets(id, profiles ? "profiles" : "metrics", entry.Job.JobName, entry.Job.Interval.TotalSeconds, entry.Job.ClusteringEnabled,
@@ -63,6 +65,8 @@ public sealed record ComponentTargets(
 /// <summary>
 /// A target this silo scrapes; the last-scrape fields are null until its first scrape. A profile target is one
 /// profile type of a discovered target (<see cref="ProfileType"/>); its count is the samples of its last profile.
+/// <see cref="SkippedSlot"/>: a slot after the last scrape that was not scraped at all (picked up an interval or more
+/// late, the process stalled), which is not a failed scrape: <see cref="Health"/> stays what the last scrape said.
 /// </summary>
 public sealed record TargetStatus(
     string Url,
@@ -72,4 +76,5 @@ public sealed record TargetStatus(
     double? LastScrapeDurationSeconds,
     string? LastError,
     int? SeriesCount,
-    string? ProfileType);
+    string? ProfileType,
+    DateTimeOffset? SkippedSlot = null);

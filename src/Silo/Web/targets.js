@@ -23,7 +23,7 @@ function componentTable(component) {
     el("td", null, formatAgo(t.lastScrape)),
     el("td", { class: "num" }, t.lastScrapeDurationSeconds === null ? "–" : (t.lastScrapeDurationSeconds * 1000).toFixed(1) + " ms"),
     el("td", { class: "num" }, formatNumber(t.seriesCount, 0)),
-    el("td", { class: "error" }, t.lastError || "")));
+    el("td", { class: "error" }, [t.lastError, t.skippedSlot ? "a later slot was skipped (picked up too late) " + formatAgo(t.skippedSlot) : null].filter(Boolean).join("; "))));
   const table = el("table", { "data-component": component.componentId },
     el("thead", null, el("tr", null,
       el("th", null, "Health"), el("th", null, "Endpoint"), el("th", null, "Labels"), el("th", null, "Last scrape"),

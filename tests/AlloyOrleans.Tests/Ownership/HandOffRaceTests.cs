@@ -10,7 +10,7 @@ namespace AlloyOrleans.Tests.Ownership;
 /// simulation is named): views that lag behind membership, peers that leave before they answer, pushes still on
 /// their way, and a leaver that exits with a request unanswered.
 /// </summary>
-public sealed class HandOffRaceTests
+public sealed partial class HandOffRaceTests
 {
     [Fact]
     public void A_peer_gone_before_it_answered_is_not_taken_to_mean_nobody_has_the_target()
@@ -221,12 +221,15 @@ public sealed class HandOffRaceTests
     public void A_contender_that_answers_not_here_has_given_up_and_no_longer_holds_an_acquisition_off()
     {
         // Seed 623: c asked d while both acquired the target, then its view moved on; it answered every later round
-        // "not here", and d waited for it until the grace ended.
+        // "not here", and d waited for it until the grace ended. (The answer to the round c asked during may have
+        // been sent before c began to contend — seed 14214 — so the round after it decides.)
         var target = TargetOwnedBy("d", ["c", "d"]);
         var d = Planner("d", ["c", "d"], target);
         d.Reconcile(10_000);
         Assert.Equal(ReleaseOutcome.Pending, d.Release("c", 1, [target], 10_005, new PlannerActions()).Single().Outcome);
-        Assert.Single(d.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010).Started);
+        Assert.Empty(d.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010).Started);
+        d.Reconcile(10_300);
+        Assert.Single(d.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_310).Started);
     }
 
     [Fact]
@@ -332,5 +335,136 @@ public sealed class HandOffRaceTests
         Assert.Empty(f.OnReleaseAnswers("j", [target], [handedOn], 10_020).Started);
         Assert.Equal(["l"], f.Reconcile(10_300).Pulls.Keys);
         Assert.Equal([(target, slot)], f.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_310).Started);
+    }
+    [Fact]
+    public void A_chain_ending_at_a_peer_acquiring_the_target_itself_is_a_tie_the_name_that_sorts_first_wins()
+    {
+        // Seeds 21058, 10619, 23224, 26150: f asked i ("not here": i noted f's claim) and is still acquiring it; b,
+        // joining, hears i: "handed on to f" and f: "pending". b waited for f to take it up while f, by the tie rule,
+        // waited for b: nobody scraped it until b's grace ended. Asked again, f still only acquires it: b goes first.
+        var target = TargetOwnedBy("b", ["b", "f", "i"]);
+        var b = Planner("b", ["b", "f", "i"], target);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
+        var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "f", HandedToGeneration: 1);
+        var pending = new ReleaseAnswer(target, ReleaseOutcome.Pending);
+        PlannerActions Round(long atMs)
+        {
+            b.Reconcile(atMs);
+            b.OnReleaseAnswers("i", [target], [claim], atMs + 10);
+            return b.OnReleaseAnswers("f", [target], [pending], atMs + 20);
+        }
+        Assert.Empty(Round(10_000).Started);                // the first round may have overtaken a push to f
+        Assert.Equal([(target, slot)], Round(10_300).Started);
+    }
+    [Fact]
+    public void A_receiver_that_only_claimed_the_target_is_believed_in_the_first_round()
+    {
+        // Seeds 26150, 23224: i keeps asking everyone while it acquires the target, and each peer notes its claim anew,
+        // at a later slot each time. d heard the claim and i's own "not here", round after round, and waited for a
+        // round that had seen that very link before — which never came until its grace ended.
+        var target = TargetOwnedBy("d", ["d", "e", "i"]);
+        var d = Planner("d", ["d", "e", "i"], target);
+        d.Reconcile(10_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        d.OnReleaseAnswers("e", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "i", HandedToGeneration: 1, Claim: true)], 10_010);
+        Assert.Equal([(target, slot)], d.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_020).Started);
+    }
+
+    [Fact]
+    public void A_target_stopped_while_the_view_was_not_ready_is_not_scraped_again_from_the_slot_the_chain_names()
+    {
+        // Seed 69946: d pushed the target to i from slot s; i scraped s, then stopped it (its view was not ready) and
+        // acquired it again. d still said "handed on to i from s", and i started at s once more: s scraped twice.
+        var target = TargetOwnedBy("i", ["d", "i"]);
+        var i = Planner("i", ["d", "i"], target);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_200);
+        Assert.Equal([true], i.Accept("d", [new TargetHandOff(target, slot)], 10_000, new PlannerActions()));
+        Assert.Equal([(target, slot)], i.TakeDue(slot));
+        i.SetView(new OwnershipView("i", 3, isReady: false, localHoldsName: true, Grains.Ring.HashRing.Build(["d", "i"]), RingAssignment.Instance));
+        Assert.Single(i.Reconcile(slot + 100).Stopped);
+        i.SetView(View("i", ["d", "i"]));
+        Assert.Equal(["d"], i.Reconcile(slot + 200).Pulls.Keys);
+        var handedHere = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "i");
+        Assert.Equal([(target, slot + Interval)], i.OnReleaseAnswers("d", [target], [handedHere], slot + 210).Started);
+    }
+    [Fact]
+    public void A_push_that_landed_long_before_the_round_asked_does_not_hide_that_its_receiver_only_claims_the_target_now()
+    {
+        // Seed 67110: g pushed the target to k long ago; k has since lost it and asks for it again (its claims at h
+        // and f move on a slot each round) and answers "pending". The old push kept e waiting for a round that had
+        // seen the moving claim before; e's name sorts first, so it goes ahead.
+        var target = TargetOwnedBy("e", ["e", "f", "g", "k"]);
+        var e = Planner("e", ["e", "f", "g", "k"], target);
+        e.Reconcile(10_000);
+        var old = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 1_000);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "k", HandedToGeneration: 1, Claim: true);
+        e.OnReleaseAnswers("f", [target], [claim], 10_010);
+        e.OnReleaseAnswers("g", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, old, "k", HandedToGeneration: 1)], 10_020);
+        Assert.Equal([(target, slot)], e.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_030).Started);
+    }
+
+    [Fact]
+    public void An_acquisition_asks_again_when_its_retry_is_due_not_at_the_next_reconcile()
+    {
+        // Seed 62427: k waited for e (its name sorts first) and e's view then gave the target to k; k asked again only
+        // at its next reconcile, a second later, and the slot in between was lost.
+        var target = TargetOwnedBy("k", ["a", "k"]);
+        var k = Planner("k", ["a", "k"], target);
+        k.Reconcile(10_000);
+        Assert.Empty(k.OnReleaseAnswers("a", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_010).Started);
+        Assert.Empty(k.RetryAcquisitions(10_200).Pulls);   // not due yet
+        Assert.Equal(["a"], k.RetryAcquisitions(10_260).Pulls.Keys);
+        Assert.Empty(k.RetryAcquisitions(10_300).Pulls);   // asking already
+    }
+    [Fact]
+    public void A_release_request_does_not_overwrite_an_unanswered_push_with_a_claim()
+    {
+        // Seed 3281: i, leaving, pushed the target to d, which froze and was declared dead with the push unanswered. k
+        // asked twice; the first answer noted k's claim over the push, so the second said "not here", k started it,
+        // and d's refusal then sent it on to f: two copies.
+        var (i, target) = Holding("i", ["d", "i", "k"], 10_000);
+        var pushes = i.BeginLeave(10_100).Pushes;
+        var receiver = pushes.Keys.Single();
+        var asker = receiver == "d" ? "k" : "d";
+        i.SetView(View("i", ["i", asker], departed: [receiver]));
+        for (var round = 0; round < 2; round++)
+        {
+            var answer = i.Release(asker, 1, [target], 10_200 + round * 300, new PlannerActions()).Single();
+            Assert.Equal((ReleaseOutcome.HandedOn, receiver, true, true), (answer.Outcome, answer.HandedTo, answer.ReceiverGone, answer.Unconfirmed));
+        }
+    }
+
+    [Fact]
+    public void An_unanswered_push_by_a_peer_still_here_is_waited_for_wherever_the_chain_ends()
+    {
+        // Seed 13572: d pushed the target to f (frozen, declared dead) and waited for the answer; the chain ended
+        // later at l's claim, and l was only acquiring it. g started it, then f refused and d scraped on: two copies.
+        var target = TargetOwnedBy("g", ["d", "g", "k", "l"]);
+        var g = Planner("g", ["d", "g", "k", "l"], target);
+        g.Reconcile(10_000);
+        var pushed = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 9_000);
+        var claimed = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_000);
+        g.OnReleaseAnswers("d", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, pushed, "f", ReceiverGone: true, Unconfirmed: true, HandedToGeneration: 1)], 10_010);
+        g.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.HandedOn, claimed, "l", HandedToGeneration: 1, Claim: true)], 10_020);
+        Assert.Empty(g.OnReleaseAnswers("l", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_030).Started);
+    }
+    [Fact]
+    public void A_contender_whose_name_answered_before_it_asked_is_still_waited_for()
+    {
+        // Seed 14214: e's old process answered f's round ("handed on"), e restarted and asked f ("pending") before that
+        // answer arrived. Taking it for the new process giving up, f started the target next to e's copy.
+        var target = TargetOwnedBy("f", ["e", "f", "x"]);
+        var f = Planner("f", ["e", "f", "x"], target);
+        f.Reconcile(10_000);
+        var notHere = new[] { new ReleaseAnswer(target, ReleaseOutcome.NotHere) };
+        Assert.Equal(ReleaseOutcome.Pending, f.Release("e", 2, [target], 10_005, new PlannerActions()).Single().Outcome);
+        f.OnReleaseAnswers("x", [target], notHere, 10_010);
+        Assert.Empty(f.OnReleaseAnswers("e", [target], notHere, 10_030).Started); // sent before e asked: e goes first
+
+        // The next round asks the new process; its "not here" now says it gave up.
+        f.Reconcile(10_300);
+        f.OnReleaseAnswers("x", [target], notHere, 10_310);
+        Assert.Single(f.OnReleaseAnswers("e", [target], notHere, 10_320).Started);
     }
 }

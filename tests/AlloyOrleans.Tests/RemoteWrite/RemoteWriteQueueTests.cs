@@ -55,6 +55,27 @@ public sealed class RemoteWriteQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_flush_completes_only_once_the_receiver_has_answered_for_what_was_appended_before_it()
+    {
+        // The old owner of a moved target tells the new owner only when this completes (F4): completing earlier would
+        // let the new owner's first sample reach Prometheus before this one, which Prometheus then refuses.
+        await using var receiver = new LoopbackWriteReceiver { ResponseDelay = TimeSpan.FromSeconds(2) };
+        receiver.Start();
+        var queue = TestStorage.FastQueue(shards: 2) with { BatchSendDeadline = TimeSpan.FromMinutes(10) };
+        await using var storage = await _test.StartAsync(_remoteName, receiver.Url, queue);
+
+        await storage.AppendAsync(TestStorage.Scrape(Series(10), 1_000, 1), CancellationToken.None);
+        var flush = storage.FlushAsync(CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(flush.IsCompleted, "the receiver has not answered yet");
+        await flush.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(10, receiver.Accepted.Count); // recorded before its answer: no flush completes ahead of it
+
+        // Nothing appended since: the next flush has nothing to wait for.
+        await storage.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task A_batch_answered_500_is_retried_and_arrives()
     {
         await using var receiver = new LoopbackWriteReceiver(i => (i == 0 ? 500 : 204, null));

@@ -250,7 +250,7 @@ public sealed class SimulatedCluster
         }
     }
 
-    /// <summary>The scheduler's loop: fence, due slots, and a reconcile every second.</summary>
+    /// <summary>The scheduler's loop: fence, due slots, a reconcile every second, and acquisitions' retries in between.</summary>
     private void RefreshFence(SimulatedSilo silo)
     {
         silo.Fence.Tick(Now);
@@ -259,17 +259,26 @@ public sealed class SimulatedCluster
 
     private void Tick(SimulatedSilo silo)
     {
-        RefreshFence(silo);
-        foreach (var (target, slot) in silo.Planner.TakeDue(Now))
-        {
-            Check.Record(target, slot, silo.Id, Now);
-        }
+        Dispatch(silo);
         if (Now - silo.LastReconcileMs >= ReconcileMs && !silo.Leaving)
         {
             silo.LastReconcileMs = Now;
             Apply(silo, silo.Planner.Reconcile(Now));
         }
+        else
+        {
+            Apply(silo, silo.Planner.RetryAcquisitions(Now));
+        }
         AtSilo(silo, Now + TickMs, () => Tick(silo));
+    }
+
+    private void Dispatch(SimulatedSilo silo)
+    {
+        RefreshFence(silo);
+        foreach (var (target, slot) in silo.Planner.TakeDue(Now))
+        {
+            Check.Record(target, slot, silo.Id, Now);
+        }
     }
 
     /// <summary>The membership check four times per fence window: a table read that takes a moment.</summary>
@@ -290,6 +299,12 @@ public sealed class SimulatedCluster
         foreach (var (target, slot) in actions.Started)
         {
             Log($"{silo} starts {target.Key:x16} at {slot}");
+        }
+        if (actions.Started.Count > 0 && silo.Active)
+        {
+            // As the scheduler does: a start wakes its dispatch loop at once. A handed-over slot may be nearly an
+            // interval old; waiting for the next tick would push it past the interval and skip it.
+            AtSilo(silo, Now, () => Dispatch(silo));
         }
         foreach (var (target, reason) in actions.Stopped)
         {

@@ -66,13 +66,8 @@ public sealed class RelabellingSampleSink(string componentId) : ISampleSink
         }
     }
 
-    public void RequestFlush()
-    {
-        foreach (var sink in _state.ForwardTo)
-        {
-            sink.RequestFlush();
-        }
-    }
+    public Task FlushAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_state.ForwardTo.Select(sink => sink.FlushAsync(cancellationToken)));
 
     private sealed record State(IReadOnlyList<RelabelRule> Rules, IReadOnlyList<ISampleSink> ForwardTo, RelabelCache Cache);
 }

@@ -55,7 +55,7 @@ public sealed class RemoteWriteComponent : IComponent, ISampleSink, IAsyncDispos
     public ValueTask AppendAsync(IReadOnlyList<Sample> samples, CancellationToken cancellationToken) =>
         _storage.AppendAsync(samples, cancellationToken);
 
-    public void RequestFlush() => _storage.RequestFlush();
+    public Task FlushAsync(CancellationToken cancellationToken) => _storage.FlushAsync(cancellationToken);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
