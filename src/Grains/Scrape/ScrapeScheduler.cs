@@ -32,6 +32,8 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly Counter<long> _movedTotal;
     private readonly ScrapeMetrics _metrics;
     private bool _running;
+    private IReadOnlyDictionary<TargetRef, TargetSpec> _specs = new Dictionary<TargetRef, TargetSpec>();
+    private IReadOnlyDictionary<string, ScrapeJobTargets>? _specsOf;
     private Task _loop = Task.CompletedTask;
 
     public ScrapeScheduler(
@@ -184,10 +186,20 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _planner.Fenced = fenceReason is not null;
     }
 
-    private Dictionary<TargetRef, TargetSpec> TargetSpecs()
+    /// <summary>
+    /// Every discovered target's spec, rebuilt only when the registry changed (its job list is replaced on every change):
+    /// a reconcile runs every second over the whole cluster's targets, and rebuilding this map each time cost as much
+    /// as the planner's pass and put a large-object allocation per second on a heap that holds every series. Under the lock.
+    /// </summary>
+    private IReadOnlyDictionary<TargetRef, TargetSpec> TargetSpecs()
     {
-        var specs = new Dictionary<TargetRef, TargetSpec>();
-        foreach (var (componentId, entry) in _registry.Jobs)
+        var jobs = _registry.Jobs;
+        if (ReferenceEquals(jobs, _specsOf))
+        {
+            return _specs;
+        }
+        var specs = new Dictionary<TargetRef, TargetSpec>(jobs.Values.Sum(entry => entry.Targets.Count));
+        foreach (var (componentId, entry) in jobs)
         {
             var spec = new TargetSpec(ScrapeSlots.IntervalMs(entry.Job.Interval), entry.Job.ClusteringEnabled);
             foreach (var key in entry.Targets.Keys)
@@ -195,6 +207,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                 specs[new TargetRef(componentId, key)] = spec;
             }
         }
+        (_specs, _specsOf) = (specs, jobs);
         return specs;
     }
 
