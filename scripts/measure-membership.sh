@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # N silo processes (default 16) on one private PostgreSQL membership table, scraping a few thousand small loopback
 # targets (nginx-light), through the membership events a deployment lives through:
-#   storm    all N start at once: seconds from launch until every silo's /api/v0/web/peers lists the same N participants
+#   storm    all N start at once: seconds from launch until every silo's /api/v0/web/peers lists the same N participants,
+#            and from the last join (the first moment the membership table holds all N Active) until then
 #   steady   a quiet window: idle RSS per silo, CPU per silo, and the membership table's load (pg_stat_statements calls
 #            per second by query, pg_stat_user_tables reads and row writes per second)
 #   kill     kill -9 of 3 silos at once: seconds until every survivor lists only the survivors (their targets move then),
@@ -11,7 +12,8 @@
 #            and seconds until the heartbeats reach the table again
 # Every phase also reports, from the targets' access log, the slots scraped twice and the slots missed
 # (scripts/lib/slot-audit.py); gaps are excused only inside a kill's window (the kill until the survivors agree,
-# plus one interval), duplicates nowhere.
+# plus one interval), duplicates nowhere; and, per phase, the slots the silos skipped themselves ("still being
+# scraped, slot skipped" warnings, the dispatcher's skipped-slot counter): CPU starvation, told apart from hand-off gaps.
 #
 #   scripts/measure-membership.sh [--silos 16] [--targets 2000] [--interval 15s] [--steady 60]
 #                                 [--phases storm,steady,kill,rolling,pgrestart] [--max-seconds 570]
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --steady) STEADY=$2; shift 2 ;;
     --phases) PHASES=$2; shift 2 ;;
     --max-seconds) MAX_SECONDS=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -104,8 +106,9 @@ wait_ready nginx "http://127.0.0.1:$TARGET_PORT/small.prom" "$LAST_PID" # outsid
 # --- silos ------------------------------------------------------------------------------------------------------
 declare -A SILO_PID HTTP_PORT SILO_PORT
 for ((i = 1; i <= SILOS; i++)); do HTTP_PORT[$i]=$(free_port); SILO_PORT[$i]=$(free_port); done
-launch_silo() { # index
+launch_silo() { # index; a restarted silo's earlier log is kept beside it (its "slot skipped" warnings still count)
   local i=$1
+  [ -f "$WORK/silo-$i.log" ] && cat "$WORK/silo-$i.log" >>"$WORK/silo-$i.earlier.log"
   start "silo-$i" dotnet "$SILO_DLL" run --server.http.listen-addr=127.0.0.1:${HTTP_PORT[$i]} --storage.path="$WORK/data-$i/" \
     --cluster.enabled --cluster.node-name="silo-$i" --cluster.name=measure --cluster.advertise-address=127.0.0.1:${SILO_PORT[$i]} \
     --dashboard.enabled=false "$WORK/config.alloy"
@@ -170,19 +173,53 @@ converge() {
 ALL=($(seq 1 "$SILOS"))
 report() { printf '%-10s %s\n' "$1" "$2"; }
 now() { date +%s.%N; }
-# mark NAME START [crash]: one audited phase from START until now (the phases file slot-audit.py reads)
-mark() { echo "$1 $2 $(now) ${3:-}" >>"$WORK/phases.txt"; }
+# The silos' "still being scraped, slot skipped" warnings so far (a scrape that outlasted its interval: CPU starvation
+# on this machine), over every log a silo has had.
+skipped_warnings() { cat "$WORK"/silo-*.log 2>/dev/null | grep -c "slot skipped" || true; }
+# Slots the silos' dispatchers passed over (a whole interval late, or fenced), summed over the live silos' counters
+# (prometheus_scrape_slots_skipped_total; a restarted silo's count starts again at 0).
+skipped_counter() {
+  local i total=0 v
+  for i in "${ALL[@]}"; do
+    v=$(curl -s --max-time 2 "http://127.0.0.1:${HTTP_PORT[$i]}/metrics" | awk '/^prometheus_scrape_slots_skipped_total/ {s += $2} END {printf "%d", s}') || v=0
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+# mark NAME START [crash]: one audited phase from START until now (the phases file slot-audit.py reads), and the
+# skipped-slot figures at its end (skipped.txt); MARK_END is where the next phase begins
+mark() { MARK_END=$(now); echo "$1 $2 $MARK_END ${3:-}" >>"$WORK/phases.txt"; echo "$1 $(skipped_warnings) $(skipped_counter)" >>"$WORK/skipped.txt"; }
+# When every silo first stood Active in the membership table: polled in the background during the storm.
+poll_active() {
+  local n
+  while :; do
+    n=$(psql_ "SELECT count(*) FROM orleansmembershiptable WHERE status = 3" 2>/dev/null) || n=-1
+    echo "$(now) $n"
+    sleep 0.2
+  done >"$WORK/active.txt"
+}
 
 echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The storm is how the cluster starts even when not measured.
+poll_active &
+ACTIVE_POLLER=$!; PIDS+=("$ACTIVE_POLLER")
 t_phase=$(now)
 for i in "${ALL[@]}"; do launch_silo "$i"; done
 export FIRST_ALL_UP=$WORK/all-up
-converge 240 "${ALL[@]}"; storm=$CONVERGED
+converge 240 "${ALL[@]}"; storm=$CONVERGED; t_agreed=$(now)
 unset FIRST_ALL_UP
+kill "$ACTIVE_POLLER" 2>/dev/null || true
 after_up=$( [ -f "$WORK/all-up.agreed" ] && echo "$(cat "$WORK/all-up.agreed") - $(cat "$WORK/all-up")" | bc -l | cut -c1-6 || echo "?")
-mark storm "$t_phase"; t_phase=$(now)
+# The last join: the first poll that found all N Active in the table (the join is that silo's write of Active).
+t_joined=$(awk -v n="$SILOS" '$2 == n {print $1; exit}' "$WORK/active.txt")
+if [ -n "$t_joined" ]; then
+  joined="the last silo joined (all $SILOS Active in the table) $(echo "$t_joined - $t_phase" | bc -l | cut -c1-6) s after launch; agreement $(echo "$t_agreed - $t_joined" | bc -l | cut -c1-6) s after that join (poll granularity ~0.2 s + the peers poll)"
+else
+  joined="the table never showed all $SILOS Active at once while polled"
+fi
+mark storm "$t_phase"; t_phase=$MARK_END
 phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s from launch, ${after_up} s after the last silo's HTTP server first answered; silos that exited and were started again: $RESTARTS"
+phase_on storm && report storm "  $joined"
 
 if phase_on steady; then
   sleep 10 # let the storm's writes settle before the quiet window
@@ -192,7 +229,7 @@ if phase_on steady; then
   declare -A CPU0; for i in "${ALL[@]}"; do CPU0[$i]=$(ticks "${SILO_PID[$i]}"); done
   sleep "$STEADY"
   read -r reads1 writes1 < <(stats)
-  mark steady "$t_phase"; t_phase=$(now)
+  mark steady "$t_phase"; t_phase=$MARK_END
   cores=0; rss_list=()
   for i in "${ALL[@]}"; do
     rss_list+=($(( $(status_kb VmRSS "${SILO_PID[$i]}") / 1024 )))
@@ -221,12 +258,12 @@ if phase_on kill; then
   for i in "${victims[@]}"; do wait "${SILO_PID[$i]}" 2>/dev/null || true; done
   converge 60 "${survivors[@]}"; took=$CONVERGED
   sleep "${INTERVAL%s}"
-  mark kill "$t" crash; t_phase=$(now)
+  mark kill "$t" crash; t_phase=$MARK_END
   report kill "kill -9 of $(names "${victims[@]}") at once: every survivor lists only the $((${#survivors[@]})) survivors after ${took} s"
   for i in "${victims[@]}"; do launch_silo "$i"; done
   converge 120 "${ALL[@]}"
   report kill "  the 3 restarted under their names: all $SILOS agree again after $CONVERGED s (from launch)"
-  mark rejoin "$t_phase"; t_phase=$(now)
+  mark rejoin "$t_phase"; t_phase=$MARK_END
 fi
 
 if phase_on rolling; then
@@ -240,7 +277,7 @@ if phase_on rolling; then
     converge 120 "${ALL[@]}"; steps+=("$CONVERGED")
     report rolling "  silo-$i replaced: all $SILOS agree after ${steps[-1]} s (stop + start + agreement)"
   done
-  mark rolling "$t_phase"; t_phase=$(now)
+  mark rolling "$t_phase"; t_phase=$MARK_END
   report rolling "all $SILOS replaced one at a time in $(echo "$(date +%s.%N) - $t_roll" | bc -l | cut -c1-6) s; seconds per step (stop + start + agreement): ${steps[*]}"
 fi
 
@@ -258,7 +295,7 @@ if phase_on pgrestart; then
     sleep 0.1
   done
   wait "$watcher" || true
-  mark pgrestart "$t_phase"; t_phase=$(now)
+  mark pgrestart "$t_phase"; t_phase=$MARK_END
   dead=0; for i in "${ALL[@]}"; do kill -0 "${SILO_PID[$i]}" 2>/dev/null || dead=$((dead + 1)); done
   report pgrestart "PostgreSQL restart took ${down} s; heartbeats written again ${resumed}; over 40 s $(cat "$WORK/pg-watch.txt"); silos exited: $dead"
 fi
@@ -267,6 +304,8 @@ fi
 sleep "${INTERVAL%s}"
 echo "slot audit (per target and slot, from the targets' access log):"
 python3 "$ROOT/scripts/lib/slot-audit.py" "$WORK/scrapes.log" "$WORK/phases.txt" "${INTERVAL%s}" | sed 's/^/  /'
+echo "skipped slots per phase (CPU starvation, not hand-off: each is also a gap above unless inside a crash window):"
+awk 'BEGIN {w = 0; c = 0} {printf "  %-10s %d \"still being scraped, slot skipped\" warnings in the silos'"'"' logs; dispatcher counter +%d (live silos; restarts reset it)\n", $1, $2 - w, $3 - c; w = $2; c = $3}' "$WORK/skipped.txt"
 report exits "silos that exited on their own during the run (each started again): $RESTARTS"
 [ -f "$WORK/exits.txt" ] && cat "$WORK/exits.txt"
 exit 0

@@ -12,7 +12,9 @@
 # (cluster_node_update_duration_seconds: sum/count and the count above 10 ms).
 #
 #   scripts/measure-one-silo.sh [--targets N (400)] [--interval 15s] [--warmup 30] [--seconds 90] [--rounds 1]
+#                               [--only alloy-orleans,agent,vmagent]
 #
+# --only runs just the named contestants (e.g. ours alone at several sizes, to check that no per-series cost grows).
 # About 2 min per contestant per round at the defaults. Loopback only; every process started here is killed on exit;
 # KEEP_WORK=1 keeps the temp directory. Needs nginx (nginx-light), /usr/bin/prometheus (2.42), /usr/bin/vmagent,
 # python3, curl; builds the silo (Release) when it is missing.
@@ -21,7 +23,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/measure.sh
 
-TARGETS=400; INTERVAL=15s; WARMUP=30; SECONDS_WINDOW=90; ROUNDS=1
+TARGETS=400; INTERVAL=15s; WARMUP=30; SECONDS_WINDOW=90; ROUNDS=1; ONLY=alloy-orleans,agent,vmagent
 while [ $# -gt 0 ]; do
   case "$1" in
     --targets) TARGETS=$2; shift 2 ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --seconds) SECONDS_WINDOW=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --only) ONLY=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -56,6 +59,8 @@ cp "$EXPOSITION" "$WORK/www/node.prom"
 gzip -1 -c "$EXPOSITION" >"$WORK/www/node.prom.gz"
 for ((i = 0; i < TARGETS; i++)); do ln -s ../node.prom "$WORK/www/t/$i"; ln -s ../node.prom.gz "$WORK/www/t/$i.gz"; done
 CONTESTANTS=(alloy-orleans agent vmagent)
+IFS=, read -r -a RUN <<<"$ONLY"
+for c in "${RUN[@]}"; do [[ " ${CONTESTANTS[*]} " == *" $c "* ]] || { echo "--only: unknown contestant $c (alloy-orleans, agent, vmagent)" >&2; exit 2; }; done
 declare -A TARGET_PORT
 SINK_PORT=$(free_port)
 {
@@ -120,7 +125,7 @@ launch() { # contestant, round: starts it, waits until ready; sets PID, HTTP, DA
 echo "targets=$TARGETS x $SERIES_PER_TARGET series (+5 synthetic) = $SERIES active series, interval $INTERVAL, warm-up ${WARMUP}s, window ${SECONDS_WINDOW}s, rounds $ROUNDS; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 RESULTS=$WORK/results.tsv
 for ((r = 1; r <= ROUNDS; r++)); do
-  for c in "${CONTESTANTS[@]}"; do
+  for c in "${RUN[@]}"; do
     launch "$c" "$r"
     sleep "$WARMUP"
     kill -0 "$PID" || { echo "$c died during warm-up" >&2; tail -30 "$WORK/$c-$r.log" >&2; exit 1; }

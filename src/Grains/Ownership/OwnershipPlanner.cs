@@ -69,12 +69,11 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     {
         var actions = new PlannerActions();
         Ledger.Observe(View, nowMs, timings.LedgerRetentionMs);
-        foreach (var target in Dispatcher.HeldTargets.ToList())
+        // Only the disappeared ones are copied (stopping changes the held set): a copy of every held target each
+        // second is a large-object allocation at a few thousand targets.
+        foreach (var target in Dispatcher.HeldTargets.Where(t => !_targets.ContainsKey(t)).ToList())
         {
-            if (!_targets.ContainsKey(target))
-            {
-                Stop(target, StopReason.Disappeared, actions);
-            }
+            Stop(target, StopReason.Disappeared, actions);
         }
         foreach (var target in _acquiring.Keys.Where(t => !_targets.ContainsKey(t)).ToList())
         {
