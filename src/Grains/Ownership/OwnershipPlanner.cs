@@ -196,7 +196,7 @@ public sealed class OwnershipPlanner(string localName, OwnershipTimings timings)
     public PlannerActions RetryAcquisitions(long nowMs)
     {
         var actions = new PlannerActions();
-        if (Fenced || Leaving)
+        if (Fenced || Leaving || _acquiring.Count == 0)
         {
             return actions;
         }
