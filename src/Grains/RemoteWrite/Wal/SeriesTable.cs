@@ -69,14 +69,35 @@ internal sealed partial class SeriesTable : IDisposable
     /// <summary>The id of <paramref name="labels"/>, new ones queued for <see cref="WriteNewAsync"/>; marks it used in <paramref name="segment"/>.</summary>
     public uint Assign(LabelSet labels, int segment)
     {
-        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, labels, out var exists);
-        if (!exists)
+        // The id this table gave this very instance (the scraper's series cache hands the same one every scrape): no
+        // hashing. A defined id names exactly the instance it was assigned to or adopted below.
+        var id = labels.SeriesRef;
+        if (id == 0 || id >= _byId.Length || !ReferenceEquals(_byId[id], labels))
         {
-            id = _nextId;
-            Define(id, labels, segment);
-            _new.Add((id, labels));
+            id = Lookup(labels, segment);
+            labels.SeriesRef = id;
         }
         _lastSegment[id] = segment;
+        return id;
+    }
+
+    private uint Lookup(LabelSet labels, int segment)
+    {
+        if (_ids.TryGetValue(labels, out var id))
+        {
+            if (!ReferenceEquals(_byId[id], labels))
+            {
+                // Another instance with the same labels (loaded from the file at start, or before the scrape cache
+                // was reset): adopt this one, so its next lookup is a hit and the old instance can be collected.
+                _ids.Remove(labels);
+                _ids[labels] = id;
+                _byId[id] = labels;
+            }
+            return id;
+        }
+        id = _nextId;
+        Define(id, labels, segment);
+        _new.Add((id, labels));
         return id;
     }
 
