@@ -55,8 +55,15 @@ internal sealed class QueueShard
     public Task Completion { get; }
 
     /// <summary>Hands a chunk over; waits while the buffer is full (back-pressure onto the WAL reader). One writer only.</summary>
-    public ValueTask EnqueueAsync(SampleChunk chunk, CancellationToken cancellationToken) =>
-        Volatile.Read(ref _buffered) < _options.Capacity ? Add(chunk) : WaitAndEnqueueAsync(chunk, cancellationToken);
+    public ValueTask EnqueueAsync(SampleChunk chunk, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _buffered) >= _options.Capacity)
+        {
+            return WaitAndEnqueueAsync(chunk, cancellationToken);
+        }
+        Add(chunk);
+        return default;
+    }
 
     private async ValueTask WaitAndEnqueueAsync(SampleChunk chunk, CancellationToken cancellationToken)
     {
@@ -70,10 +77,10 @@ internal sealed class QueueShard
             }
             await space.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        await Add(chunk).ConfigureAwait(false);
+        Add(chunk);
     }
 
-    private ValueTask Add(SampleChunk chunk)
+    private void Add(SampleChunk chunk)
     {
         Interlocked.Add(ref _buffered, chunk.Count);
         if (!_buffer.Writer.TryWrite(chunk))
@@ -81,7 +88,6 @@ internal sealed class QueueShard
             chunk.Return();
             throw new InvalidOperationException("the shard was closed before its last chunk");
         }
-        return default;
     }
 
     /// <summary>Sends the batch being filled now, with what is buffered, instead of at its deadline.</summary>
