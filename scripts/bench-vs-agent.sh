@@ -190,7 +190,9 @@ start_contestant() { # name, run: starts it with fresh data; sets PID_OF[name]
                -loggerLevel=WARN ;;
     agent) start agent "$PROMETHEUS" --enable-feature=agent --config.file="$WORK/agent.yml" --storage.agent.path="$data" \
              --web.listen-address=127.0.0.1:${HTTP_PORT[agent]} ;;
-    silo) start silo dotnet "$SILO_DLL" run --server.http.listen-addr=127.0.0.1:${HTTP_PORT[silo]} --storage.path="$data/" \
+    # The gen0 budget is an environment-only GC setting (no runtimeconfig knob): deploy/Dockerfile sets it, and so
+    # does this run unless the caller's environment says otherwise.
+    silo) start silo env DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x400000}" dotnet "$SILO_DLL" run --server.http.listen-addr=127.0.0.1:${HTTP_PORT[silo]} --storage.path="$data/" \
             --cluster.silo-port=$SILO_PORT --dashboard.enabled=false "$WORK/silo.alloy" ;;
   esac
   PID_OF[$c]=$LAST_PID

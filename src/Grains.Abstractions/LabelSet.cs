@@ -16,6 +16,9 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
     /// <summary>The hash code once computed (0 = not yet): label sets key caches and maps on every scrape.</summary>
     [NonSerialized] private int _hashCode;
 
+    /// <summary>See <see cref="SeriesRef"/>; fits the object's padding next to the hash code, so it costs no memory.</summary>
+    [NonSerialized] private uint _seriesRef;
+
     private LabelSet(Label[] sortedUnique) => _labels = sortedUnique;
 
     /// <summary>Builds a set from labels in any order. A later label with the same name wins; empty values are dropped.</summary>
@@ -60,6 +63,18 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
 
     /// <summary>Wraps an array the caller guarantees is sorted by name, unique and without empty values.</summary>
     public static LabelSet FromSortedUnique(Label[] sortedUnique) => new(sortedUnique);
+
+    /// <summary>
+    /// A storage's id for this series, kept on the set itself — Prometheus' <c>SeriesRef</c>, which its scrape cache
+    /// holds per series — so a write-ahead log finds the id of a series from its scrape cache without hashing the
+    /// labels on every sample. Only a hint: a storage checks that the id it finds is its own id for this very instance
+    /// (another storage, or another instance with the same labels, may have set it), and 0 means none.
+    /// </summary>
+    public uint SeriesRef
+    {
+        get => Volatile.Read(ref _seriesRef);
+        set => Volatile.Write(ref _seriesRef, value);
+    }
 
     public int Count => _labels.Length;
 

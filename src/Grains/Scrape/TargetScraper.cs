@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.IO.Hashing;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -190,13 +189,13 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
                 continue;
             }
             scraped++;
-            var hash = XxHash128.HashToUInt128(reader.SeriesBytes);
-            ref var series = ref CollectionsMarshal.GetValueRefOrNullRef(state.Series, hash);
+            var key = SeriesKey.Of(reader.SeriesBytes);
+            ref var series = ref CollectionsMarshal.GetValueRefOrNullRef(state.Series, key);
             if (Unsafe.IsNullRef(ref series))
             {
                 // Resolved before the entry exists: a series whose labels break a limit fails the scrape, not the cache.
                 var labels = ResolveLabels(job, target, ref reader);
-                series = ref CollectionsMarshal.GetValueRefOrAddDefault(state.Series, hash, out _);
+                series = ref CollectionsMarshal.GetValueRefOrAddDefault(state.Series, key, out _);
                 series = new CachedSeries(labels);
                 added++;
             }
@@ -209,6 +208,10 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             series.MarkSeen(scrapeNumber);
             var timestamp = job.HonorTimestamps && reader.TimestampMs is { } ts ? ts : slotMs;
             samples.Add(new Sample(series.Labels, timestamp, reader.Value));
+        }
+        if (added > 0)
+        {
+            state.TrimSeries();
         }
         var kept = samples.Count - start;
         if (job.SampleLimit > 0 && kept > job.SampleLimit)
@@ -254,8 +257,8 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
     private static void AppendStaleMarkers(TargetScrapeState state, long slotMs, List<Sample> samples, bool keepCurrent)
     {
         var previous = state.ScrapeNumber - 1;
-        List<UInt128>? gone = null;
-        foreach (var (hash, series) in state.Series)
+        List<SeriesKey>? gone = null;
+        foreach (var (key, series) in state.Series)
         {
             var current = series.LastSeen == state.ScrapeNumber;
             if (keepCurrent && current)
@@ -267,13 +270,13 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
             {
                 samples.Add(new Sample(series.Labels, slotMs, Sample.StaleNaN));
             }
-            (gone ??= []).Add(hash);
+            (gone ??= []).Add(key);
         }
         if (gone is not null)
         {
-            foreach (var hash in gone)
+            foreach (var key in gone)
             {
-                state.Series.Remove(hash);
+                state.Series.Remove(key);
             }
         }
     }

@@ -51,6 +51,38 @@ public sealed class SeriesTableTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_logs_given_the_same_label_set_instances_each_name_them_by_their_own_ids()
+    {
+        // Every sample of a series carries one instance, and each log keeps its id on it (LabelSet.SeriesRef): a
+        // second log, which numbers the series the other way round, overwrites that hint on every append.
+        var series = Enumerable.Range(0, 20).Select(i => Series("shared", i)).ToArray();
+        var other = new TestStorage();
+        try
+        {
+            await using var first = WriteAheadLog.Open(_test.Directory, NullLogger.Instance);
+            await using var second = WriteAheadLog.Open(other.Directory, NullLogger.Instance);
+            await second.AppendAsync(TestStorage.Scrape([.. series.Reverse()], 500, 0), CancellationToken.None);
+            for (var round = 1; round <= 3; round++)
+            {
+                await first.AppendAsync(TestStorage.Scrape(series, round * 1_000, round), CancellationToken.None);
+                await second.AppendAsync(TestStorage.Scrape(series, round * 1_000, round), CancellationToken.None);
+            }
+            var expected = Enumerable.Range(1, 3).SelectMany(_ => series).ToArray();
+            Assert.Equal(expected, (await ReadAllAsync(first, new WalPosition(1, 0))).Select(s => s.Labels));
+            Assert.Equal([.. series.Reverse(), .. expected], (await ReadAllAsync(second, new WalPosition(1, 0))).Select(s => s.Labels));
+            // An equal set that is another instance finds the same id: nothing is defined twice.
+            var definitions = new FileInfo(Path.Combine(_test.Directory, SeriesTable.FileName)).Length;
+            var copies = series.Select(s => LabelSet.From(s)).ToArray();
+            await first.AppendAsync(TestStorage.Scrape(copies, 9_000, 9), CancellationToken.None);
+            Assert.Equal(definitions, new FileInfo(Path.Combine(_test.Directory, SeriesTable.FileName)).Length);
+        }
+        finally
+        {
+            other.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Values_of_every_kind_survive_the_compact_encoding()
     {
         double[] values = [0, -0.0, 1, -1, 42.5, 1e300, -1e-300, double.NaN, Sample.StaleNaN, double.PositiveInfinity,

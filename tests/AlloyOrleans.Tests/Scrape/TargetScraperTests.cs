@@ -68,6 +68,22 @@ public sealed class TargetScraperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_series_cache_fits_its_series_after_they_arrive_and_still_knows_every_one()
+    {
+        var body = string.Concat(Enumerable.Range(0, 507).Select(i => $"m{{i=\"{i}\"}} {i}\n"));
+        _server.Serve(1, body);
+        var job = Job();
+        await Scrape(job);
+        // Doubling leaves up to half a dictionary empty; the cache gives that back once the series are in.
+        Assert.InRange(_state.Series.Capacity, 507, 507 + 507 / 4);
+        await Scrape(job, Slot + 15_000);
+        var second = At(Slot + 15_000);
+        Assert.Equal(0, Value(second, "scrape_series_added"));
+        Assert.Equal(507 + 5, second.Count);
+        Assert.DoesNotContain(second, s => Sample.IsStaleNaN(s.Value));
+    }
+
+    [Fact]
     public async Task Requests_carry_Prometheus_headers()
     {
         _server.Serve(1, "a 1\n");

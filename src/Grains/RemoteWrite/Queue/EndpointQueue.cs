@@ -26,6 +26,7 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     private readonly Label[] _encoderExternalLabels;
     private readonly ILogger _logger;
     private readonly RemoteWriteClient _client;
+    private readonly ShardRouter _router = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _drain = new();
     private CancellationTokenSource _flush = new();
@@ -257,24 +258,24 @@ public sealed partial class EndpointQueue : IAsyncDisposable
     /// </summary>
     public void RequestFlush() => Volatile.Read(ref _flush).Cancel();
 
+    /// <summary>
+    /// Hands a record's samples to the shards, one chunk per shard in record order: a series always goes to the same
+    /// shard (by its label hash), so its samples stay in order.
+    /// </summary>
     private async Task RouteAsync(WalRecord record, SentTracker tracker, QueueShard[] shards, CancellationToken cancellationToken)
     {
         var ticket = tracker.Begin(record.Next);
-        foreach (var original in record.Samples)
+        _router.Split(record.Samples, _writeRelabel, shards.Length);
+        for (var i = 0; i < shards.Length; i++)
         {
-            var sample = original;
-            if (_writeRelabel is not null)
+            if (_router.Chunk(i) is not { } samples)
             {
-                if (_writeRelabel.Apply(sample.Labels) is not { } labels)
-                {
-                    continue;
-                }
-                sample = sample with { Labels = labels };
+                continue;
             }
-            var shard = shards[(uint)sample.Labels.GetHashCode() % (uint)shards.Length];
-            Interlocked.Increment(ref ticket.Outstanding);
-            Interlocked.Increment(ref _pending);
-            await shard.EnqueueAsync(new QueuedSample(sample, ticket), cancellationToken).ConfigureAwait(false);
+            var count = _router.Count(i);
+            Interlocked.Add(ref ticket.Outstanding, count);
+            Interlocked.Add(ref _pending, count);
+            await shards[i].EnqueueAsync(new SampleChunk(samples, count, ticket), cancellationToken).ConfigureAwait(false);
         }
         tracker.Seal(ticket);
     }

@@ -9,15 +9,31 @@ namespace AlloyOrleans.Grains.RemoteWrite.Queue;
 /// <c>max_samples_per_send</c> or whatever arrived within <c>batch_send_deadline</c>, and sends them one at a time,
 /// so the samples of a series (always routed to the same shard) arrive in order.
 /// </summary>
+/// <remarks>
+/// Samples arrive in chunks (one per WAL record), and the bound counts samples, as Prometheus' capacity does: a chunk
+/// is let in while fewer than <c>capacity</c> samples wait, so the buffer holds at most capacity plus one record's
+/// share. One chunk per record costs one channel operation on each side, where one per sample cost two locks a sample.
+/// </remarks>
 internal sealed class QueueShard
 {
-    private readonly Channel<QueuedSample> _buffer;
+    private readonly Channel<SampleChunk> _buffer = Channel.CreateUnbounded<SampleChunk>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+        SingleWriter = true,
+    });
     private readonly EndpointQueue _queue;
     private readonly QueueOptions _options;
     private readonly WriteRequestEncoder _encoder = new();
     private readonly Sample[] _samples;
     private readonly RecordTicket[] _tickets;
     private CancellationTokenSource _cut = new();
+    // Samples in the buffer not yet taken into a batch; only the router adds and only the send loop takes.
+    private int _buffered;
+    // Completed (and replaced) when taking samples brings the buffer below capacity; the router waits on it when full.
+    private TaskCompletionSource _space = NewSignal();
+    // The chunk being cut into batches and how much of it is taken.
+    private SampleChunk _current;
+    private int _taken;
 
     /// <param name="session">The endpoint's current session: cancelled by the endpoint to stop, and by the shard when it fails.</param>
     public QueueShard(EndpointQueue queue, QueueOptions options, CancellationTokenSource session)
@@ -25,12 +41,6 @@ internal sealed class QueueShard
         Session = session;
         _queue = queue;
         _options = options;
-        _buffer = Channel.CreateBounded<QueuedSample>(new BoundedChannelOptions(options.Capacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
         _samples = new Sample[options.MaxSamplesPerSend];
         _tickets = new RecordTicket[options.MaxSamplesPerSend];
         Completion = Task.Run(() => RunAsync(session.Token), CancellationToken.None);
@@ -44,9 +54,41 @@ internal sealed class QueueShard
     /// <summary>Completes when the shard has sent everything after <see cref="Close"/>, or when cancelled.</summary>
     public Task Completion { get; }
 
-    /// <summary>Waits while the buffer is full (back-pressure onto the WAL reader).</summary>
-    public ValueTask EnqueueAsync(QueuedSample sample, CancellationToken cancellationToken) =>
-        _buffer.Writer.WriteAsync(sample, cancellationToken);
+    /// <summary>Hands a chunk over; waits while the buffer is full (back-pressure onto the WAL reader). One writer only.</summary>
+    public ValueTask EnqueueAsync(SampleChunk chunk, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _buffered) >= _options.Capacity)
+        {
+            return WaitAndEnqueueAsync(chunk, cancellationToken);
+        }
+        Add(chunk);
+        return default;
+    }
+
+    private async ValueTask WaitAndEnqueueAsync(SampleChunk chunk, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // The signal before the count: space made after this read completes this signal or shows in the count.
+            var space = Volatile.Read(ref _space);
+            if (Volatile.Read(ref _buffered) < _options.Capacity)
+            {
+                break;
+            }
+            await space.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        Add(chunk);
+    }
+
+    private void Add(SampleChunk chunk)
+    {
+        Interlocked.Add(ref _buffered, chunk.Count);
+        if (!_buffer.Writer.TryWrite(chunk))
+        {
+            chunk.Return();
+            throw new InvalidOperationException("the shard was closed before its last chunk");
+        }
+    }
 
     /// <summary>Sends the batch being filled now, with what is buffered, instead of at its deadline.</summary>
     public void CutBatch() => Volatile.Read(ref _cut).Cancel();
@@ -59,7 +101,7 @@ internal sealed class QueueShard
         var reader = _buffer.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (_current.Samples is not null || await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var count = await FillBatchAsync(reader, cancellationToken).ConfigureAwait(false);
                 await _queue.SendAsync(_encoder, _samples, count, cancellationToken).ConfigureAwait(false);
@@ -77,7 +119,7 @@ internal sealed class QueueShard
         }
     }
 
-    private async Task<int> FillBatchAsync(ChannelReader<QueuedSample> reader, CancellationToken cancellationToken)
+    private async Task<int> FillBatchAsync(ChannelReader<SampleChunk> reader, CancellationToken cancellationToken)
     {
         var count = 0;
         var cut = Volatile.Read(ref _cut);
@@ -112,15 +154,45 @@ internal sealed class QueueShard
         return count;
     }
 
-    private void Take(ChannelReader<QueuedSample> reader, ref int count)
+    /// <summary>Takes buffered samples into the batch until it is full or the buffer is empty.</summary>
+    private void Take(ChannelReader<SampleChunk> reader, ref int count)
     {
-        while (count < _samples.Length && reader.TryRead(out var item))
+        var before = count;
+        while (count < _samples.Length)
         {
-            _samples[count] = item.Sample;
-            _tickets[count] = item.Ticket;
-            count++;
+            if (_current.Samples is null)
+            {
+                if (!reader.TryRead(out _current))
+                {
+                    break;
+                }
+                _taken = 0;
+            }
+            var n = Math.Min(_current.Count - _taken, _samples.Length - count);
+            _current.Samples.AsSpan(_taken, n).CopyTo(_samples.AsSpan(count));
+            _tickets.AsSpan(count, n).Fill(_current.Ticket);
+            count += n;
+            _taken += n;
+            if (_taken == _current.Count)
+            {
+                _current.Return();
+                _current = default;
+            }
+        }
+        var taken = count - before;
+        if (taken == 0)
+        {
+            return;
+        }
+        var left = Interlocked.Add(ref _buffered, -taken);
+        if (left < _options.Capacity && left + taken >= _options.Capacity)
+        {
+            // The count first, then the signal: see WaitAndEnqueueAsync.
+            Interlocked.Exchange(ref _space, NewSignal()).TrySetResult();
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void CompleteTickets(int count)
     {

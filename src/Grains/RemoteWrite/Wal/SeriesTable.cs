@@ -25,7 +25,7 @@ internal sealed partial class SeriesTable : IDisposable
 
     private readonly string _path;
     private readonly SegmentFiles _files;
-    private readonly Dictionary<LabelSet, uint> _ids = [];
+    private readonly SeriesIdIndex _ids;
     private readonly List<(uint Id, LabelSet Labels)> _new = [];
     private LabelSet?[] _byId = new LabelSet?[1024];
     private int[] _lastSegment = new int[1024];
@@ -39,6 +39,7 @@ internal sealed partial class SeriesTable : IDisposable
         _path = path;
         _files = files;
         _file = file;
+        _ids = new SeriesIdIndex(Resolve);
     }
 
     /// <summary>Loads the definitions of <paramref name="directory"/>, cutting off a torn last one.</summary>
@@ -69,14 +70,30 @@ internal sealed partial class SeriesTable : IDisposable
     /// <summary>The id of <paramref name="labels"/>, new ones queued for <see cref="WriteNewAsync"/>; marks it used in <paramref name="segment"/>.</summary>
     public uint Assign(LabelSet labels, int segment)
     {
-        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, labels, out var exists);
-        if (!exists)
+        // The id this table gave this very instance (the scraper's series cache hands the same one every scrape): no
+        // hashing. A defined id names exactly the instance it was assigned to or adopted below.
+        var id = labels.SeriesRef;
+        if (id == 0 || id >= _byId.Length || !ReferenceEquals(_byId[id], labels))
         {
-            id = _nextId;
-            Define(id, labels, segment);
-            _new.Add((id, labels));
+            id = Lookup(labels, segment);
+            labels.SeriesRef = id;
         }
         _lastSegment[id] = segment;
+        return id;
+    }
+
+    private uint Lookup(LabelSet labels, int segment)
+    {
+        if (_ids.TryGet(labels, out var id))
+        {
+            // Maybe another instance with the same labels (loaded from the file at start, or from before the scrape
+            // cache was reset): adopt this one, so its next lookup is a hit and the old instance can be collected.
+            _byId[id] = labels;
+            return id;
+        }
+        id = _nextId;
+        Define(id, labels, segment);
+        _new.Add((id, labels));
         return id;
     }
 
@@ -105,7 +122,7 @@ internal sealed partial class SeriesTable : IDisposable
             }
             foreach (var (id, labels) in _new)
             {
-                _ids.Remove(labels);
+                _ids.Remove(id, labels.GetHashCode());
                 _byId[id] = null;
             }
             throw;
@@ -129,20 +146,29 @@ internal sealed partial class SeriesTable : IDisposable
     /// </summary>
     public void Compact(int oldestSegment)
     {
-        foreach (var (labels, id) in _ids)
+        var live = new List<(uint, LabelSet)>(_ids.Count);
+        for (var id = 1u; id < _nextId; id++)
         {
+            if (_byId[id] is not { } labels)
+            {
+                continue;
+            }
             if (_lastSegment[id] < oldestSegment)
             {
-                _ids.Remove(labels);
+                _ids.Remove(id, labels.GetHashCode());
                 _byId[id] = null;
                 _dead++;
+            }
+            else
+            {
+                live.Add((id, labels));
             }
         }
         if (_dead <= _ids.Count)
         {
             return;
         }
-        var record = Frame([.. _ids.Select(kv => (kv.Value, kv.Key))]);
+        var record = Frame(CollectionsMarshal.AsSpan(live));
         // Write aside and rename over: a crash leaves the old file or the new one, never half of one.
         var temporary = _path + ".tmp";
         using (var file = _files.OpenForAppend(temporary, createNew: false))
@@ -179,8 +205,14 @@ internal sealed partial class SeriesTable : IDisposable
             Array.Resize(ref _lastSegment, (int)size);
             Volatile.Write(ref _byId, grown);
         }
+        if (_ids.TryGet(labels, out var earlier))
+        {
+            // Defined twice (a definition whose write failed and was not cut off, then assigned again): the later id
+            // is the one to give; records of the earlier one still resolve through _byId.
+            _ids.Remove(earlier, labels.GetHashCode());
+        }
         _byId[id] = labels;
-        _ids[labels] = id;
+        _ids.Add(labels, id);
         _lastSegment[id] = segment;
         _nextId = Math.Max(_nextId, id + 1);
     }
