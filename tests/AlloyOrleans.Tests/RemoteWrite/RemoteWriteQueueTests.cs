@@ -27,6 +27,8 @@ public sealed class RemoteWriteQueueTests : IDisposable
         await storage.AppendAsync(TestStorage.Scrape(Series(10), 1_000, 1), CancellationToken.None);
 
         await Eventually.TrueAsync(() => receiver.Accepted.Count == 10, "the batch arrives after four failures");
+        // The receiver has the batch before the sender has read its answer and logged it.
+        await Eventually.TrueAsync(() => log.Messages.Any(m => m.StartsWith("Information:", StringComparison.Ordinal)), "the sender logs the batch as sent");
         var messages = log.Messages;
         Assert.Equal(5, receiver.Requests.Count);
         Assert.Single(messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("retrying 10 samples", StringComparison.Ordinal));
