@@ -26,12 +26,7 @@ public sealed partial class ScrapeWorkerGrain(TargetScraper scraper, TimeProvide
             LogPickedUpLate(work.Target.ComponentId, work.Target.Key, work.SlotMs, lateMs);
             return Task.FromResult(ScrapeReport.SkippedLate);
         }
-        // Off the activation's scheduler: run on it, every continuation of every scrape (the response, parsing, the
-        // WAL append) is a turn of the same few activations, and a due slot waits behind all of them for its first
-        // turn. On a silo starved of CPU (the first of eight started at once, scraping all 100 targets) slots then
-        // reached the worker two seconds late and were skipped. The work needs nothing of the grain.
-        var executor = work.Job.Executor ?? scraper;
-        return Task.Run(() => executor.ScrapeAsync(work.Job, work.ScrapeTarget, work.State, work.SlotMs, CancellationToken.None));
+        return (work.Job.Executor ?? scraper).ScrapeAsync(work.Job, work.ScrapeTarget, work.State, work.SlotMs, CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ComponentId}: target {Key:x16} slot {SlotMs} reached the worker {LateMs} ms late; slot skipped")]
