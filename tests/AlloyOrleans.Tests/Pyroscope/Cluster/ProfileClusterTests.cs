@@ -106,7 +106,9 @@ public sealed class ProfileClusterTests(ITestOutputHelper output)
 
         var goroutine = Overview(cluster.Cluster.Silos[0]).SelectMany(c => c.Targets).Single(t => t.ProfileType == "goroutine");
         Assert.Equal("up", goroutine.Health);
-        Assert.InRange(goroutine.LastScrapeDurationSeconds!.Value, 2, 3);
+        // The server's 2 s is a timer on the millisecond tick count, which can fire up to a tick before 2 s by the
+        // scraper's high-resolution clock (a run measured 1.99916 s).
+        Assert.InRange(goroutine.LastScrapeDurationSeconds!.Value, 1.995, 3);
     }
 
     private static IReadOnlyList<ComponentTargets> Overview(SiloHandle silo)
