@@ -1,0 +1,162 @@
+using AlloyOrleans.Grains.Abstractions;
+
+namespace AlloyOrleans.Grains.Ownership;
+
+/// <summary>Taking targets: asking peers to release what this silo now owns, deciding on their answers, and accepting pushes.</summary>
+public sealed partial class OwnershipPlanner
+{
+    private void AskPeers(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
+    {
+        var peers = View.Peers;
+        acquisition.Ask(peers);
+        if (peers.Count == 0)
+        {
+            Conclude(target, acquisition, spec, nowMs, actions);
+            return;
+        }
+        foreach (var peer in peers)
+        {
+            actions.Pull(peer, target);
+            _unansweredPulls++;
+        }
+    }
+
+    /// <summary>
+    /// Asks again for the targets whose last round could not decide, once their retry time has come: between the
+    /// periodic reconciles, so that a wait that ends does not cost up to a second of slots.
+    /// </summary>
+    public PlannerActions RetryAcquisitions(long nowMs)
+    {
+        var actions = new PlannerActions();
+        if (Fenced || Leaving || _acquiring.Count == 0)
+        {
+            return actions;
+        }
+        foreach (var (target, acquisition) in _acquiring.Where(a => !a.Value.AwaitingAnswers && a.Value.RetryAtMs <= nowMs).ToList())
+        {
+            if (View.IsLocal(target) && !Dispatcher.IsHeld(target) && _targets.TryGetValue(target, out var spec))
+            {
+                AskPeers(target, acquisition, spec, nowMs, actions);
+            }
+        }
+        return actions;
+    }
+
+    /// <summary>A peer's answers to this silo's release request (null: the call failed or timed out).</summary>
+    public PlannerActions OnReleaseAnswers(string peer, IReadOnlyList<TargetRef> targets, IReadOnlyList<ReleaseAnswer>? answers, long nowMs)
+    {
+        var actions = new PlannerActions();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            var answer = answers?[i];
+            _unansweredPulls--;
+            if (!_targets.TryGetValue(target, out var spec))
+            {
+                _acquiring.Remove(target);
+                continue;
+            }
+            if (answer is { Outcome: ReleaseOutcome.Released, SlotMs: { } slot } && !Dispatcher.IsHeld(target) && !_acquiring.ContainsKey(target))
+            {
+                // The peer stopped for us although this silo gave up asking (it no longer owns it, or is leaving):
+                // hold it; the next reconcile passes it on.
+                Start(target, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
+                continue;
+            }
+            if (_acquiring.TryGetValue(target, out var acquisition) && acquisition.Record(peer, answer))
+            {
+                Conclude(target, acquisition, spec, nowMs, actions);
+            }
+        }
+        if (Leaving)
+        {
+            Merge(actions, Reconcile(nowMs));
+        }
+        return actions;
+    }
+
+    private void Conclude(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
+    {
+        var ownGift = Ledger.TryGetGiven(target, out var given) ? (given.To, given.ToIncarnation, given.FromSlotMs, ReceiverGone(given), !given.Confirmed) : ((string, int?, long, bool, bool)?)null;
+        Ledger.TryGetAsker(target, out var asker);
+        var decision = acquisition.Decide(LocalName, LocalIncarnation, View, nowMs, spec.IntervalMs, timings, ownGift, asker.Name is null ? null : asker);
+        DecisionLog?.Invoke(target, $"{decision.Kind} at {decision.Ms} (asking since {acquisition.StartedMs}; own hand-off {ownGift?.ToString() ?? "none"}; asked by {asker.Name ?? "none"}; {acquisition.Describe()})");
+        if (Dispatcher.IsHeld(target))
+        {
+            _acquiring.Remove(target); // a push arrived meanwhile
+            return;
+        }
+        switch (decision.Kind)
+        {
+            case DecisionKind.Retry when !View.IsLocal(target):
+                _acquiring.Remove(target); // another silo owns it now: it asks, and this silo has nothing to wait for
+                return;
+            case DecisionKind.Retry:
+                acquisition.RetryAtMs = decision.Ms;
+                return;
+            case DecisionKind.Start:
+                _acquiring.Remove(target);
+                if (acquisition.Contenders.Where(c => string.CompareOrdinal(c.Key, LocalName) < 0 && View.Shows(c.Key, c.Value))
+                        .Select(c => c.Key).Order(StringComparer.Ordinal).FirstOrDefault() is { } first)
+                {
+                    // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it went
+                    // ahead (perhaps afresh, not knowing whom this silo was asking). It gets the target; two copies
+                    // would run until the views agree.
+                    Give(target, first, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                    return;
+                }
+                Start(target, spec, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                return;
+            default:
+                _acquiring.Remove(target);
+                if (!Leaving && View.IsLocal(target))
+                {
+                    Start(target, spec, decision.Ms, nowMs, actions);
+                }
+                return;
+        }
+    }
+
+    /// <summary>A peer hands targets over. Returns, per target, whether this silo took it.</summary>
+    public bool[] Accept(string sender, IReadOnlyList<TargetHandOff> handOffs, long nowMs, PlannerActions actions)
+    {
+        var accepted = new bool[handOffs.Count];
+        for (var i = 0; i < handOffs.Count; i++)
+        {
+            var handOff = handOffs[i];
+            if (Leaving || Fenced || !View.IsReady || !_targets.TryGetValue(handOff.Target, out var spec))
+            {
+                continue;
+            }
+            accepted[i] = true;
+            if (Ledger.TryGetGiven(handOff.Target, out var claim) && claim.Claim && claim.To != sender
+                && View.Shows(claim.To, claim.ToIncarnation) && handOff.NextSlotMs is { } slot)
+            {
+                // A peer asked for it a moment ago, heard "not here" and started it afresh: pass it straight on.
+                Give(handOff.Target, claim.To, slot, nowMs, actions);
+                continue;
+            }
+            if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs > offered)
+            {
+                // A late push: this silo already passed the target on to another from a later slot. (One offered at
+                // that very slot is the target coming back round a chain before anyone scraped that slot: taken.)
+                continue;
+            }
+            _receivedFrom[handOff.Target] = (sender, nowMs);
+            _acquiring.Remove(handOff.Target);
+            Ledger.Forget(handOff.Target);
+            if (!Dispatcher.IsHeld(handOff.Target))
+            {
+                var first = handOff.NextSlotMs is { } next ? FirstSlot(next, spec, nowMs) : nowMs;
+                Start(handOff.Target, spec, first, nowMs, actions);
+                // Not owned here in this view: one of the two views lags. Keep it a moment before passing it on, so
+                // two views that disagree do not bounce it on every reconcile (never straight back to the sender).
+                if (!View.IsLocal(handOff.Target))
+                {
+                    _pushBackoffUntil[handOff.Target] = nowMs + timings.RetryMs;
+                }
+            }
+        }
+        return accepted;
+    }
+}

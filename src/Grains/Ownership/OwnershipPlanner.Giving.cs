@@ -1,0 +1,132 @@
+using AlloyOrleans.Grains.Abstractions;
+
+namespace AlloyOrleans.Grains.Ownership;
+
+/// <summary>Giving targets away: answering release requests, pushing to new owners and successors, and the answers to pushes.</summary>
+public sealed partial class OwnershipPlanner
+{
+    /// <summary>A peer asks for targets it now owns. Answers each, stopping the ones held here at their next slot.</summary>
+    /// <param name="requesterIncarnation">Which process of that name asks (its Orleans generation), when known.</param>
+    public ReleaseAnswer[] Release(string requester, int? requesterIncarnation, IReadOnlyList<TargetRef> targets, long nowMs, PlannerActions actions)
+    {
+        var answers = new ReleaseAnswer[targets.Count];
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            if (Dispatcher.Stop(target) is { } next)
+            {
+                actions.Stopped.Add((target, StopReason.Moved));
+                Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
+            }
+            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && View.IsLocal(target))))
+            {
+                // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
+                // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced, or
+                // once its view gives the target to another: it asks nothing more, and must not be waited for.)
+                var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
+                    || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
+                acquisition.Contend(requester, requesterIncarnation);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: asking);
+            }
+            else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
+                && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
+            {
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim);
+                Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
+            }
+            else
+            {
+                Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
+                // Nothing to give, or it went to a silo that is gone since (or to an earlier process of the requester's
+                // name, which the requester's restart proves gone): the requester starts it afresh at its next
+                // slot. Remember that as a claim: this silo's view may not show the requester yet, and must not take
+                // the target too when it thinks it owns it. (A claimant asking again hears "not here" again.)
+                var handedToGone = Ledger.TryGetGiven(target, out var gone) && !gone.Claim;
+                answers[i] = handedToGone
+                    ? new ReleaseAnswer(target, ReleaseOutcome.HandedOn, gone.FromSlotMs, gone.To, true, !gone.Confirmed, gone.ToIncarnation)
+                    : new ReleaseAnswer(target, ReleaseOutcome.NotHere);
+                // A push still unanswered stays on record, gone receiver or not: its refusal gives the target back here
+                // (to scrape on or push on), and every later asker must hear it is on its way, not "not here".
+                if (!(handedToGone && !gone.Confirmed) && _targets.TryGetValue(target, out var spec))
+                {
+                    var slot = Scrape.ScrapeSlots.AtOrAfter(target.Key, spec.IntervalMs, nowMs);
+                    Ledger.RecordGiven(target, requester, requesterIncarnation, slot, nowMs, confirmed: true, View, claim: true);
+                }
+            }
+        }
+        return answers;
+    }
+
+    /// <summary>
+    /// A receiver's answers to this silo's push: per target whether it took it, or null when the call failed. A call
+    /// that certainly did not reach a live receiver (<paramref name="undelivered"/>: no such silo, or it died) is a
+    /// refusal; any other failure (a timeout) is ambiguous, and the receiver is believed to have it.
+    /// </summary>
+    public PlannerActions OnAcceptAnswers(string peer, IReadOnlyList<TargetHandOff> handOffs, IReadOnlyList<bool>? accepted, long nowMs, bool undelivered = false)
+    {
+        var actions = new PlannerActions();
+        for (var i = 0; i < handOffs.Count; i++)
+        {
+            var handOff = handOffs[i];
+            _unconfirmedPushes--;
+            if (accepted is null && !undelivered)
+            {
+                Ledger.Confirm(handOff.Target); // believed taken: the receiver answers for itself from now on
+                continue;
+            }
+            if (accepted is not null && accepted[i])
+            {
+                Ledger.Confirm(handOff.Target);
+                continue;
+            }
+            Ledger.Forget(handOff.Target);
+            (_refusedBy.TryGetValue(handOff.Target, out var refused) ? refused : _refusedBy[handOff.Target] = new(StringComparer.Ordinal)).Add(peer);
+            if (!_targets.TryGetValue(handOff.Target, out var spec) || Dispatcher.IsHeld(handOff.Target))
+            {
+                continue;
+            }
+            var slot = handOff.NextSlotMs ?? nowMs;
+            if (Leaving && !Fenced)
+            {
+                PushToSuccessor(handOff.Target, slot, nowMs, actions, reason: null);
+            }
+            else
+            {
+                // Refused (the receiver is stopping or fenced) or never delivered: scrape it on from where it
+                // stopped, and offer it again later.
+                Start(handOff.Target, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
+                _pushBackoffUntil[handOff.Target] = nowMs + timings.HandOffTimeoutMs;
+            }
+        }
+        return actions;
+    }
+
+    private void PushToSuccessor(TargetRef target, long slot, long nowMs, PlannerActions actions, StopReason? reason)
+    {
+        if (reason is { } r)
+        {
+            actions.Stopped.Add((target, r));
+        }
+        var excluded = new HashSet<string>(StringComparer.Ordinal) { LocalName };
+        if (_refusedBy.TryGetValue(target, out var refused))
+        {
+            excluded.UnionWith(refused);
+        }
+        if (View.OwnerWithout(target, excluded) is { } successor)
+        {
+            Give(target, successor, slot, nowMs, actions);
+        }
+        else if (_targets.TryGetValue(target, out var spec))
+        {
+            Start(target, spec, slot, nowMs, actions); // nobody to take it yet: keep it for a joiner to ask for
+        }
+    }
+
+    private void Give(TargetRef target, string to, long slot, long nowMs, PlannerActions actions)
+    {
+        Ledger.RecordGiven(target, to, View.IncarnationOf(to), slot, nowMs, confirmed: false, View);
+        _unconfirmedPushes++;
+        actions.Push(to, new TargetHandOff(target, slot));
+    }
+}
