@@ -125,7 +125,6 @@ public sealed partial class RemoteWriteStorage : ISampleSink, IAsyncDisposable
         }
     }
 
-
     /// <summary>
     /// Truncates every <c>truncate_frequency</c> (as Alloy) until cancelled. Sample records reference series by id, so
     /// sent data costs a few bytes per sample until then (scripts/bench-vs-agent.sh reports disk bytes per sample), and
