@@ -19,6 +19,9 @@ public sealed class ScheduledTarget(TargetRef target)
 
     private bool _slotWaiting;
 
+    /// <summary>The latest slot handed to the worker (set under the scheduler's lock at dispatch); null before the first.</summary>
+    public long? DispatchedSlotMs { get; set; }
+
     /// <summary>Series of the previous scrapes, for staleness markers and label caching.</summary>
     public TargetScrapeState State { get; } = new();
 

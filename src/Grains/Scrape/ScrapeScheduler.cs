@@ -32,6 +32,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
     private readonly Counter<long> _movedTotal;
     private readonly ScrapeMetrics _metrics;
     private readonly HandOverFlushes _handOverFlushes;
+    private readonly ResumableTargets _resumable;
     private bool _running;
     private string? _fenceReason;
     private IReadOnlyDictionary<TargetRef, TargetSpec> _specs = new Dictionary<TargetRef, TargetSpec>();
@@ -60,6 +61,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         _logger = logger;
         _metrics = metrics;
         _handOverFlushes = new HandOverFlushes(time, _options.HandOffTimeout, _stopping.Token);
+        _resumable = new ResumableTargets(_options.HandOffTimeout);
         _planner = new OwnershipPlanner(cluster.Current.LocalName, _options.Timings())
         {
             LocalIncarnation = cluster.LocalGeneration,
@@ -198,6 +200,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             _planner.SetView(OwnershipViewOf(_cluster.Current));
             actions = _planner.Reconcile(now);
             Apply(actions);
+            _resumable.Expire(now);
         }
         Perform(actions);
     }
@@ -279,6 +282,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             else
             {
                 (continuedElsewhere ??= []).Add(scheduled);
+                _resumable.Keep(scheduled, _specs.TryGetValue(target, out var spec) ? spec.IntervalMs : 0);
             }
         }
         if (continuedElsewhere is not null)
@@ -287,7 +291,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
         foreach (var (target, firstSlot) in actions.Started)
         {
-            _scraping[target] = new ScheduledTarget(target);
+            _scraping[target] = _resumable.Resume(target, firstSlot);
             LogStarted(target.ComponentId, target.Key, firstSlot);
         }
         if (actions.Started.Count > 0)
@@ -376,6 +380,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                     scheduled.SlotWaiting = !previous.IsCompleted;
                     var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     scheduled.InFlight = done.Task;
+                    scheduled.DispatchedSlotMs = slot;
                     work.Add((scheduled, new ScrapeWork(target, slot, job, scrapeTarget, scheduled.State), previous, done));
                 }
                 var nextDue = _planner.Dispatcher.NextDueMs;

@@ -61,7 +61,15 @@ public sealed class ProfileProcessClusterTests(PostgresFixture postgres, Prometh
         cluster.AssertEverySlotExactlyOnce(from, to);
 
         await Task.Delay(TimeSpan.FromSeconds(1)); // the pushes of the last checked slots
-        AssertEveryScrapePushedOnce(workload, from, to);
+        try
+        {
+            AssertEveryScrapePushedOnce(workload, from, to);
+        }
+        catch
+        {
+            output.WriteLine($"silo logs: {cluster.DumpLogs()}"); // a lost push is matched with the hand-offs logged around it
+            throw;
+        }
         await AssertTargetsPagesAndMetricsAsync(cluster, workload, ["a", "c"]);
     }
 
