@@ -20,15 +20,21 @@ public sealed class ResumableTargets(TimeSpan handOffTimeout)
 
     /// <summary>
     /// The target as it was stopped here, when it starts again at <paramref name="firstSlotMs"/> right after the last
-    /// slot it was dispatched here (or before: a slot already dispatched is never started twice); otherwise a new one.
+    /// slot it was dispatched here (or before: a slot already dispatched is never started twice); otherwise a new one,
+    /// which still waits for the stopped one's scrape in flight: a later slot's samples written before an earlier
+    /// slot's would make Prometheus refuse the earlier ones as out of order, with the rest of their request.
     /// </summary>
     public ScheduledTarget Resume(TargetRef target, long firstSlotMs)
     {
-        if (_stopped.Remove(target, out var kept) && kept.Scheduled.DispatchedSlotMs is { } last && firstSlotMs <= last + kept.IntervalMs)
+        if (!_stopped.Remove(target, out var kept))
+        {
+            return new ScheduledTarget(target);
+        }
+        if (kept.Scheduled.DispatchedSlotMs is { } last && firstSlotMs <= last + kept.IntervalMs)
         {
             return kept.Scheduled;
         }
-        return new ScheduledTarget(target);
+        return new ScheduledTarget(target) { InFlight = kept.Scheduled.InFlight };
     }
 
     /// <summary>

@@ -29,17 +29,20 @@ public sealed class ResumableTargetsTests
     }
 
     [Fact]
-    public void A_target_restarted_after_a_slot_it_did_not_scrape_here_starts_afresh()
+    public void A_target_restarted_after_a_slot_it_did_not_scrape_here_starts_afresh_behind_its_scrape_in_flight()
     {
         var resumable = new ResumableTargets(TimeSpan.FromSeconds(5));
         var stopped = Dispatched(10_000);
         stopped.State.ExecutorState = "baseline";
+        var lastScrape = new TaskCompletionSource();
+        stopped.InFlight = lastScrape.Task;
         resumable.Keep(stopped, Interval);
 
         var restarted = resumable.Resume(Target, 14_000);
 
         Assert.NotSame(stopped, restarted);
         Assert.Null(restarted.State.ExecutorState);
+        Assert.Same(lastScrape.Task, restarted.InFlight);
     }
 
     [Fact]
