@@ -139,7 +139,10 @@ ports() { local i out=""; for i in "$@"; do out+="${out:+,}${HTTP_PORT[$i]}"; do
 # converge TIMEOUT MEMBERS...: seconds until every listed silo serves exactly MEMBERS as participants ("timeout" if not)
 cat >"$WORK/peers.py" <<'PY'
 import json, os, sys, time, urllib.request
+from concurrent.futures import ThreadPoolExecutor
 mode, limit, expected, ports = sys.argv[1], float(sys.argv[2]), set(sys.argv[3].split(",")), sys.argv[4].split(",")
+# All silos polled at once: one round takes the slowest answer, not the sum of 16 (a starved silo answers in ~1 s).
+pool = ThreadPoolExecutor(len(ports))
 def view(port):
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v0/web/peers", timeout=1) as r:
@@ -148,7 +151,7 @@ def view(port):
         return None
 start = time.monotonic(); deviations = 0; polls = 0; all_up = None
 while time.monotonic() - start < limit:
-    views = [view(p) for p in ports]; polls += 1
+    views = list(pool.map(view, ports)); polls += 1
     if all_up is None and all(v is not None for v in views):
         all_up = time.monotonic() - start
         mark = os.environ.get("FIRST_ALL_UP")  # the first moment every listed silo answered, across calls
@@ -242,7 +245,7 @@ fi
 mark storm "$t_phase"; t_phase=$MARK_END
 phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s from launch, ${after_up} s after the last silo's HTTP server first answered; silos that exited and were started again: $RESTARTS"
 phase_on storm && report storm "  $joined"
-phase_on storm && python3 "$ROOT/scripts/lib/join-timeline.py" "$WORK/launches.txt" "$WORK/active.txt" "$SILOS" "$WORK"/silo-*.log | sed 's/^/  /'
+phase_on storm && python3 "$ROOT/scripts/lib/join-timeline.py" "$WORK/launches.txt" "$WORK/active.txt" "$SILOS" "$t_agreed" "$WORK"/silo-*.log | sed 's/^/  /'
 
 if phase_on steady; then
   sleep 10 # let the storm's writes settle before the quiet window

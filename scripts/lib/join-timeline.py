@@ -3,19 +3,21 @@
 HTTP serving ("Started: serving"), and the first cluster view holding all N (a debug line), as seconds from the
 storm's launch.
 
-    join-timeline.py LAUNCHES ACTIVE_POLL N SILO_LOG...
+    join-timeline.py LAUNCHES ACTIVE_POLL N AGREED SILO_LOG...
 
 LAUNCHES: lines "<name> <epoch>" (the first per name counts). ACTIVE_POLL: lines "<epoch> <active count> <name:status,...>"
 polled every ~0.2 s (Orleans' SiloStatus: 2 Joining, 3 Active). Prints one line per silo and the median and the
-slowest of each step, so a slow step (process start, the table join, the first full view) stands out.
+slowest of each step, so a slow step (process start, the table join, the first full view) stands out. AGREED: the
+epoch the peers poll saw every silo agree; the silos' own "Cluster view" debug lines say when each view last changed
+before it (to exactly N active), which is agreement without the poll's HTTP round.
 """
 import re
 import statistics
 import sys
 from datetime import datetime
 
-launches_path, poll_path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-logs = sys.argv[4:]
+launches_path, poll_path, n, agreed = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+logs = sys.argv[5:]
 
 launch = {}
 with open(launches_path) as f:
@@ -46,8 +48,9 @@ def stamp(line):
         return None
 
 
-first_line, serving, full_view = {}, {}, {}
+first_line, serving, full_view, settled, prejoin = {}, {}, {}, {}, {}
 full = re.compile(rf"Cluster view \S+: {n} active silos")
+view = re.compile(r"Cluster view \S+: (\d+) active silos")
 for path in logs:
     if path.endswith(".earlier.log"):
         continue  # the storm is the first life of each silo; a restart's log would blur it
@@ -62,8 +65,11 @@ for path in logs:
                 serving.setdefault(name, t)
             if full.search(line):
                 full_view.setdefault(name, t)
-            if name in serving and name in full_view:
-                break
+            if "Failed to get ping responses" in line:  # Orleans' pre-join check failed: it retries after 5 s
+                prejoin[name] = prejoin.get(name, 0) + 1
+            m = view.search(line)
+            if m and t <= agreed:  # the last change before the poll's agreement, if it was to all N
+                settled[name] = t if int(m.group(1)) == n else None
 
 steps = [("launch", launch), ("components up (first log line)", first_line), ("row in table", row), ("Active in table", active),
          (f"view of all {n}", full_view), ("HTTP serving", serving)]
@@ -74,6 +80,12 @@ names = sorted(launch, key=lambda s: int(re.sub(r"\D", "", s) or 0))
 for name in names:
     cells = [f"{d[name] - t0:6.2f}" if name in d else "     -" for _, d in steps]
     print(f"  {name:<8} " + " ".join(cells))
+if settled and all(settled.get(s) for s in names):
+    last = max(settled.values())
+    print(f"  every silo's own view settled on all {n} at {last - t0:.2f} s (the polled agreement: {agreed - t0:.2f} s)")
+if prejoin:
+    print(f"  Orleans' pre-join connectivity check failed {sum(prejoin.values())} times (each a 5 s wait) on "
+          f"{len(prejoin)} silos: " + ", ".join(f"{s} {c}" for s, c in sorted(prejoin.items())))
 for (a, da), (b, db) in pairs:
     gaps = [db[s] - da[s] for s in names if s in da and s in db]
     if gaps:
