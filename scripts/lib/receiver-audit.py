@@ -16,9 +16,13 @@ a phase when its time lies in the phase and at or after the target's first sampl
 or more silos, slots held by none, slots whose only samples are up 0 (the scrape failed: the target or the machine
 was slow), off-grid samples. Every duplicate is listed (target, slot, silos and their up values) with the debug lines
 of the silos involved that name a target key on the same grid offset (key mod interval = the slot's offset) within
-two intervals of the slot: "scraping target K from slot S", "acquiring target K", "stopped target K".
+two intervals of the slot: "scraping target K from slot S", "acquiring target K", "stopped target K". For gaps, the
+holders before and after are counted, the slots a silo named in a "slot skipped" warning are told apart (CPU
+starvation), and the first few targets with other gaps get the same trace from every silo. GAPS_FILE (environment):
+where to write every gap (phase, target, slot, holder before, holder after, named skip).
 """
 import json
+import os
 import re
 import sys
 from collections import Counter, defaultdict
@@ -75,7 +79,7 @@ def utc(ms):
     return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%H:%M:%S.%f")[:-3]
 
 
-duplicates = []
+duplicates, gaps_found = [], []
 for name, start, end, crash in phases:
     slots = twice = gaps = failed = 0
     worst = []
@@ -93,6 +97,7 @@ for name, start, end, crash in phases:
             elif not silos and not any(s <= slot <= e for s, e in crash_windows):
                 gaps += 1
                 bad.append(f"{slot}:0")
+                gaps_found.append((name, target, slot))
             elif silos and max(silos.values()) == 0:
                 failed += 1
             slot += interval_ms
@@ -105,13 +110,44 @@ for name, start, end, crash in phases:
           f"{gaps} held by none{note}, {failed} only up 0{'; e.g. ' + examples if examples else ''}")
 print(f"off grid: {len(off_grid)} samples{' e.g. ' + str(off_grid[:3]) if off_grid else ''}")
 
+events = log_events() if duplicates or gaps_found else {}
+
+
+def trace(slot, silos, around):
+    for silo in sorted(silos):
+        for ms, key, text in events.get(silo, []):
+            if key % interval_ms == slot % interval_ms and abs(ms - slot) <= around:
+                yield f"      {silo}: {text}"
+
+
+if gaps_found:
+    named = set()
+    skip = re.compile(r"slot (\d{13})(?: reached the worker \d+ ms late)?; slot skipped")
+    for path in silo_logs:
+        with open(path, errors="replace") as f:
+            named.update(int(m.group(1)) for m in map(skip.search, f) if m)
+
+    def holders(target, slot):
+        before = [held[target][ms] for ms in sorted(held[target]) if ms < slot][-1:]
+        after = [held[target][ms] for ms in sorted(held[target]) if ms > slot][:1]
+        return ("+".join(sorted(before[0])) if before else "-"), ("+".join(sorted(after[0])) if after else "-")
+
+    rows = [(name, target, slot, *holders(target, slot), slot in named) for name, target, slot in gaps_found]
+    print(f"gaps: {len(rows)}, of which {sum(r[5] for r in rows)} a silo named in a 'slot skipped' warning (starvation); "
+          f"holder before: {Counter(r[3] for r in rows).most_common(4)}; after: {Counter(r[4] for r in rows).most_common(4)}")
+    if os.environ.get("GAPS_FILE"):
+        with open(os.environ["GAPS_FILE"], "w") as out:
+            out.writelines(f"{' '.join(map(str, r))}\n" for r in rows)
+    unnamed = [r for r in rows if not r[5]]
+    shown = list(dict.fromkeys(r[1] for r in unnamed))[:3]
+    for target in shown:
+        slots = [r[2] for r in unnamed if r[1] == target]
+        print(f"  target {target}: no sample for slots {' '.join(map(str, slots))} ({utc(slots[0])} UTC on); every silo's lines for its offset:")
+        print("\n".join(trace(slots[0], events, 3 * interval_ms)))
+
 if duplicates:
-    events = log_events()
     print(f"every slot held by two or more silos ({len(duplicates)}), with the involved silos' debug lines for keys on its grid offset:")
     for name, target, slot, silos in duplicates:
         who = ", ".join(f"{s} (up {v:g})" for s, v in sorted(silos.items()))
         print(f"  [{name}] target {target} slot {slot} ({utc(slot)} UTC): {who}")
-        for silo in sorted(silos):
-            for ms, key, text in events.get(silo, []):
-                if key % interval_ms == slot % interval_ms and abs(ms - slot) <= 2 * interval_ms:
-                    print(f"      {silo}: {text}")
+        print("\n".join(trace(slot, silos, 2 * interval_ms)))
