@@ -26,8 +26,9 @@
 #
 # Self-stopping: the whole run ends after --max-seconds (default 570, to fit a 10-minute lock) whatever phase it is in.
 # Uses the silos' default failure detection (--cluster.probe-timeout 1s, --cluster.missed-probes-limit 2). Loopback only;
-# every process and the PostgreSQL server are stopped on exit; KEEP_WORK=1 keeps logs. Needs PostgreSQL 15
-# (/usr/lib/postgresql/*/bin, run as root or a user that can run initdb), nginx, python3, curl.
+# every process and the PostgreSQL server are stopped on exit; KEEP_WORK=1 keeps logs; SILO_DLL= another build of the
+# silo (default the tree's Release build). Needs PostgreSQL 15 (/usr/lib/postgresql/*/bin, run as root or a user that
+# can run initdb), nginx, python3, curl, and /usr/bin/prometheus (2.42) for the receiver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
     --phases) PHASES=$2; shift 2 ;;
     --max-seconds) MAX_SECONDS=$2; shift 2 ;;
     --receiver) RECEIVER=$2; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -223,7 +224,7 @@ poll_active() {
   done >"$WORK/active.txt"
 }
 
-echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES receiver=$RECEIVER; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES receiver=$RECEIVER silo=$SILO_DLL; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 RUN_START=$(now)
 # The storm is how the cluster starts even when not measured.
 poll_active &
