@@ -135,7 +135,20 @@ heap_report() { # pid, round: the GC's sizes and the heap's largest types, into 
     echo "GC (dotnet-counters System.Runtime, last value; bytes):"
     [ -f "$WORK/counters-$r.csv" ] && awk -F, 'NR > 1 && $3 ~ /heap|committed|fragmentation|working_set|gc.pause/ {last[$3] = $NF} END {for (k in last) printf "  %-90s %s\n", k, last[k]}' "$WORK/counters-$r.csv" | sort
     "$TOOLS/dotnet-gcdump" collect -p "$pid" -o "$WORK/heap-$r.gcdump" >/dev/null 2>&1 &&
-      "$TOOLS/dotnet-gcdump" report "$WORK/heap-$r.gcdump" 2>&1 | head -22
+      "$TOOLS/dotnet-gcdump" report "$WORK/heap-$r.gcdump" 2>&1 | python3 -c '
+import re, sys
+from collections import defaultdict
+total, per_type = None, defaultdict(lambda: [0, 0])
+for line in sys.stdin:  # "  bytes  count  Type (Bytes > 1K)  [assembly]": one row per type and size class
+    m = re.match(r"\s*([\d,]+)\s+([\d,]+)\s+(.+?)(?:\s+\(Bytes [<>].*?\))?\s+\[", line)
+    if m:
+        t = per_type[m.group(3)]; t[0] += int(m.group(1).replace(",", "")); t[1] += int(m.group(2).replace(",", ""))
+    elif "GC Heap bytes" in line:
+        total = int(line.split()[0].replace(",", ""))
+print(f"live heap (gcdump): {total:,} bytes; largest types (bytes, objects):")
+for name, (b, n) in sorted(per_type.items(), key=lambda kv: -kv[1][0])[:15]:
+    print(f"  {b:>14,} {n:>10,}  {name[:110]}")
+' 
   } >"$WORK/heap-$r.txt"
 }
 
