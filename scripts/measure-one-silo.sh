@@ -139,10 +139,11 @@ heap_report() { # pid, round: the GC's sizes and the heap's largest types, into 
 import re, sys
 from collections import defaultdict
 total, per_type = None, defaultdict(lambda: [0, 0])
-for line in sys.stdin:  # "  bytes  count  Type (Bytes > 1K)  [assembly]": one row per type and size class
+for line in sys.stdin:  # "  size  count  Type (Bytes > 1K)  [assembly]": one row per type and object size
     m = re.match(r"\s*([\d,]+)\s+([\d,]+)\s+(.+?)(?:\s+\(Bytes [<>].*?\))?\s+\[", line)
     if m:
-        t = per_type[m.group(3)]; t[0] += int(m.group(1).replace(",", "")); t[1] += int(m.group(2).replace(",", ""))
+        size, count = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+        t = per_type[m.group(3)]; t[0] += size * count; t[1] += count
     elif "GC Heap bytes" in line:
         total = int(line.split()[0].replace(",", ""))
 print(f"live heap (gcdump): {total:,} bytes; largest types (bytes, objects):")
