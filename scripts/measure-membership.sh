@@ -336,7 +336,7 @@ if [ "$RECEIVER" = prometheus ]; then
   curl -sf --max-time 120 "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=up{job!=\"\"}[${span}s]" -o "$WORK/up.json" ||
     echo '{"status":"error","error":"query failed"}' >"$WORK/up.json"
   echo "receiver audit (per target and slot, by the sample timestamps Prometheus stored; each silo's samples carry silo=<name>):"
-  python3 "$ROOT/scripts/lib/receiver-audit.py" "$WORK/up.json" "$WORK/phases.txt" "${INTERVAL%s}" "$WORK"/silo-*.log | sed 's/^/  /'
+  ACCESS_LOG=$WORK/scrapes.log python3 "$ROOT/scripts/lib/receiver-audit.py" "$WORK/up.json" "$WORK/phases.txt" "${INTERVAL%s}" "$WORK"/silo-*.log | sed 's/^/  /'
   appended=$(curl -s "http://127.0.0.1:$PROM_PORT/metrics" | awk '/^prometheus_tsdb_head_samples_appended_total/ {s += $2} END {printf "%d", s}')
   echo "  receiver: $appended samples appended; $(grep -c "remote write" "$WORK/prometheus.log" || true) remote-write errors in its log ($(grep -o 'err="[a-z ]*' "$WORK/prometheus.log" | sort | uniq -c | tr -s ' ' | tr '\n' ';'))"
   echo "  silos: $(cat "$WORK"/silo-*.log | grep -c "the receiver answered" || true) \"dropped ... the receiver answered\" warnings"

@@ -19,7 +19,10 @@ of the silos involved that name a target key on the same grid offset (key mod in
 two intervals of the slot: "scraping target K from slot S", "acquiring target K", "stopped target K". For gaps, the
 holders before and after are counted, the slots a silo named in a "slot skipped" warning are told apart (CPU
 starvation), and the first few targets with other gaps get the same trace from every silo. GAPS_FILE (environment):
-where to write every gap (phase, target, slot, holder before, holder after, named skip).
+where to write every gap (phase, target, slot, holder before, holder after, named skip). ACCESS_LOG (environment):
+the targets' access log ("<epoch> /t/<target>" per request): the scrapes served up to each target's last held slot
+are compared with the samples held — equal means nothing was lost and no silo scraped a slot twice (which one series
+could not show); the difference is samples refused or lost, or second scrapes of a slot by one silo.
 """
 import json
 import os
@@ -144,6 +147,20 @@ if gaps_found:
         slots = [r[2] for r in unnamed if r[1] == target]
         print(f"  target {target}: no sample for slots {' '.join(map(str, slots))} ({utc(slots[0])} UTC on); every silo's lines for its offset:")
         print("\n".join(trace(slots[0], events, 3 * interval_ms)))
+
+if os.environ.get("ACCESS_LOG"):
+    served = defaultdict(list)
+    with open(os.environ["ACCESS_LOG"]) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2:
+                served[parts[1].rsplit("/", 1)[-1]].append(float(parts[0]) * 1000)
+    n_served = n_held = 0
+    for target, slots in held.items():
+        last = max(slots) + 500  # a scrape starts a little after its slot
+        n_served += sum(1 for t in served.get(target, []) if t <= last)
+        n_held += sum(len(silos) for silos in slots.values())
+    print(f"served up to each target's last held slot: {n_served}; samples held: {n_held}; difference: {n_served - n_held}")
 
 if duplicates:
     print(f"every slot held by two or more silos ({len(duplicates)}), with the involved silos' debug lines for keys on its grid offset:")
