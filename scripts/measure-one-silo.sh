@@ -139,7 +139,7 @@ heap_report() { # pid, round: the GC's sizes and the heap's largest types, into 
 import re, sys
 from collections import defaultdict
 total, per_type = None, defaultdict(lambda: [0, 0])
-for line in sys.stdin:  # "  size  count  Type (Bytes > 1K)  [assembly]": one row per type and object size
+for line in sys.stdin:  # "  size  count  Type (Bytes > 1K)  [assembly]": per type and size class, the mean object size
     m = re.match(r"\s*([\d,]+)\s+([\d,]+)\s+(.+?)(?:\s+\(Bytes [<>].*?\))?\s+\[", line)
     if m:
         size, count = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
