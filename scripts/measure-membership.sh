@@ -10,24 +10,31 @@
 #   rolling  each silo in turn gets SIGTERM, exits, and starts again under its name: seconds per step until all agree
 #   pgrestart PostgreSQL restarted (fast shutdown): whether any silo's peer list changes or any silo exits meanwhile,
 #            and seconds until the heartbeats reach the table again
-# Every phase also reports, from the targets' access log, the slots scraped twice and the slots missed
-# (scripts/lib/slot-audit.py); gaps are excused only inside a kill's window (the kill until the survivors agree,
-# plus one interval), duplicates nowhere; and, per phase, the slots the silos skipped themselves ("still being
-# scraped, slot skipped" warnings, the dispatcher's skipped-slot counter): CPU starvation, told apart from hand-off gaps.
+# Every phase is audited twice: at the receiver by sample timestamp (the default --receiver prometheus: a real
+# Prometheus 2.42 remote write receiver, each silo writing with the external label silo=<its name>, queried after the
+# run; scripts/lib/receiver-audit.py), which tells a late scrape from a second one, and from the targets' access log by
+# arrival time (scripts/lib/slot-audit.py), which counts every request served. Gaps are excused only inside a kill's
+# window (the kill until the survivors agree, plus one interval), duplicates nowhere; and, per phase, the slots the
+# silos skipped themselves ("still being scraped, slot skipped" warnings, the dispatcher's skipped-slot counter): CPU
+# starvation, told apart from hand-off gaps. With the receiver the silos log at debug level (the per-target
+# "scraping/acquiring/stopped target" lines the audit quotes for each duplicate). --receiver sink: a 204 nginx sink,
+# the arrival audit only.
 #
 #   scripts/measure-membership.sh [--silos 16] [--targets 2000] [--interval 15s] [--steady 60]
 #                                 [--phases storm,steady,kill,rolling,pgrestart] [--max-seconds 570]
+#                                 [--receiver prometheus|sink]
 #
 # Self-stopping: the whole run ends after --max-seconds (default 570, to fit a 10-minute lock) whatever phase it is in.
 # Uses the silos' default failure detection (--cluster.probe-timeout 1s, --cluster.missed-probes-limit 2). Loopback only;
-# every process and the PostgreSQL server are stopped on exit; KEEP_WORK=1 keeps logs. Needs PostgreSQL 15
-# (/usr/lib/postgresql/*/bin, run as root or a user that can run initdb), nginx, python3, curl.
+# every process and the PostgreSQL server are stopped on exit; KEEP_WORK=1 keeps logs; SILO_DLL= another build of the
+# silo (default the tree's Release build). Needs PostgreSQL 15 (/usr/lib/postgresql/*/bin, run as root or a user that
+# can run initdb), nginx, python3, curl, and /usr/bin/prometheus (2.42) for the receiver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/measure.sh
 
-SILOS=16; TARGETS=2000; INTERVAL=15s; STEADY=60; PHASES=storm,steady,kill,rolling,pgrestart; MAX_SECONDS=570
+SILOS=16; TARGETS=2000; INTERVAL=15s; STEADY=60; PHASES=storm,steady,kill,rolling,pgrestart; MAX_SECONDS=570; RECEIVER=prometheus
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) SILOS=$2; shift 2 ;;
@@ -36,13 +43,15 @@ while [ $# -gt 0 ]; do
     --steady) STEADY=$2; shift 2 ;;
     --phases) PHASES=$2; shift 2 ;;
     --max-seconds) MAX_SECONDS=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --receiver) RECEIVER=$2; shift 2 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 [[ "$SILOS" =~ ^[0-9]+$ ]] && [ "$SILOS" -ge 4 ] || { echo "--silos must be at least 4" >&2; exit 2; }
 [[ "$TARGETS$STEADY$MAX_SECONDS" =~ ^[0-9]+$ ]] || { echo "--targets, --steady and --max-seconds must be integers" >&2; exit 2; }
 [[ "$INTERVAL" =~ ^[0-9]+s$ ]] || { echo "--interval must be whole seconds, e.g. 15s" >&2; exit 2; }
+[[ "$RECEIVER" =~ ^(prometheus|sink)$ ]] || { echo "--receiver must be prometheus or sink" >&2; exit 2; }
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 2; }
 SILO_DLL=$(silo_dll)
@@ -88,7 +97,17 @@ http { access_log off; keepalive_requests 1000000; log_format scrape '\$msec \$u
 NGINX
 start nginx nginx -p "$WORK" -c "$WORK/nginx.conf"
 wait_ready nginx "http://127.0.0.1:$TARGET_PORT/small.prom" "$LAST_PID" # outside /t/: not a scrape
+WRITE_URL=http://127.0.0.1:$SINK_PORT/api/v1/write
+if [ "$RECEIVER" = prometheus ]; then
+  PROM_PORT=$(free_port)
+  printf 'global:\n  scrape_interval: 1m\n' >"$WORK/prometheus.yml"
+  start prometheus prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
+    --web.listen-address=127.0.0.1:$PROM_PORT --web.enable-remote-write-receiver
+  wait_ready prometheus "http://127.0.0.1:$PROM_PORT/-/ready" "$LAST_PID"
+  WRITE_URL=http://127.0.0.1:$PROM_PORT/api/v1/write
+fi
 {
+  [ "$RECEIVER" = prometheus ] && echo 'logging { level = "debug" }'
   echo "prometheus.scrape \"small\" {"
   echo "  targets = ["
   for ((i = 0; i < TARGETS; i++)); do echo "    {\"__address__\" = \"127.0.0.1:$TARGET_PORT\", \"__metrics_path__\" = \"/t/$i\", \"target\" = \"$i\"},"; done
@@ -99,7 +118,8 @@ wait_ready nginx "http://127.0.0.1:$TARGET_PORT/small.prom" "$LAST_PID" # outsid
   echo "  clustering { enabled = true }"
   echo "}"
   echo "prometheus.remote_write \"sink\" {"
-  echo "  endpoint { url = \"http://127.0.0.1:$SINK_PORT/api/v1/write\" }"
+  echo "  endpoint { url = \"$WRITE_URL\" }"
+  [ "$RECEIVER" = prometheus ] && echo '  external_labels = { silo = sys.env("MEASURE_SILO") }'
   echo "}"
 } >"$WORK/config.alloy"
 
@@ -109,17 +129,21 @@ for ((i = 1; i <= SILOS; i++)); do HTTP_PORT[$i]=$(free_port); SILO_PORT[$i]=$(f
 launch_silo() { # index; a restarted silo's earlier log is kept beside it (its "slot skipped" warnings still count)
   local i=$1
   [ -f "$WORK/silo-$i.log" ] && cat "$WORK/silo-$i.log" >>"$WORK/silo-$i.earlier.log"
-  start "silo-$i" dotnet "$SILO_DLL" run --server.http.listen-addr=127.0.0.1:${HTTP_PORT[$i]} --storage.path="$WORK/data-$i/" \
+  start "silo-$i" env MEASURE_SILO="silo-$i" dotnet "$SILO_DLL" run --server.http.listen-addr=127.0.0.1:${HTTP_PORT[$i]} --storage.path="$WORK/data-$i/" \
     --cluster.enabled --cluster.node-name="silo-$i" --cluster.name=measure --cluster.advertise-address=127.0.0.1:${SILO_PORT[$i]} \
     --dashboard.enabled=false "$WORK/config.alloy"
   SILO_PID[$i]=$LAST_PID
+  echo "silo-$i $(now)" >>"$WORK/launches.txt"
 }
 names() { local i out=""; for i in "$@"; do out+="${out:+,}silo-$i"; done; echo "$out"; }
 ports() { local i out=""; for i in "$@"; do out+="${out:+,}${HTTP_PORT[$i]}"; done; echo "$out"; }
 # converge TIMEOUT MEMBERS...: seconds until every listed silo serves exactly MEMBERS as participants ("timeout" if not)
 cat >"$WORK/peers.py" <<'PY'
 import json, os, sys, time, urllib.request
+from concurrent.futures import ThreadPoolExecutor
 mode, limit, expected, ports = sys.argv[1], float(sys.argv[2]), set(sys.argv[3].split(",")), sys.argv[4].split(",")
+# All silos polled at once: one round takes the slowest answer, not the sum of 16 (a starved silo answers in ~1 s).
+pool = ThreadPoolExecutor(len(ports))
 def view(port):
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v0/web/peers", timeout=1) as r:
@@ -128,7 +152,7 @@ def view(port):
         return None
 start = time.monotonic(); deviations = 0; polls = 0; all_up = None
 while time.monotonic() - start < limit:
-    views = [view(p) for p in ports]; polls += 1
+    views = list(pool.map(view, ports)); polls += 1
     if all_up is None and all(v is not None for v in views):
         all_up = time.monotonic() - start
         mark = os.environ.get("FIRST_ALL_UP")  # the first moment every listed silo answered, across calls
@@ -189,17 +213,19 @@ skipped_counter() {
 # mark NAME START [crash]: one audited phase from START until now (the phases file slot-audit.py reads), and the
 # skipped-slot figures at its end (skipped.txt); MARK_END is where the next phase begins
 mark() { MARK_END=$(now); echo "$1 $2 $MARK_END ${3:-}" >>"$WORK/phases.txt"; echo "$1 $(skipped_warnings) $(skipped_counter)" >>"$WORK/skipped.txt"; }
-# When every silo first stood Active in the membership table: polled in the background during the storm.
+# When every silo first stood Active in the membership table, and each silo's status there (name:status,...):
+# polled in the background during the storm.
 poll_active() {
-  local n
+  local row
   while :; do
-    n=$(psql_ "SELECT count(*) FROM orleansmembershiptable WHERE status = 3" 2>/dev/null) || n=-1
-    echo "$(now) $n"
+    row=$(psql_ "SELECT count(*) FILTER (WHERE status = 3), coalesce(string_agg(siloname || ':' || status, ','), '-') FROM orleansmembershiptable" 2>/dev/null) || row="-1 -"
+    echo "$(now) ${row//$'\t'/ }"
     sleep 0.2
   done >"$WORK/active.txt"
 }
 
-echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "silos=$SILOS targets=$TARGETS interval=$INTERVAL phases=$PHASES receiver=$RECEIVER silo=$SILO_DLL; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+RUN_START=$(now)
 # The storm is how the cluster starts even when not measured.
 poll_active &
 ACTIVE_POLLER=$!; PIDS+=("$ACTIVE_POLLER")
@@ -220,6 +246,7 @@ fi
 mark storm "$t_phase"; t_phase=$MARK_END
 phase_on storm && report storm "all $SILOS launched at once: every silo lists the same $SILOS participants after ${storm} s from launch, ${after_up} s after the last silo's HTTP server first answered; silos that exited and were started again: $RESTARTS"
 phase_on storm && report storm "  $joined"
+phase_on storm && python3 "$ROOT/scripts/lib/join-timeline.py" "$WORK/launches.txt" "$WORK/active.txt" "$SILOS" "$t_agreed" "$WORK"/silo-*.log | sed 's/^/  /'
 
 if phase_on steady; then
   sleep 10 # let the storm's writes settle before the quiet window
@@ -304,6 +331,16 @@ fi
 sleep "${INTERVAL%s}"
 echo "slot audit (per target and slot, from the targets' access log):"
 python3 "$ROOT/scripts/lib/slot-audit.py" "$WORK/scrapes.log" "$WORK/phases.txt" "${INTERVAL%s}" | sed 's/^/  /'
+if [ "$RECEIVER" = prometheus ]; then
+  span=$(( $(date +%s) - ${RUN_START%.*} + 2 * ${INTERVAL%s} ))
+  curl -sf --max-time 120 "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=up{job!=\"\"}[${span}s]" -o "$WORK/up.json" ||
+    echo '{"status":"error","error":"query failed"}' >"$WORK/up.json"
+  echo "receiver audit (per target and slot, by the sample timestamps Prometheus stored; each silo's samples carry silo=<name>):"
+  ACCESS_LOG=$WORK/scrapes.log python3 "$ROOT/scripts/lib/receiver-audit.py" "$WORK/up.json" "$WORK/phases.txt" "${INTERVAL%s}" "$WORK"/silo-*.log | sed 's/^/  /'
+  appended=$(curl -s "http://127.0.0.1:$PROM_PORT/metrics" | awk '/^prometheus_tsdb_head_samples_appended_total/ {s += $2} END {printf "%d", s}')
+  echo "  receiver: $appended samples appended; $(grep -c "remote write" "$WORK/prometheus.log" || true) remote-write errors in its log ($(grep -o 'err="[a-z ]*' "$WORK/prometheus.log" | sort | uniq -c | tr -s ' ' | tr '\n' ';'))"
+  echo "  silos: $(cat "$WORK"/silo-*.log | grep -c "the receiver answered" || true) \"dropped ... the receiver answered\" warnings"
+fi
 echo "skipped slots per phase (CPU starvation, not hand-off: each is also a gap above unless inside a crash window):"
 awk 'BEGIN {w = 0; c = 0} {printf "  %-10s %d \"still being scraped, slot skipped\" warnings in the silos'"'"' logs; dispatcher counter +%d (live silos; restarts reset it)\n", $1, $2 - w, $3 - c; w = $2; c = $3}' "$WORK/skipped.txt"
 report exits "silos that exited on their own during the run (each started again): $RESTARTS"

@@ -12,9 +12,13 @@
 # (cluster_node_update_duration_seconds: sum/count and the count above 10 ms).
 #
 #   scripts/measure-one-silo.sh [--targets N (400)] [--interval 15s] [--warmup 30] [--seconds 90] [--rounds 1]
-#                               [--only alloy-orleans,agent,vmagent]
+#                               [--only alloy-orleans,agent,vmagent] [--heap]
 #
 # --only runs just the named contestants (e.g. ours alone at several sizes, to check that no per-series cost grows).
+# --heap: after ours' window (so its figures are unaffected), the GC's own sizes (dotnet-counters, System.Runtime: heap
+# per generation, fragmentation, committed) and a heap dump's largest types (dotnet-gcdump report), to tell live data
+# from GC slack; needs dotnet-counters and dotnet-gcdump (dotnet tool install -g ...; DOTNET_TOOLS, default
+# ~/.dotnet/tools). The dump forces a full collection and takes a while on a large heap.
 # About 2 min per contestant per round at the defaults. Loopback only; every process started here is killed on exit;
 # KEEP_WORK=1 keeps the temp directory. Needs nginx (nginx-light), /usr/bin/prometheus (2.42), /usr/bin/vmagent,
 # python3, curl; builds the silo (Release) when it is missing.
@@ -23,7 +27,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/measure.sh
 
-TARGETS=400; INTERVAL=15s; WARMUP=30; SECONDS_WINDOW=90; ROUNDS=1; ONLY=alloy-orleans,agent,vmagent
+TARGETS=400; INTERVAL=15s; WARMUP=30; SECONDS_WINDOW=90; ROUNDS=1; ONLY=alloy-orleans,agent,vmagent; HEAP=
+TOOLS=${DOTNET_TOOLS:-$HOME/.dotnet/tools}
 while [ $# -gt 0 ]; do
   case "$1" in
     --targets) TARGETS=$2; shift 2 ;;
@@ -32,7 +37,8 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_WINDOW=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --heap) HEAP=1; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -122,6 +128,31 @@ launch() { # contestant, round: starts it, waits until ready; sets PID, HTTP, DA
   wait_ready "$c-$r" "$ready" "$PID" 120
 }
 
+heap_report() { # pid, round: the GC's sizes and the heap's largest types, into $WORK/heap-<round>.txt
+  local pid=$1 r=$2
+  "$TOOLS/dotnet-counters" collect -p "$pid" --counters System.Runtime --format csv -o "$WORK/counters-$r.csv" --duration 00:00:00:06 >/dev/null 2>&1 || true
+  {
+    echo "GC (dotnet-counters System.Runtime, last value; bytes):"
+    [ -f "$WORK/counters-$r.csv" ] && awk -F, 'NR > 1 && $3 ~ /heap|committed|fragmentation|working_set|gc.pause/ {last[$3] = $NF} END {for (k in last) printf "  %-90s %s\n", k, last[k]}' "$WORK/counters-$r.csv" | sort
+    "$TOOLS/dotnet-gcdump" collect -p "$pid" -o "$WORK/heap-$r.gcdump" >/dev/null 2>&1 &&
+      "$TOOLS/dotnet-gcdump" report "$WORK/heap-$r.gcdump" 2>&1 | python3 -c '
+import re, sys
+from collections import defaultdict
+total, per_type = None, defaultdict(lambda: [0, 0])
+for line in sys.stdin:  # "  size  count  Type (Bytes > 1K)  [assembly]": per type and size class, the mean object size
+    m = re.match(r"\s*([\d,]+)\s+([\d,]+)\s+(.+?)(?:\s+\(Bytes [<>].*?\))?\s+\[", line)
+    if m:
+        size, count = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+        t = per_type[m.group(3)]; t[0] += size * count; t[1] += count
+    elif "GC Heap bytes" in line:
+        total = int(line.split()[0].replace(",", ""))
+print(f"live heap (gcdump): {total:,} bytes; largest types (bytes, objects):")
+for name, (b, n) in sorted(per_type.items(), key=lambda kv: -kv[1][0])[:15]:
+    print(f"  {b:>14,} {n:>10,}  {name[:110]}")
+' 
+  } >"$WORK/heap-$r.txt"
+}
+
 echo "targets=$TARGETS x $SERIES_PER_TARGET series (+5 synthetic) = $SERIES active series, interval $INTERVAL, warm-up ${WARMUP}s, window ${SECONDS_WINDOW}s, rounds $ROUNDS; $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 RESULTS=$WORK/results.tsv
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -145,6 +176,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         /^cluster_node_update_duration_seconds_bucket\{.*le="0.01"/ {le10=$2}
         END { if (n > 0) printf "%.2fms/%d(>10ms:%d)", 1000*s/n, n, n-le10; else print "none" }')
     fi
+    if [ -n "$HEAP" ] && [ "$c" = alloy-orleans ]; then heap_report "$PID" "$r"; fi
     kill "$PID"; for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done; kill -9 "$PID" 2>/dev/null || true
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$r" "$((cpu1 - cpu0))" "$t0" "$t1" "$peak" "$hwm" "$disk" "$recompute" "$WORK/scrapes-$c.log" >>"$RESULTS"
   done
@@ -195,3 +227,5 @@ if "vmagent" in rows and "alloy-orleans" in rows:
     print(f"ours/vmagent: cores {med('alloy-orleans','cores')/med('vmagent','cores'):.2f}, peak RSS {med('alloy-orleans','peak')/med('vmagent','peak'):.2f}")
 print(f"({len(next(iter(rows.values())))} round(s); medians over rounds; lateness = start past the target's earliest phase in the window)")
 PY
+for heap in "$WORK"/heap-*.txt; do [ -f "$heap" ] && { echo "ours, heap at the end of round ${heap##*heap-}:"; cat "$heap"; }; done
+exit 0

@@ -62,7 +62,8 @@ status_kb() { # field (VmRSS/VmHWM) summed over a process tree, in kB
   echo "$total"
 }
 
-silo_dll() { # the Release build of the silo, built when missing
+silo_dll() { # the Release build of the silo, built when missing; SILO_DLL names another (e.g. a ReadyToRun publish)
+  [ -n "${SILO_DLL:-}" ] && { [ -f "$SILO_DLL" ] || { echo "SILO_DLL=$SILO_DLL: no such file" >&2; exit 2; }; echo "$SILO_DLL"; return; }
   local dll=$ROOT/src/Silo/bin/Release/net10.0/alloy-orleans.dll
   if [ ! -f "$dll" ]; then
     echo "building the silo (Release)..." >&2
