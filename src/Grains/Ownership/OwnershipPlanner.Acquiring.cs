@@ -109,7 +109,9 @@ public sealed partial class OwnershipPlanner
                 return;
             default:
                 _acquiring.Remove(target);
-                if (!Leaving && View.IsLocal(target))
+                // Nobody has it. A leaving silo takes it too, and its leaving reconcile passes it on: every peer it asked
+                // noted its claim, and would wait for it while nobody scrapes the target.
+                if (Leaving || View.IsLocal(target))
                 {
                     Start(target, spec, decision.Ms, nowMs, actions);
                 }
