@@ -35,6 +35,14 @@ public sealed partial class OwnershipPlanner
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim);
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
             }
+            else if (Dispatcher.HandedOverFrom(target) is { } until && !(Ledger.TryGetGiven(target, out var push) && !push.Claim && !push.Confirmed))
+            {
+                // Still scraped here up to the slot it was handed over from, and that receiver is gone (or was an
+                // earlier process of the requester's name): released to the requester from that slot. "Not here" or a
+                // claim would let it start a slot this silo still scrapes. (A push still unanswered is told below.)
+                Ledger.RecordGiven(target, requester, requesterIncarnation, until, nowMs, confirmed: true, View);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, until);
+            }
             else
             {
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);

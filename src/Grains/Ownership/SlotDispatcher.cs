@@ -38,6 +38,10 @@ public sealed class SlotDispatcher
     /// <summary>Whether this silo still scrapes the target at all (held, or up to a slot it handed over).</summary>
     public bool IsScraping(TargetRef target) => _held.ContainsKey(target);
 
+    /// <summary>For a target handed over and still scraped here, the slot it was handed over from (the first not scraped here).</summary>
+    public long? HandedOverFrom(TargetRef target) =>
+        _held.TryGetValue(target, out var held) && !held.IsOpen ? (held.Later is { } later ? later[^1].UntilMs : held.UntilMs) : null;
+
     public long? NextSlot(TargetRef target) => _held.TryGetValue(target, out var held) ? held.NextSlotMs : null;
 
     public long? IntervalOf(TargetRef target) => _held.TryGetValue(target, out var held) ? held.IntervalMs : null;
