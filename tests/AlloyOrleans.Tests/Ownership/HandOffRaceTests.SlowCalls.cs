@@ -71,6 +71,41 @@ public sealed partial class HandOffRaceTests
         Assert.Equal(Slots(target, 11_500, handed), Scraped(k, target, 11_500, handed + Interval));
     }
 
+    [Fact]
+    public void A_target_still_scraped_here_up_to_its_handed_slot_is_never_told_as_free_before_that_slot()
+    {
+        // Seed 29745: a pushed the target to b (its view still showed b's earlier process) from a slot ahead; b's new
+        // process asked, and a recorded its claim at b's next slot, before the handed one. k then heard "handed on to
+        // b from" that slot, found b without it, and started a slot a still scraped.
+        var (a, target) = Holding("a", ["a", "b"], 10_000, ownerOf: "b");
+        a.SetView(View("a", ["a", "b"], terminating: []));   // b's first process
+        var push = a.Reconcile(10_100).Pushes["b"].Single();
+        var handed = push.NextSlotMs!.Value;
+        a.OnAcceptAnswers("b", [push], [true], 10_150);
+        var answer = a.Release("b", 2, [target], 10_200, new PlannerActions()).Single(); // b restarted meanwhile
+        Assert.Equal((ReleaseOutcome.Released, handed), (answer.Outcome, answer.SlotMs));
+        var later = a.Release("k", 1, [target], 10_300, new PlannerActions()).Single();
+        Assert.True(later.SlotMs >= handed, $"{later.Outcome} from {later.SlotMs}, while a scrapes up to {handed}");
+        Assert.Equal(Slots(target, 10_000, handed), Scraped(a, target, 10_000, handed + 2 * Interval));
+    }
+
+    [Fact]
+    public void A_start_with_contenders_gives_the_target_to_the_first_by_name_even_one_this_view_does_not_show_yet()
+    {
+        // Seed 10917: j acquired the target while i and a (restarted, not in j's view yet) asked for it and heard
+        // "pending". a, first by name, went ahead by the tie rule; j gave it to i, which then scraped it beside a.
+        var target = TargetOwnedBy("j", ["i", "j", "x"]);
+        var j = Planner("j", ["i", "j", "x"], target);
+        Assert.Equal(["i", "x"], j.Reconcile(10_000).Pulls.Keys.Order());
+        Assert.Equal(ReleaseOutcome.Pending, j.Release("a", 2, [target], 10_010, new PlannerActions()).Single().Outcome);
+        Assert.Equal(ReleaseOutcome.Pending, j.Release("i", 1, [target], 10_020, new PlannerActions()).Single().Outcome);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_000);
+        j.OnReleaseAnswers("x", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_030);
+        var decided = j.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_040);
+        Assert.Empty(decided.Started);
+        Assert.Equal(["a"], decided.Pushes.Keys);
+    }
+
     /// <summary>Between the two silos every slot of the grid in [from, to) is scraped exactly once.</summary>
     private static void AssertEverySlotOnce(TargetRef target, long fromMs, long toMs, List<long> byA, List<long> byB)
     {
