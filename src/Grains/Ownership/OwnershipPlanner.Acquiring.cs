@@ -110,6 +110,13 @@ public sealed partial class OwnershipPlanner
                 return;
             default:
                 _acquiring.Remove(target);
+                if (acquisition.FirstContenderAhead(LocalName, View) is { } ahead)
+                {
+                    // Asked for too long (the grace ran out) while a contender first by name still acquires it: by the
+                    // tie rule that one goes ahead; it gets the target rather than a second copy here.
+                    Give(target, ahead, decision.Ms, nowMs, actions);
+                    return;
+                }
                 // Nobody has it. A leaving silo takes it too, and its leaving reconcile passes it on: every peer it asked
                 // noted its claim, and would wait for it while nobody scrapes the target.
                 if (Leaving || View.IsLocal(target))
