@@ -397,10 +397,10 @@ public sealed class SimulatedCluster
     /// interval, so a hand-off can land after the slot it names has passed; both legs together stay inside the
     /// hand-off timeout (a call that takes longer has failed, and the caller acts on that).
     /// </summary>
-    private long Delay(bool mayBeSlow = true) => _random.Next(50) switch
+    private long Delay(bool mayBeSlow = true) => _random.Next(100) switch
     {
         0 when mayBeSlow => _random.NextInt64(SlowLegMinMs, SlowLegMaxMs),
-        < 3 => _random.NextInt64(50, 400),
+        < 5 => _random.NextInt64(50, 400),
         _ => _random.NextInt64(1, 50),
     };
 
