@@ -106,6 +106,58 @@ public sealed partial class HandOffRaceTests
         Assert.Equal(["a"], decided.Pushes.Keys);
     }
 
+    [Fact]
+    public void An_acquisition_whose_grace_ran_out_gives_the_target_to_a_contender_first_by_name_instead_of_a_second_copy()
+    {
+        // Seed 32668: l asked for over six seconds (a frozen peer, slow answers); k, first by name, asked l meanwhile,
+        // heard "pending" and went ahead. When l's grace ran out it started the target afresh too.
+        var target = TargetOwnedBy("l", ["b", "l", "x"]);
+        var l = Planner("l", ["b", "l", "x"], target);
+        Assert.Equal(["b", "x"], l.Reconcile(10_000).Pulls.Keys.Order());
+        Assert.Equal(ReleaseOutcome.Pending, l.Release("k", 2, [target], 15_000, new PlannerActions()).Single().Outcome);
+        l.OnReleaseAnswers("b", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 16_100);
+        var decided = l.OnReleaseAnswers("x", [target], null, 16_200); // x did not answer: past the grace now
+        Assert.Empty(decided.Started);
+        Assert.Equal(["k"], decided.Pushes.Keys);
+    }
+
+    [Fact]
+    public void A_push_still_unanswered_whose_sender_has_left_since_is_asked_about_once_more()
+    {
+        // Seed 8175: e, leaving, pushed the target to f (a slow call); l heard "handed on to f, unanswered" from e and
+        // "not here" from f, which answered just before the push reached it. e left (its push answered), and l took
+        // f's word and started the target next to f.
+        var target = TargetOwnedBy("l", ["a", "e", "f", "l"]);
+        var l = Planner("l", ["a", "e", "f", "l"], target);
+        l.SetView(View("l", ["a", "f", "l"], terminating: ["e"]));
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_000);
+        var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "f", HandedToGeneration: 1, Claim: true);
+        var push = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "f", Unconfirmed: true, HandedToGeneration: 1);
+        Assert.Equal(["a", "e", "f"], l.Reconcile(10_000).Pulls.Keys.Order());
+        l.OnReleaseAnswers("a", [target], [claim], 10_010);
+        l.OnReleaseAnswers("e", [target], [push], 10_020);
+        Assert.Empty(l.OnReleaseAnswers("f", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_030).Started);
+        Assert.Equal(["a", "e", "f"], l.RetryAcquisitions(10_300).Pulls.Keys.Order());
+        l.OnReleaseAnswers("a", [target], [claim], 10_310);
+        l.OnReleaseAnswers("e", [target], [push], 10_320);
+        l.SetView(View("l", ["a", "f", "l"], departed: ["e"])); // e has left
+        Assert.Empty(l.OnReleaseAnswers("f", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_330).Started);
+    }
+
+    [Fact]
+    public void A_hand_off_to_this_silos_name_that_a_peer_saw_go_is_not_taken_as_its_own()
+    {
+        // Seed 2747: h restarted; l said "handed on to h from s, gone" (h's earlier process, generation unknown). h
+        // started at s, a slot the silo h's earlier process had pushed the target to was still scraping.
+        var target = TargetOwnedBy("h", ["c", "h", "l"]);
+        var h = Planner("h", ["c", "h", "l"], target);
+        var old = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 9_500);
+        Assert.Equal(["c", "l"], h.Reconcile(10_000).Pulls.Keys.Order());
+        h.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        var gone = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, old, "h", ReceiverGone: true);
+        Assert.Empty(h.OnReleaseAnswers("l", [target], [gone], 10_020).Started); // not from s: ask once more
+    }
+
     /// <summary>Between the two silos every slot of the grid in [from, to) is scraped exactly once.</summary>
     private static void AssertEverySlotOnce(TargetRef target, long fromMs, long toMs, List<long> byA, List<long> byB)
     {
