@@ -10,7 +10,8 @@ namespace AlloyOrleans.Tests.Ownership;
 /// more late, within the hand-off timeout. A hand-off whose round trip took longer than the time to the sender's next
 /// slot plus an interval lost that slot (session 3's eight-silo runs: a push accepted 1.9 s after its slot, interval
 /// 2 s; the simulation once its calls are now and then slow, e.g. seed 32: a release answered in time, decided on
-/// 1.4 s later because another peer's answer was slow).
+/// 1.4 s later because another peer's answer was slow). The others are what the simulation found next, with hand-offs
+/// that name a slot ahead and rounds that last longer: each names its seed.
 /// </summary>
 public sealed partial class HandOffRaceTests
 {
