@@ -204,8 +204,9 @@ public sealed partial class ClusterViewService : ILifecycleParticipant<ISiloLife
         {
             Fence.Dead();
         }
-        else if (status == SiloStatus.Active)
+        else if (status is SiloStatus.Active or SiloStatus.ShuttingDown or SiloStatus.Stopping)
         {
+            // Not declared dead: a leaving silo still scrapes the targets it handed over up to their handed slots.
             Fence.Confirm(requestedAtMs, fresh);
         }
     }

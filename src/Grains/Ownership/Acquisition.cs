@@ -21,6 +21,9 @@ internal sealed class Acquisition(long startedMs)
     /// <summary>Confirmed hand-offs learned in an earlier round: every later round asks their receiver after it took them.</summary>
     private readonly HashSet<(string To, long SlotMs)> _confirmedEarlier = [];
 
+    /// <summary>Pushes still unanswered when their sender was already gone, learned in an earlier round.</summary>
+    private readonly HashSet<(string From, string To, long SlotMs)> _unansweredFromGoneEarlier = [];
+
     /// <summary>Receivers already gone at an earlier round: every later round asks their successors after they left.</summary>
     private readonly HashSet<(string To, int? Incarnation)> _goneEarlier = [];
 
@@ -107,7 +110,9 @@ internal sealed class Acquisition(long startedMs)
                     break;
                 case { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } slot, HandedTo: { } to } handedOn:
                     // Handed to an earlier process of this silo's name: that process is gone (this one holds the name).
-                    var earlierSelf = to == localName && handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local;
+                    // So is one of unknown generation that the peer saw go: this process is alive, and does not hold it.
+                    var earlierSelf = to == localName
+                        && ((handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local) || handedOn.ReceiverGone);
                     var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
                     gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim));
                     break;
@@ -124,9 +129,7 @@ internal sealed class Acquisition(long startedMs)
         {
             return new Decision(DecisionKind.Start, r);
         }
-        // A contender that answered this round with "not here" or "handed on" after it asked has given up acquiring it.
-        retry |= Contenders.Any(c => string.CompareOrdinal(c.Key, localName) < 0 && !view.HasDeparted(c.Key, c.Value)
-            && !(!_contendedSinceAnswer.Contains(c.Key) && _answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }));
+        retry |= FirstContenderAhead(localName, view) is not null;
         // A peer asked this silo for it and heard there was nothing to release: it owns the target in its own view,
         // so it may have started it. One this view does not show yet (and membership has not declared dead) is a join
         // this view has not caught up with: wait for the view, which then says who owns it (or that the peer is gone).
@@ -138,6 +141,11 @@ internal sealed class Acquisition(long startedMs)
         // which then scrapes on from the offered slot, wherever the chain ends: its answer comes within the hand-off
         // timeout.
         retry |= gifts.Any(g => g.Unconfirmed && !g.Claim && (g.From == localName || view.Peers.Contains(g.From)));
+        // One whose sender has left since: a leaver exits only once its pushes are answered, so it landed or came back
+        // refused, and the receiver's answer this round may predate it. The next round asks the receiver again.
+        var fromGone = gifts.Where(g => g.Unconfirmed && !g.Claim && g.From != localName && !view.Peers.Contains(g.From)).Select(g => (g.From, g.To, g.SlotMs)).ToList();
+        retry |= fromGone.Any(g => !_unansweredFromGoneEarlier.Contains(g));
+        _unansweredFromGoneEarlier.UnionWith(fromGone);
         if (Latest(gifts) is { } latest)
         {
             // Pushed to this silo: taken here already, or still unanswered — on its way (the push starts it) or refused
@@ -187,6 +195,16 @@ internal sealed class Acquisition(long startedMs)
         }
         return new Decision(DecisionKind.StartAfresh, nowMs);
     }
+
+    /// <summary>
+    /// The first by name of the contenders that sort before this silo and still acquire the target: by the tie rule it
+    /// goes ahead. Not one membership declared departed, nor one that answered this round with "not here" or "handed
+    /// on" after it asked (it has given up acquiring it).
+    /// </summary>
+    public string? FirstContenderAhead(string localName, OwnershipView view) =>
+        Contenders.Where(c => string.CompareOrdinal(c.Key, localName) < 0 && !view.HasDeparted(c.Key, c.Value)
+                && !(!_contendedSinceAnswer.Contains(c.Key) && _answers.TryGetValue(c.Key, out var answered) && answered is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.HandedOn }))
+            .Select(c => c.Key).Order(StringComparer.Ordinal).FirstOrDefault();
 
     /// <summary>The last link of the hand-off chain: the highest slot, and among equal slots the one passed on last.</summary>
     private static Gift? Latest(List<Gift> gifts)

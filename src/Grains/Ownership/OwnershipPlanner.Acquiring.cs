@@ -96,12 +96,13 @@ public sealed partial class OwnershipPlanner
                 return;
             case DecisionKind.Start:
                 _acquiring.Remove(target);
-                if (acquisition.Contenders.Where(c => string.CompareOrdinal(c.Key, LocalName) < 0 && View.Shows(c.Key, c.Value))
+                if (acquisition.Contenders.Where(c => string.CompareOrdinal(c.Key, LocalName) < 0 && !View.HasDeparted(c.Key, c.Value))
                         .Select(c => c.Key).Order(StringComparer.Ordinal).FirstOrDefault() is { } first)
                 {
                     // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it went
                     // ahead (perhaps afresh, not knowing whom this silo was asking). It gets the target; two copies
-                    // would run until the views agree.
+                    // would run until the views agree. The first of them by name, even one this view does not show yet
+                    // (a restart it has not caught up with): only that one went ahead; one later by name waited for it.
                     Give(target, first, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
                     return;
                 }
@@ -109,7 +110,16 @@ public sealed partial class OwnershipPlanner
                 return;
             default:
                 _acquiring.Remove(target);
-                if (!Leaving && View.IsLocal(target))
+                if (acquisition.FirstContenderAhead(LocalName, View) is { } ahead)
+                {
+                    // Asked for too long (the grace ran out) while a contender first by name still acquires it: by the
+                    // tie rule that one goes ahead; it gets the target rather than a second copy here.
+                    Give(target, ahead, decision.Ms, nowMs, actions);
+                    return;
+                }
+                // Nobody has it. A leaving silo takes it too, and its leaving reconcile passes it on: every peer it asked
+                // noted its claim, and would wait for it while nobody scrapes the target.
+                if (Leaving || View.IsLocal(target))
                 {
                     Start(target, spec, decision.Ms, nowMs, actions);
                 }

@@ -5,7 +5,7 @@ namespace AlloyOrleans.Grains.Ownership;
 /// <summary>Giving targets away: answering release requests, pushing to new owners and successors, and the answers to pushes.</summary>
 public sealed partial class OwnershipPlanner
 {
-    /// <summary>A peer asks for targets it now owns. Answers each, stopping the ones held here at their next slot.</summary>
+    /// <summary>A peer asks for targets it now owns. Answers each, handing the ones held here over (see <see cref="HandOver"/>).</summary>
     /// <param name="requesterIncarnation">Which process of that name asks (its Orleans generation), when known.</param>
     public ReleaseAnswer[] Release(string requester, int? requesterIncarnation, IReadOnlyList<TargetRef> targets, long nowMs, PlannerActions actions)
     {
@@ -13,9 +13,9 @@ public sealed partial class OwnershipPlanner
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
-            if (Dispatcher.Stop(target) is { } next)
+            if (Dispatcher.IsHeld(target))
             {
-                actions.Stopped.Add((target, StopReason.Moved));
+                var next = HandOver(target, nowMs, actions, StopReason.Moved);
                 Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
@@ -34,6 +34,14 @@ public sealed partial class OwnershipPlanner
             {
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim);
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
+            }
+            else if (Dispatcher.HandedOverFrom(target) is { } until && !(Ledger.TryGetGiven(target, out var push) && !push.Claim && !push.Confirmed))
+            {
+                // Still scraped here up to the slot it was handed over from, and that receiver is gone (or was an
+                // earlier process of the requester's name): released to the requester from that slot. "Not here" or a
+                // claim would let it start a slot this silo still scrapes. (A push still unanswered is told below.)
+                Ledger.RecordGiven(target, requester, requesterIncarnation, until, nowMs, confirmed: true, View);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, until);
             }
             else
             {
@@ -89,7 +97,15 @@ public sealed partial class OwnershipPlanner
             var slot = handOff.NextSlotMs ?? nowMs;
             if (Leaving && !Fenced)
             {
-                PushToSuccessor(handOff.Target, slot, nowMs, actions, reason: null);
+                // Scraped on here from the refused slot, and offered to the next successor from a slot it can still
+                // take: the refusal took time, and the refused slot may be close or past.
+                var resumed = Dispatcher.IsScraping(handOff.Target);
+                Dispatcher.Start(handOff.Target, spec.IntervalMs, FirstSlot(slot, spec, nowMs));
+                PushToSuccessor(handOff.Target, nowMs, actions);
+                if (!resumed && Dispatcher.IsScraping(handOff.Target))
+                {
+                    actions.Started.Add((handOff.Target, Dispatcher.NextSlot(handOff.Target)!.Value));
+                }
             }
             else
             {
@@ -102,12 +118,9 @@ public sealed partial class OwnershipPlanner
         return actions;
     }
 
-    private void PushToSuccessor(TargetRef target, long slot, long nowMs, PlannerActions actions, StopReason? reason)
+    /// <summary>Leaving: offers a held target to its successor; with none left, keeps it for a joiner to ask for.</summary>
+    private void PushToSuccessor(TargetRef target, long nowMs, PlannerActions actions)
     {
-        if (reason is { } r)
-        {
-            actions.Stopped.Add((target, r));
-        }
         var excluded = new HashSet<string>(StringComparer.Ordinal) { LocalName };
         if (_refusedBy.TryGetValue(target, out var refused))
         {
@@ -115,11 +128,14 @@ public sealed partial class OwnershipPlanner
         }
         if (View.OwnerWithout(target, excluded) is { } successor)
         {
-            Give(target, successor, slot, nowMs, actions);
+            Give(target, successor, HandOver(target, nowMs, actions, StopReason.Leaving), nowMs, actions);
         }
-        else if (_targets.TryGetValue(target, out var spec))
+        else
         {
-            Start(target, spec, slot, nowMs, actions); // nobody to take it yet: keep it for a joiner to ask for
+            // Nobody to take it yet: it stays held, and every successor may be offered it again.
+            _acquiring.Remove(target);
+            Ledger.Forget(target);
+            _refusedBy.Remove(target);
         }
     }
 

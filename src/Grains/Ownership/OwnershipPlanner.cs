@@ -8,8 +8,9 @@ namespace AlloyOrleans.Grains.Ownership;
 /// <list type="bullet">
 /// <item>A target this silo owns but does not hold is acquired: every active peer is asked to release it, and it
 /// starts at the slot a holder released (or afresh, when nobody has it).</item>
-/// <item>A target it holds but another active silo owns is pushed to that owner at its next slot; one the owner asks
-/// for is released at its next slot. The ledger remembers where it went.</item>
+/// <item>A target it holds but another active silo owns is pushed to that owner; one the owner asks for is released.
+/// Either names a slot the receiver can still start if it acts within the hand-off timeout (see
+/// <see cref="HandOverEarliestMs"/>): this silo scrapes the slots before it. The ledger remembers where it went.</item>
 /// <item>A leaving silo pushes everything to its successors, and a refused push goes to the next successor.</item>
 /// </list>
 /// Not thread-safe: the caller serialises calls.
@@ -44,12 +45,24 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
     /// <summary>
     /// Whether a leave is done: no release request waits for its answer (even one for a target that arrived by a
     /// push meanwhile: the peer may still release it, and it must then be passed on, not lost with this process), no
-    /// push waits for its receiver, and no clustered target is still held for want of a successor — those are kept a
-    /// little while, for a joiner this view has not caught up with to ask for them.
+    /// push waits for its receiver, no target handed over is still to be scraped here up to the slot it was handed
+    /// over from, and no clustered target is still held for want of a successor — those are kept a little while, for
+    /// a joiner this view has not caught up with to ask for them.
     /// </summary>
     public bool IsQuiescent(long nowMs) =>
-        _unansweredPulls == 0 && _unconfirmedPushes == 0
+        _unansweredPulls == 0 && _unconfirmedPushes == 0 && !Dispatcher.IsHandingOver
         && (nowMs - _leavingSinceMs >= timings.HandOffTimeoutMs / 2 || !Dispatcher.HeldTargets.Any(t => _targets.TryGetValue(t, out var spec) && spec.Clustered));
+
+    /// <summary>
+    /// Whether a leave may end: it is quiescent, or it has waited twice the hand-off timeout for answers — and longer
+    /// only while a target it handed over is still to be scraped here up to its handed slot, which lies at most a
+    /// timeout after the hand-off (so at most three timeouts in all). Ending before that would lose those slots.
+    /// </summary>
+    public bool LeaveIsOver(long nowMs)
+    {
+        var waited = nowMs - _leavingSinceMs;
+        return IsQuiescent(nowMs) || (waited >= 2 * timings.HandOffTimeoutMs && (!Dispatcher.IsHandingOver || waited >= 3 * timings.HandOffTimeoutMs));
+    }
 
     private long _leavingSinceMs;
 
@@ -61,8 +74,22 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
 
     public void SetView(OwnershipView view) => View = view;
 
-    /// <summary>The slots to scrape now (none while fenced: they are skipped).</summary>
-    public List<(TargetRef Target, long SlotMs)> TakeDue(long nowMs) => Dispatcher.TakeDue(nowMs, Fenced);
+    /// <summary>
+    /// The slots to scrape now (none while fenced: they are skipped). A target handed over stops right after its last
+    /// slot here: added to <paramref name="actions"/> as stopped.
+    /// </summary>
+    public List<(TargetRef Target, long SlotMs)> TakeDue(long nowMs, PlannerActions actions)
+    {
+        var due = Dispatcher.TakeDue(nowMs, Fenced, _handedOverEnded);
+        foreach (var target in _handedOverEnded)
+        {
+            actions.Stopped.Add((target, Leaving ? StopReason.Leaving : StopReason.Moved));
+        }
+        _handedOverEnded.Clear();
+        return due;
+    }
+
+    private readonly List<TargetRef> _handedOverEnded = [];
 
     /// <summary>Brings what this silo holds in line with the targets and the view.</summary>
     public PlannerActions Reconcile(long nowMs)
@@ -71,9 +98,9 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
         Ledger.Observe(View, nowMs, timings.LedgerRetentionMs);
         // Only the disappeared ones are copied (stopping changes the held set): a copy of every held target each
         // second is a large-object allocation at a few thousand targets.
-        foreach (var target in Dispatcher.HeldTargets.Where(t => !_targets.ContainsKey(t)).ToList())
+        foreach (var target in Dispatcher.Targets.Where(t => !_targets.ContainsKey(t)).ToList())
         {
-            Stop(target, StopReason.Disappeared, actions);
+            Drop(target, StopReason.Disappeared, actions);
         }
         foreach (var target in _acquiring.Keys.Where(t => !_targets.ContainsKey(t)).ToList())
         {
@@ -98,7 +125,7 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
                 // membership confirms this silo again.
                 if (Dispatcher.IsHeld(target) && !Fenced)
                 {
-                    PushToSuccessor(target, Dispatcher.Stop(target)!.Value, nowMs, actions, StopReason.Leaving);
+                    PushToSuccessor(target, nowMs, actions);
                 }
                 continue;
             }
@@ -167,9 +194,7 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
         // Not while fenced: this silo may be declared dead already, and its targets taken over by survivors.
         if (held && !Fenced && !backToSender && !(_pushBackoffUntil.TryGetValue(target, out var until) && nowMs < until))
         {
-            var next = Dispatcher.Stop(target)!.Value;
-            actions.Stopped.Add((target, StopReason.Moved));
-            Give(target, owner, next, nowMs, actions);
+            Give(target, owner, HandOver(target, nowMs, actions, StopReason.Moved), nowMs, actions);
         }
     }
 
@@ -181,13 +206,13 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
         return Reconcile(nowMs);
     }
 
-    /// <summary>Answers the targets still held when leaving is over (non-clustered ones, or ones nobody could take).</summary>
+    /// <summary>Stops the targets still scraped when leaving is over (non-clustered ones, or ones nobody could take).</summary>
     public PlannerActions StopAll()
     {
         var actions = new PlannerActions();
-        foreach (var target in Dispatcher.HeldTargets.ToList())
+        foreach (var target in Dispatcher.Targets.ToList())
         {
-            Stop(target, StopReason.Leaving, actions);
+            Drop(target, StopReason.Leaving, actions);
         }
         return actions;
     }
@@ -197,22 +222,70 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
 
     private void Start(TargetRef target, TargetSpec spec, long nowMs, PlannerActions actions) => Start(target, spec, nowMs, nowMs, actions);
 
+    /// <summary>
+    /// Holds a target from a slot on. One still scraped here up to a slot it handed over (its receiver refused it, or
+    /// it came back) is held again without a start: its runtime record carries on.
+    /// </summary>
     private void Start(TargetRef target, TargetSpec spec, long firstSlotMs, long nowMs, PlannerActions actions)
     {
+        var resumed = Dispatcher.IsScraping(target);
         Dispatcher.Start(target, spec.IntervalMs, firstSlotMs);
         _acquiring.Remove(target);
         Ledger.Forget(target);
         _refusedBy.Remove(target);
-        actions.Started.Add((target, Dispatcher.NextSlot(target)!.Value));
+        if (!resumed)
+        {
+            actions.Started.Add((target, Dispatcher.NextSlot(target)!.Value));
+        }
     }
 
+    /// <summary>Stops holding a target (the view is not ready); one handed over is still scraped up to its handed slot.</summary>
     private void Stop(TargetRef target, StopReason reason, PlannerActions actions)
     {
         Dispatcher.Stop(target);
+        ForgetHeld(target, reason, actions);
+    }
+
+    /// <summary>Stops scraping a target at once (it disappeared, or leaving is over).</summary>
+    private void Drop(TargetRef target, StopReason reason, PlannerActions actions)
+    {
+        Dispatcher.Drop(target);
+        ForgetHeld(target, reason, actions);
+    }
+
+    private void ForgetHeld(TargetRef target, StopReason reason, PlannerActions actions)
+    {
         _pushBackoffUntil.Remove(target);
         _receivedFrom.Remove(target);
-        actions.Stopped.Add((target, reason));
+        if (!Dispatcher.IsScraping(target))
+        {
+            actions.Stopped.Add((target, reason));
+        }
     }
+
+    /// <summary>
+    /// Hands a held target over and returns the slot the receiver starts at; this silo scrapes the slots before it.
+    /// Stopped at once when that is its next slot; otherwise <see cref="TakeDue"/> stops it after its last slot.
+    /// </summary>
+    private long HandOver(TargetRef target, long nowMs, PlannerActions actions, StopReason reason)
+    {
+        var slot = Dispatcher.HandOver(target, HandOverEarliestMs(nowMs, Dispatcher.IntervalOf(target)!.Value))!.Value;
+        if (!Dispatcher.IsScraping(target))
+        {
+            actions.Stopped.Add((target, reason));
+        }
+        return slot;
+    }
+
+    /// <summary>
+    /// The earliest slot a hand-off decided at <paramref name="nowMs"/> may name: one the receiver can still start
+    /// however late, within the hand-off timeout, its answer or push reaches it. A receiver starts a handed slot up to
+    /// an interval late (a sample's timestamp lies within one interval before its scrape), so the slot must lie less
+    /// than an interval before now + timeout. Naming the next slot instead lost it whenever the round trip took longer
+    /// than the time to it plus an interval: a join storm on two cores took that long. The sender scrapes the slots in
+    /// between itself, at most a timeout's worth; with an interval at least as long as the timeout, that is none.
+    /// </summary>
+    private long HandOverEarliestMs(long nowMs, long intervalMs) => nowMs + timings.HandOffTimeoutMs - intervalMs + 1;
 
     /// <summary>
     /// Where a handed-over target resumes: the slot the sender left, unless that lies a whole interval or more in

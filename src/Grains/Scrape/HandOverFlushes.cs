@@ -7,7 +7,10 @@ namespace AlloyOrleans.Grains.Scrape;
 /// Targets this silo stopped because another silo takes them over, until their last samples here have been sent. The
 /// hand-off message (a release answer or a push) waits for that, within a bound: the new owner cannot scrape a target
 /// before it hears, so its first sample of a series never reaches the receiver before this silo's last one, which
-/// Prometheus would then refuse as out of order — with every other sample of its request.
+/// Prometheus would then refuse as out of order — with every other sample of its request. A target handed over from
+/// a slot further ahead (short intervals: the planner names a slot the receiver can still start within the hand-off
+/// timeout) is stopped here only after its last slot: the message goes first, and this flush follows that last scrape,
+/// an interval before the receiver's first.
 /// </summary>
 /// <param name="handOffTimeout">How long a peer waits for a hand-off call: the wait stays well inside it.</param>
 /// <param name="stopping">Cancelled when the silo stops: no flush outlives it.</param>

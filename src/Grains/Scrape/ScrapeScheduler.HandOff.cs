@@ -83,7 +83,8 @@ public sealed partial class ScrapeScheduler
 
     /// <summary>
     /// Called through this silo's coordinator: another silo now owns these targets. The answer waits (bounded) until
-    /// the last samples of the targets released here are sent: the requester starts them when it hears.
+    /// the last samples of the targets released here at once are sent: the requester starts them when it hears. (One
+    /// released from a slot further ahead is still scraped here; its flush follows its last slot.)
     /// </summary>
     public async Task<ReleaseAnswer[]> ReleaseAsync(string requester, int requesterGeneration, TargetRef[] targets)
     {

@@ -156,12 +156,11 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
         }
         Perform(actions);
         // Pulls and pushes under way finish first: a release that arrives now is passed on, not dropped.
-        var deadline = NowMs() + 2 * (long)_options.HandOffTimeout.TotalMilliseconds;
-        while (NowMs() < deadline && !cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             lock (_lock)
             {
-                if (_planner.IsQuiescent(NowMs()))
+                if (_planner.LeaveIsOver(NowMs()))
                 {
                     break;
                 }
@@ -356,7 +355,8 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
             {
                 RefreshFence(now);
                 var skippedBefore = _planner.Dispatcher.SkippedSlots;
-                var due = _planner.TakeDue(now);
+                var handedOver = new PlannerActions(); // targets handed over whose last slot here is dispatched now
+                var due = _planner.TakeDue(now, handedOver);
                 if (_planner.Dispatcher.SkippedSlots - skippedBefore is > 0 and var skipped)
                 {
                     // Otherwise silent: a gap at the receiver must be traceable to the silo and the cause.
@@ -383,6 +383,7 @@ public sealed partial class ScrapeScheduler : ILifecycleParticipant<ISiloLifecyc
                     scheduled.DispatchedSlotMs = slot;
                     work.Add((scheduled, new ScrapeWork(target, slot, job, scrapeTarget, scheduled.State), previous, done));
                 }
+                Apply(handedOver); // after their last slots went in flight: their flush waits for those
                 var nextDue = _planner.Dispatcher.NextDueMs;
                 wait = TimeSpan.FromMilliseconds(Math.Clamp((nextDue ?? now + 1000) - now, 1, 250));
             }

@@ -107,8 +107,8 @@ public sealed partial class HandOffAtPrometheusTests(PostgresFixture postgres, I
 
     /// <summary>
     /// A Deployment created whole (eight silos at once), then a StatefulSet-style rolling restart of every silo under
-    /// its own name. Opt-in: the join storm is an open defect (<see cref="JoinStormFactAttribute"/>), and with eight
-    /// processes on two cores it runs for minutes.
+    /// its own name. Opt-in (<see cref="JoinStormFactAttribute"/>): with eight processes on two cores it runs for
+    /// minutes.
     /// </summary>
     [JoinStormFact]
     public async Task Eight_silos_started_at_once_and_a_rolling_restart_reach_Prometheus_exactly_once()

@@ -43,7 +43,9 @@ public sealed partial class HandOffRaceTests
         a.SetView(View("a", ["a"]));
         Assert.Empty(a.Reconcile(10_200).Started);          // h may be a join this view has not caught up with
         a.SetView(View("a", ["a"], departed: ["h"]));
-        Assert.Single(a.Reconcile(10_300).Started);         // membership says it is gone: taken back at once
+        Assert.Empty(a.Reconcile(10_300).Pulls);            // membership says it is gone: taken back at once,
+        Assert.True(a.Dispatcher.IsHeld(target));           // while a still scrapes the slots before the released one
+        Assert.Equal(Slots(target, 10_000, 16_000), Scraped(a, target, 10_000, 15_999));
     }
 
     [Fact]
@@ -73,7 +75,9 @@ public sealed partial class HandOffRaceTests
         f.SetView(View("f", ["f"], departed: ["i"]));
         Assert.Empty(f.Reconcile(10_300).Started);
         f.SetView(View("f", ["f"], departed: ["i", "e"]));  // e turns out to be gone too: now nobody has it
-        Assert.Single(f.Reconcile(10_600).Started);
+        f.Reconcile(10_600);
+        Assert.True(f.Dispatcher.IsHeld(target));           // f still scraped the slots before the released one: on from there
+        Assert.Equal(Slots(target, 10_000, 16_000), Scraped(f, target, 10_000, 15_999));
     }
 
     [Fact]
@@ -103,7 +107,9 @@ public sealed partial class HandOffRaceTests
         g.SetView(View("g", ["g"], departed: ["e"]));
         Assert.Empty(g.Reconcile(10_150).Started);
         var back = g.OnAcceptAnswers("e", [push], null, 10_200, undelivered: true);
-        Assert.Equal([(target, push.NextSlotMs!.Value)], back.Started);
+        Assert.Empty(back.Started);                          // g still scrapes the slots before the offered one: on from there
+        Assert.True(g.Dispatcher.IsHeld(target));
+        Assert.Equal(Slots(target, 10_000, 16_000), Scraped(g, target, 10_000, 15_999));
     }
 
     [Fact]
@@ -111,6 +117,9 @@ public sealed partial class HandOffRaceTests
     {
         var (g, target) = Holding("g", ["e", "g"], 10_000, ownerOf: "e");
         var push = g.Reconcile(10_100).Pushes["e"].Single();
+        var handedOver = new PlannerActions();
+        Assert.Equal(Slots(target, 10_000, push.NextSlotMs!.Value), Scraped(g, target, 10_000, 12_000, handedOver));
+        Assert.Equal([(target, StopReason.Moved)], handedOver.Stopped); // right after its last slot before the handed one
         Assert.Empty(g.OnAcceptAnswers("e", [push], null, 12_100).Started); // no answer within the timeout
         g.SetView(View("g", ["g"], departed: ["e"]));
         Assert.Single(g.Reconcile(12_200).Started);         // e took it and crashed: start it again now
@@ -130,9 +139,12 @@ public sealed partial class HandOffRaceTests
         d.OnAcceptAnswers("f", leave, [true], 10_120);
         Assert.False(d.IsQuiescent(10_130));                // its request to f is still unanswered
         var released = d.OnReleaseAnswers("f", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot + Interval)], 10_140);
-        Assert.Equal(slot + Interval, released.Pushes["f"].Single().NextSlotMs);
+        var handed = released.Pushes["f"].Single().NextSlotMs!.Value; // passed on, from a slot f can still start
+        Assert.True(handed + Interval > 10_140 + Timings.HandOffTimeoutMs);
         d.OnAcceptAnswers("f", released.Pushes["f"], [true], 10_160);
-        Assert.True(d.IsQuiescent(10_170));
+        Assert.False(d.IsQuiescent(10_170));                // it scrapes the slots before the handed one itself
+        Assert.Equal(Slots(target, slot, handed), Scraped(d, target, 10_170, handed + Interval));
+        Assert.True(d.IsQuiescent(handed + Interval));
     }
 
     [Fact]
@@ -239,9 +251,11 @@ public sealed partial class HandOffRaceTests
         // to b at s. That is no late push (nobody scraped s yet): b must scrape it, not just acknowledge it.
         var (b, target) = Holding("b", ["b", "d", "i"], 10_000, ownerOf: "i");
         var released = b.Release("i", 1, [target], 10_100, new PlannerActions()).Single().SlotMs!.Value;
+        Assert.Equal(Slots(target, 10_000, released), Scraped(b, target, 10_000, released - 150)); // b scrapes the slots before it
         var actions = new PlannerActions();
-        Assert.True(b.Accept("d", [new TargetHandOff(target, released)], 10_200, actions).Single());
-        Assert.Equal([(target, released)], actions.Started);
+        Assert.True(b.Accept("d", [new TargetHandOff(target, released)], released - 100, actions).Single());
+        Assert.Equal([(target, released)], actions.Started); // its last slot before the handed one went out: started again
+        Assert.Equal(Slots(target, released, released + 2 * Interval), Scraped(b, target, released - 50, released + Interval));
     }
 
     [Fact]
@@ -379,7 +393,7 @@ public sealed partial class HandOffRaceTests
         var i = Planner("i", ["d", "i"], target);
         var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_200);
         Assert.Equal([true], i.Accept("d", [new TargetHandOff(target, slot)], 10_000, new PlannerActions()));
-        Assert.Equal([(target, slot)], i.TakeDue(slot));
+        Assert.Equal([(target, slot)], i.TakeDue(slot, new PlannerActions()));
         i.SetView(new OwnershipView("i", 3, isReady: false, localHoldsName: true, Grains.Ring.HashRing.Build(["d", "i"]), RingAssignment.Instance));
         Assert.Single(i.Reconcile(slot + 100).Stopped);
         i.SetView(View("i", ["d", "i"]));

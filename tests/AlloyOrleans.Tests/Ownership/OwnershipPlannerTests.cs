@@ -37,12 +37,14 @@ public sealed class OwnershipPlannerTests
     }
 
     [Fact]
-    public void A_release_between_dispatch_and_pickup_hands_over_the_following_slot_and_the_dispatched_one_is_scraped_here()
+    public void A_release_between_dispatch_and_pickup_hands_over_a_later_slot_and_the_dispatched_one_is_scraped_here_once()
     {
         var (a, target) = Holding("a", ["a", "b"], 10_000);
-        var due = a.TakeDue(12_000).Single();                // dispatched to a worker; the worker has all it needs
+        var due = a.TakeDue(12_000, new PlannerActions()).Single(); // dispatched to a worker; the worker has all it needs
         var answer = a.Release("b", 1, [target], 12_001, new PlannerActions()).Single();
-        Assert.Equal(due.SlotMs + Interval, answer.SlotMs);  // b starts at the next slot: none scraped twice, none lost
+        // b starts at a later slot, which a scrapes up to: none scraped twice, none lost.
+        Assert.True(answer.SlotMs > due.SlotMs);
+        Assert.Equal(Slots(target, due.SlotMs + 1, answer.SlotMs!.Value), Scraped(a, target, 12_001, 20_000));
     }
 
     [Fact]
@@ -121,7 +123,8 @@ public sealed class OwnershipPlannerTests
         a.Release("b", 1, [target], 10_100, new PlannerActions());
         a.Reconcile(10_200);                                 // a sees b: the ledger notes it
         a.SetView(View("a", ["a"]));                         // b crashed and was declared dead
-        var actions = a.Reconcile(10_300);
-        Assert.Single(actions.Started);                      // taken back at once, not after a 15 s grace
+        Assert.Empty(a.Reconcile(10_300).Pulls);             // taken back at once, not after a 15 s grace: a still
+        Assert.True(a.Dispatcher.IsHeld(target));            // scrapes the slots before the released one, and on
+        Assert.Equal(Slots(target, 10_000, 16_000), Scraped(a, target, 10_000, 15_999));
     }
 }

@@ -21,6 +21,31 @@ internal static class OwnershipScenario
         return (planner, target);
     }
 
+    /// <summary>
+    /// The slots of <paramref name="target"/> the planner's dispatch loop starts from <paramref name="fromMs"/> to
+    /// <paramref name="toMs"/>, turning every 50 ms as the scheduler's does.
+    /// </summary>
+    public static List<long> Scraped(OwnershipPlanner planner, TargetRef target, long fromMs, long toMs, PlannerActions? stopped = null)
+    {
+        var slots = new List<long>();
+        for (var t = fromMs; t <= toMs; t += 50)
+        {
+            slots.AddRange(planner.TakeDue(t, stopped ?? new PlannerActions()).Where(d => d.Target == target).Select(d => d.SlotMs));
+        }
+        return slots;
+    }
+
+    /// <summary>Every slot of the target's grid in [<paramref name="fromMs"/>, <paramref name="toMs"/>).</summary>
+    public static List<long> Slots(TargetRef target, long fromMs, long toMs)
+    {
+        var slots = new List<long>();
+        for (var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, fromMs); slot < toMs; slot += Interval)
+        {
+            slots.Add(slot);
+        }
+        return slots;
+    }
+
     public static OwnershipPlanner Planner(string name, string[] nodes, TargetRef target)
     {
         var planner = new OwnershipPlanner(name, Timings);

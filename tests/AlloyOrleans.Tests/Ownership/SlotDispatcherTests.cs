@@ -67,4 +67,74 @@ public sealed class SlotDispatcherTests
         Assert.Equal((long)(Target.Key % 5_000), next % 5_000);
         Assert.True(next > 10_789);
     }
+
+    [Fact]
+    public void A_target_handed_over_from_a_slot_ahead_is_scraped_here_up_to_it_and_ends_right_after_its_last_slot()
+    {
+        var dispatcher = new SlotDispatcher();
+        dispatcher.Start(Target, Interval, 10_000);
+        Assert.Equal(12_789, dispatcher.HandOver(Target, 12_500)); // the receiver starts at 12 789
+        Assert.False(dispatcher.IsHeld(Target));
+        Assert.True(dispatcher.IsHandingOver);
+        var ended = new List<TargetRef>();
+        Assert.Equal([(Target, 10_789L)], dispatcher.TakeDue(10_789, ended: ended));
+        Assert.Empty(ended);
+        Assert.Equal([(Target, 11_789L)], dispatcher.TakeDue(11_789, ended: ended));
+        Assert.Equal([Target], ended);                       // right after its last slot here, not at the handed one
+        Assert.False(dispatcher.IsScraping(Target));
+        Assert.Empty(dispatcher.TakeDue(13_000));
+    }
+
+    [Fact]
+    public void A_target_given_back_while_still_scraped_up_to_its_handed_slot_goes_on_without_a_gap_or_a_repeat()
+    {
+        var dispatcher = new SlotDispatcher();
+        dispatcher.Start(Target, Interval, 10_000);
+        dispatcher.HandOver(Target, 11_500);                 // handed over from 11 789
+        dispatcher.Start(Target, Interval, 11_789);          // refused: held again from there
+        Assert.True(dispatcher.IsHeld(Target));
+        var slots = Enumerable.Range(0, 5).SelectMany(n => dispatcher.TakeDue(10_789 + n * Interval)).Select(d => d.SlotMs);
+        Assert.Equal([10_789L, 11_789, 12_789, 13_789, 14_789], slots);
+    }
+
+    [Fact]
+    public void A_target_given_back_from_a_later_slot_leaves_the_slots_between_to_the_receiver()
+    {
+        var dispatcher = new SlotDispatcher();
+        dispatcher.Start(Target, Interval, 10_000);
+        Assert.Equal(11_789, dispatcher.HandOver(Target, 11_500));
+        dispatcher.Start(Target, Interval, 13_500);          // the receiver scrapes 11 789 and 12 789, then hands it back
+        var ended = new List<TargetRef>();
+        var slots = Enumerable.Range(0, 5).SelectMany(n => dispatcher.TakeDue(10_789 + n * Interval, ended: ended)).Select(d => d.SlotMs);
+        Assert.Equal([10_789L, 13_789, 14_789], slots);
+        Assert.Empty(ended);
+        Assert.Equal(15_789, dispatcher.HandOver(Target, 15_000)); // handed over again: from its next slot, at once
+        Assert.False(dispatcher.IsScraping(Target));
+    }
+
+    [Fact]
+    public void A_loop_late_past_a_handed_slot_skips_only_the_slots_this_silo_still_had_and_ends_the_target()
+    {
+        var dispatcher = new SlotDispatcher();
+        dispatcher.Start(Target, Interval, 10_000);
+        dispatcher.HandOver(Target, 11_500);                 // 10 789 is the last slot here
+        var ended = new List<TargetRef>();
+        Assert.Empty(dispatcher.TakeDue(13_900, ended: ended));
+        Assert.Equal(1, dispatcher.SkippedSlots);
+        Assert.Equal([Target], ended);
+    }
+
+    [Fact]
+    public void A_target_held_again_from_a_later_slot_and_handed_over_once_more_is_scraped_only_in_its_own_spans()
+    {
+        var dispatcher = new SlotDispatcher();
+        dispatcher.Start(Target, Interval, 10_000);
+        dispatcher.HandOver(Target, 11_500);                 // here: 10 789; the receiver from 11 789
+        dispatcher.Start(Target, Interval, 13_500);          // back here from 13 789
+        Assert.Equal(14_789, dispatcher.HandOver(Target, 14_000)); // and away again from 14 789, before any of it ran
+        var ended = new List<TargetRef>();
+        var slots = Enumerable.Range(0, 6).SelectMany(n => dispatcher.TakeDue(10_789 + n * Interval, ended: ended)).Select(d => d.SlotMs);
+        Assert.Equal([10_789L, 13_789], slots);
+        Assert.Equal([Target], ended);
+    }
 }

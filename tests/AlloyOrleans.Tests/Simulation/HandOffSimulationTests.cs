@@ -8,7 +8,8 @@ namespace AlloyOrleans.Tests.Simulation;
 /// simulation and checks, per target and slot, exactly one scrape (except inside a crash's or a freeze's detection
 /// window) and no timestamp outside its scrape's interval. A failure prints its seed; replay one with
 /// <c>ALLOY_ORLEANS_SIMULATION_SEED=N dotnet test --filter FullyQualifiedName~HandOffSimulationTests</c>
-/// (the trace of that run is printed too, with every acquisition decision), and widen the search with
+/// (the trace of that run is printed too, with every acquisition decision, and written to
+/// <c>alloy-simulation-seed-N.txt</c> in the temporary directory), and widen the search with
 /// <c>ALLOY_ORLEANS_SIMULATION_SEEDS=N</c> (seeds from <c>ALLOY_ORLEANS_SIMULATION_FIRST_SEED</c>, default 1).
 /// </summary>
 public sealed class HandOffSimulationTests(ITestOutputHelper output)
@@ -40,6 +41,10 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
                 failures.Add($"seed {seed}: {problems.Count} problems, first: {string.Join(" | ", problems.Take(3))}");
                 if (replay is not null)
                 {
+                    // The test output may be cut short: the whole trace goes to a file too.
+                    var path = Path.Combine(Path.GetTempPath(), $"alloy-simulation-seed-{seed}.txt");
+                    File.WriteAllText(path, string.Join("\n", history) + "\n" + cluster.Trace);
+                    output.WriteLine($"trace: {path}");
                     output.WriteLine(string.Join("\n", history));
                     output.WriteLine(cluster.Trace);
                 }

@@ -8,7 +8,7 @@ namespace AlloyOrleans.Tests.Simulation;
 /// <summary>
 /// A deterministic simulation of a cluster of silos running the real <see cref="OwnershipPlanner"/> and
 /// <see cref="Grains.Membership.MembershipFence"/> over a simulated clock and network: every call takes a random
-/// delay each way (so calls overtake each other), a call to a silo that is gone fails, one to a frozen silo waits
+/// delay each way (so calls overtake each other; now and then longer than an interval), a call to a silo that is gone fails, one to a frozen silo waits
 /// until it resumes, and the caller gives up after the hand-off timeout. Membership follows Orleans: a silo's own
 /// view is current when it becomes active, the others learn each change after their own delay, and failure
 /// detection declares a crashed or frozen silo dead after two to three seconds. Everything random comes from one
@@ -23,6 +23,8 @@ public sealed class SimulatedCluster
     private const long DetectionMinMs = 2000;
     private const long DetectionMaxMs = 3000;
     private const long MaxViewDelayMs = 1500;
+    private const long SlowLegMinMs = 700;
+    private const long SlowLegMaxMs = 1500;
 
     private readonly Random _random;
     private readonly OwnershipTimings _timings = new(HandOffTimeoutMs: 2000, UnseenPeerGraceMs: 6000, RetryMs: 250);
@@ -155,7 +157,6 @@ public sealed class SimulatedCluster
     private void BeginLeave(SimulatedSilo silo)
     {
         silo.Leaving = true;
-        silo.LeaveStartedMs = Now;
         // Orleans may take the silo out of the ring before or after the scheduler's hand-off runs.
         var shuttingDownAfter = _random.Next(2) == 0 ? _random.NextInt64(0, 300) : 0;
         var handOffAfter = shuttingDownAfter == 0 ? _random.NextInt64(0, 100) : 0;
@@ -176,7 +177,7 @@ public sealed class SimulatedCluster
 
     private void FinishLeave(SimulatedSilo silo)
     {
-        if (!silo.Planner.IsQuiescent(Now) && Now - silo.LeaveStartedMs < 2 * _timings.HandOffTimeoutMs)
+        if (!silo.Planner.LeaveIsOver(Now))
         {
             AtSilo(silo, Now + 20, () => FinishLeave(silo));
             return;
@@ -244,8 +245,10 @@ public sealed class SimulatedCluster
             Log($"{silo} learns it was declared dead");
             At(Now + _random.NextInt64(0, 200), () => silo.Gone = true); // Orleans ends the process
         }
-        else if (status == Status.Active)
+        else if (status is Status.Active or Status.ShuttingDown)
         {
+            // A leaving silo is still a member: it scrapes what it handed over up to the handed slots (the scheduler's
+            // peers confirm it too, answering its pings).
             silo.Fence.Confirm(evidenceMs);
         }
     }
@@ -275,10 +278,12 @@ public sealed class SimulatedCluster
     private void Dispatch(SimulatedSilo silo)
     {
         RefreshFence(silo);
-        foreach (var (target, slot) in silo.Planner.TakeDue(Now))
+        var handedOver = new PlannerActions();
+        foreach (var (target, slot) in silo.Planner.TakeDue(Now, handedOver))
         {
             Check.Record(target, slot, silo.Id, Now);
         }
+        Apply(silo, handedOver);
     }
 
     /// <summary>The membership check four times per fence window: a table read that takes a moment.</summary>
@@ -364,27 +369,40 @@ public sealed class SimulatedCluster
         }
         AtSilo(caller, Now + _timings.HandOffTimeoutMs, () => Finish(null));
         var callee = _silos.FirstOrDefault(s => s.Name == peer && s.Active && !s.Gone);
-        var there = Now + Delay();
+        var outbound = Delay();
+        var there = Now + outbound;
+        long Back() => Delay(mayBeSlow: outbound < SlowLegMinMs); // one slow leg per call at most
         if (callee is null)
         {
-            AtSilo(caller, there + Delay(), () => Finish(null, undelivered: true));
+            AtSilo(caller, there + Back(), () => Finish(null, undelivered: true));
             return;
         }
         AtSilo(callee, there, () =>
         {
             if (callee.View?.Rows.GetValueOrDefault((caller.Name, caller.Generation)) == Status.Dead)
             {
-                AtSilo(caller, Now + Delay(), () => Finish(null, undelivered: true)); // Orleans rejects a dead silo's calls
+                AtSilo(caller, Now + Back(), () => Finish(null, undelivered: true)); // Orleans rejects a dead silo's calls
                 return;
             }
             var result = handle(callee);
-            AtSilo(caller, Now + Delay(), () => Finish(result));
+            AtSilo(caller, Now + Back(), () => Finish(result));
         },
         // The callee went away first: its connection closes and the call fails at once.
-        whenGone: () => AtSilo(caller, Now + Delay(), () => Finish(null, undelivered: true)));
+        whenGone: () => AtSilo(caller, Now + Back(), () => Finish(null, undelivered: true)));
     }
 
-    private long Delay() => _random.Next(20) == 0 ? _random.NextInt64(50, 400) : _random.NextInt64(1, 50);
+    /// <summary>
+    /// One way of a call: mostly quick, sometimes a few hundred milliseconds, and now and then slow — a starved
+    /// process (a join storm on two cores) takes a second or more to pass a call on. A slow leg is longer than an
+    /// interval, so a hand-off can land after the slot it names has passed; both legs together stay inside the
+    /// hand-off timeout (a call that takes longer has failed, and the caller acts on that).
+    /// </summary>
+    private long Delay(bool mayBeSlow = true) => _random.Next(100) switch
+    {
+        0 when mayBeSlow => _random.NextInt64(SlowLegMinMs, SlowLegMaxMs),
+        < 5 => _random.NextInt64(50, 400),
+        _ => _random.NextInt64(1, 50),
+    };
 
     private void At(long atMs, Action action) => _events.Enqueue(action, (atMs, _sequence++));
 

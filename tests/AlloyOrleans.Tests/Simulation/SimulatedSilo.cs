@@ -37,8 +37,6 @@ public sealed class SimulatedSilo(string name, int generation, OwnershipTimings 
     /// <summary>While frozen (SIGSTOP) nothing of it runs; its events wait until this time.</summary>
     public long FrozenUntilMs { get; set; }
 
-    public long LeaveStartedMs { get; set; }
-
     public long LastReconcileMs { get; set; }
 
     public override string ToString() => Id;
