@@ -251,7 +251,7 @@ public sealed partial class TargetScraper(ScrapeHttpClients clients, TimeProvide
         }
         job.LabelLimits.Check(relabelled);
         // The cached series lives as long as the target does: keep shared strings, not this exposition's copies.
-        return SharedLabelStrings.Share(relabelled);
+        return LabelSet.Compact(relabelled);
     }
 
     private static void AppendStaleMarkers(TargetScrapeState state, long slotMs, List<Sample> samples, bool keepCurrent)

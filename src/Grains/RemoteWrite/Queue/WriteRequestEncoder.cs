@@ -57,22 +57,21 @@ public sealed class WriteRequestEncoder
             {
                 run++;
             }
-            var labelSpan = labels.AsSpan();
-            Ensure(position, 3 + Bound(labelSpan) + externalBound + run * SampleBytes);
+            Ensure(position, 3 + Bound(labels) + externalBound + run * SampleBytes);
             var buffer = _buffer;
             buffer[position] = TimeSeriesTag;
             var bodyStart = position + 3; // two bytes reserved for the series length
             position = bodyStart;
             if (externalLabels.IsEmpty)
             {
-                foreach (var label in labelSpan)
+                foreach (var label in labels)
                 {
                     WriteLabel(buffer, ref position, label);
                 }
             }
             else
             {
-                WriteMergedLabels(buffer, ref position, labelSpan, externalLabels);
+                WriteMergedLabels(buffer, ref position, labels, externalLabels);
             }
             for (var end = i + run; i < end; i++)
             {
@@ -100,17 +99,17 @@ public sealed class WriteRequestEncoder
     /// Both inputs are sorted by name; merging keeps the output sorted. The series' own label wins a clash, as in
     /// Prometheus.
     /// </summary>
-    private static void WriteMergedLabels(byte[] buffer, ref int position, ReadOnlySpan<Label> series, ReadOnlySpan<Label> external)
+    private static void WriteMergedLabels(byte[] buffer, ref int position, LabelSet series, ReadOnlySpan<Label> external)
     {
-        int s = 0, e = 0;
-        while (s < series.Length || e < external.Length)
+        int s = 0, e = 0, count = series.Count;
+        while (s < count || e < external.Length)
         {
             Label label;
             if (e == external.Length)
             {
                 label = series[s++];
             }
-            else if (s == series.Length)
+            else if (s == count)
             {
                 label = external[e++];
             }
@@ -296,6 +295,17 @@ public sealed class WriteRequestEncoder
         value < 1u << 7 ? 1 : value < 1u << 14 ? 2 : value < 1u << 21 ? 3 : value < 1u << 28 ? 4 : 5;
 
     /// <summary>The most bytes these labels can take (UTF-8 is at most 3 bytes per UTF-16 char).</summary>
+    private static int Bound(LabelSet labels)
+    {
+        var chars = 0;
+        foreach (var label in labels)
+        {
+            chars += label.Name.Length + label.Value.Length;
+        }
+        return chars * 3 + labels.Count * LabelOverhead;
+    }
+
+    /// <inheritdoc cref="Bound(LabelSet)"/>
     private static int Bound(ReadOnlySpan<Label> labels)
     {
         var chars = 0;

@@ -4,8 +4,9 @@ namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 
 /// <summary>
 /// The series table's "labels → id" lookup for label sets that do not carry their id (<see cref="LabelSet.SeriesRef"/>):
-/// an open-addressing table of (label hash, id) in one <c>ulong</c> array, comparing labels through the table's
-/// id → labels array, so no label set is referenced twice.
+/// an open-addressing table of (label hash, id) <c>ulong</c>s, comparing labels through the table's id → labels array,
+/// so no label set is referenced twice. The slots are a <see cref="ChunkedArray{T}"/>, off the large object heap: a
+/// growth leaves the old chunks to the collector, not a hole in the LOH.
 /// </summary>
 /// <remarks>
 /// A <c>Dictionary&lt;LabelSet, uint&gt;</c> costs ~28 B per series plus up to twice that while it grows (entries and
@@ -14,7 +15,7 @@ namespace AlloyOrleans.Grains.RemoteWrite.Wal;
 /// </remarks>
 internal sealed class SeriesIdIndex(Func<uint, LabelSet?> labelsOf)
 {
-    private ulong[] _slots = new ulong[1024]; // (hash << 32) | id; id 0 marks an empty slot
+    private ChunkedArray<ulong> _slots = new(8192); // (hash << 32) | id; id 0 marks an empty slot; a power of two long
     private int _count;
 
     public int Count => _count;
@@ -22,7 +23,7 @@ internal sealed class SeriesIdIndex(Func<uint, LabelSet?> labelsOf)
     public bool TryGet(LabelSet labels, out uint id)
     {
         var hash = labels.GetHashCode();
-        var mask = _slots.Length - 1;
+        var mask = (int)_slots.Length - 1;
         for (var i = hash & mask; ; i = (i + 1) & mask)
         {
             var slot = _slots[i];
@@ -52,7 +53,7 @@ internal sealed class SeriesIdIndex(Func<uint, LabelSet?> labelsOf)
     /// <summary>Removes <paramref name="id"/>, whose labels hash to <paramref name="hash"/>; nothing when absent.</summary>
     public void Remove(uint id, int hash)
     {
-        var mask = _slots.Length - 1;
+        var mask = (int)_slots.Length - 1;
         var i = hash & mask;
         while ((uint)_slots[i] != id)
         {
@@ -79,10 +80,10 @@ internal sealed class SeriesIdIndex(Func<uint, LabelSet?> labelsOf)
 
     private void Grow()
     {
-        var grown = new ulong[_slots.Length * 2];
-        foreach (var slot in _slots)
+        var grown = new ChunkedArray<ulong>(_slots.Length * 2);
+        for (var i = 0L; i < _slots.Length; i++)
         {
-            if (slot != 0)
+            if (_slots[i] is var slot and not 0)
             {
                 Insert(grown, slot);
             }
@@ -90,9 +91,9 @@ internal sealed class SeriesIdIndex(Func<uint, LabelSet?> labelsOf)
         _slots = grown;
     }
 
-    private static void Insert(ulong[] slots, ulong entry)
+    private static void Insert(ChunkedArray<ulong> slots, ulong entry)
     {
-        var mask = slots.Length - 1;
+        var mask = (int)slots.Length - 1;
         var i = (int)(entry >> 32) & mask;
         while (slots[i] != 0)
         {

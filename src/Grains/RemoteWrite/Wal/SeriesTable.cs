@@ -27,8 +27,8 @@ internal sealed partial class SeriesTable : IDisposable
     private readonly SegmentFiles _files;
     private readonly SeriesIdIndex _ids;
     private readonly List<(uint Id, LabelSet Labels)> _new = [];
-    private LabelSet?[] _byId = new LabelSet?[1024];
-    private int[] _lastSegment = new int[1024];
+    private readonly ChunkedArray<LabelSet?> _byId = new(1);
+    private readonly ChunkedArray<int> _lastSegment = new(1);
     private uint _nextId = 1;
     private int _dead;
     private SafeFileHandle _file;
@@ -136,8 +136,7 @@ internal sealed partial class SeriesTable : IDisposable
     /// <summary>The labels of a series id, or null for an id that is not (or no longer) defined.</summary>
     public LabelSet? Resolve(uint id)
     {
-        var byId = Volatile.Read(ref _byId);
-        return id < byId.Length ? byId[id] : null;
+        return _byId.GetOrDefault(id);
     }
 
     /// <summary>
@@ -197,14 +196,9 @@ internal sealed partial class SeriesTable : IDisposable
 
     private void Define(uint id, LabelSet labels, int segment)
     {
-        if (id >= _byId.Length)
-        {
-            var size = Math.Max((long)id + 1, _byId.Length * 2L);
-            var grown = new LabelSet?[size];
-            _byId.CopyTo(grown, 0);
-            Array.Resize(ref _lastSegment, (int)size);
-            Volatile.Write(ref _byId, grown);
-        }
+        // Room in both tables before the id is stored; readers of published ids never see it missing.
+        _lastSegment.EnsureLength((long)id + 1);
+        _byId.EnsureLength((long)id + 1);
         if (_ids.TryGet(labels, out var earlier))
         {
             // Defined twice (a definition whose write failed and was not cut off, then assigned again): the later id

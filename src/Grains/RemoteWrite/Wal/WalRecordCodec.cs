@@ -126,9 +126,8 @@ public static class WalRecordCodec
         foreach (var (id, labels) in series)
         {
             WriteVarint(output, id);
-            var span = labels.AsSpan();
-            WriteVarint(output, (ulong)span.Length);
-            foreach (var label in span)
+            WriteVarint(output, (ulong)labels.Count);
+            foreach (var label in labels)
             {
                 WriteString(output, label.Name);
                 WriteString(output, label.Value);
