@@ -45,7 +45,7 @@ public sealed class MembershipResilienceTests(PostgresFixture postgres, ITestOut
         Assert.All(cluster.Silos, silo => Assert.False(silo.Process!.HasExited, $"{silo.Name} exited:\n{cluster.Logs()}"));
 
         // Catching up: every silo writes its heartbeat to the table again, and ownership is unchanged.
-        var heartbeats = await WaitForHeartbeatsAfterAsync(connectionString, DateTimeOffset.FromUnixTimeMilliseconds(restartedAt), expected: 3, TimeSpan.FromSeconds(30));
+        var heartbeats = await WaitForHeartbeatsAfterAsync(connectionString, DateTimeOffset.FromUnixTimeMilliseconds(restartedAt), expected: 3, TimeSpan.FromSeconds(30), cluster);
         output.WriteLine($"{heartbeats} silos wrote a heartbeat after the database returned");
         Assert.Equal(owners.OrderBy(o => o.Key), (await cluster.WaitForStableOwnershipAsync(["a", "b", "c"], SettleTimeout)).OrderBy(o => o.Key));
         Assert.All(cluster.Silos, silo => Assert.False(silo.Process!.HasExited, $"{silo.Name} exited:\n{cluster.Logs()}"));
@@ -107,7 +107,7 @@ public sealed class MembershipResilienceTests(PostgresFixture postgres, ITestOut
         return false;
     }
 
-    private static async Task<int> WaitForHeartbeatsAfterAsync(string connectionString, DateTimeOffset after, int expected, TimeSpan timeout)
+    private static async Task<int> WaitForHeartbeatsAfterAsync(string connectionString, DateTimeOffset after, int expected, TimeSpan timeout, SiloProcessCluster cluster)
     {
         var deadline = DateTime.UtcNow + timeout;
         var count = 0;
@@ -131,8 +131,24 @@ public sealed class MembershipResilienceTests(PostgresFixture postgres, ITestOut
             }
             await Task.Delay(500);
         }
-        Assert.Fail($"only {count} of {expected} silos wrote a heartbeat within {timeout} after the database returned");
+        Assert.Fail($"only {count} of {expected} silos wrote a heartbeat within {timeout} after the database returned (at {after:HH:mm:ss.fff}); "
+            + $"the table: {await MembershipRowsAsync(connectionString)}\nsilo logs: {cluster.DumpLogs()}\n{cluster.Logs()}");
         return count;
+    }
+
+    /// <summary>Every row of the membership table (address, status, last heartbeat), for a failure message.</summary>
+    private static async Task<string> MembershipRowsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT Address, Port, Generation, Status, IAmAliveTime, SuspectTimes FROM OrleansMembershipTable", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add($"{reader.GetValue(0)}:{reader.GetValue(1)}@{reader.GetValue(2)} status {reader.GetValue(3)} alive {reader.GetDateTime(4):HH:mm:ss.fff} suspect [{reader.GetValue(5)}]");
+        }
+        return string.Join("; ", rows);
     }
 
     private sealed record Peer(string name, string addr, bool isSelf, string state);
