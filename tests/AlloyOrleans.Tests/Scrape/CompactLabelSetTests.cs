@@ -67,6 +67,24 @@ public sealed class CompactLabelSetTests
     }
 
     [Fact]
+    public void Both_forms_encode_the_same_across_internal_labels_long_values_and_buffer_growth()
+    {
+        // Internal labels stay home; a 200-byte value needs a two-byte length; 3,000 series outgrow the first buffer.
+        var series = Enumerable.Range(0, 3_000).Select(i => LabelSet.From(
+            ("__name__", "m"), ("__address__", "127.0.0.1:80"), ("__meta_x", "y"), ("a", "v" + i),
+            ("long", new string('x', 200)), ("zz", "ünï"))).ToArray();
+        var encoder = new WriteRequestEncoder();
+        foreach (Label[] external in (Label[][])[[], [new("aa", "first")], [new("zzz", "last")], [new("long", "shadowed")]])
+        {
+            var fromArray = encoder.Encode(series.Select((s, i) => new Sample(s, 1_000 + i, i)).ToArray(), external).ToArray();
+            var fromCompact = encoder.Encode(series.Select((s, i) => new Sample(LabelSet.Compact(s), 1_000 + i, i)).ToArray(), external).ToArray();
+
+            Assert.True(LabelSet.Compact(series[0]).IsCompact);
+            Assert.Equal(fromArray, fromCompact);
+        }
+    }
+
+    [Fact]
     public void A_compact_set_crosses_silos_as_the_array_form_does()
     {
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();

@@ -21,10 +21,19 @@ public class WriteRequestEncoderBenchmark
     private Sample[] _batch = [];
     private Label[] _external = [];
 
+    /// <summary>Label sets as scrape caches hold them (ids of shared strings), or as arrays of labels.</summary>
+    [Params(false, true)]
+    public bool Compact { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _batch = RealisticBatch.Create();
+        if (Compact)
+        {
+            // One label set instance per series, as the scrape caches hand them to the queue.
+            _batch = [.. _batch.Select(s => s with { Labels = LabelSet.Compact(s.Labels) })];
+        }
         _external = [new Label("replica", "silo-1")];
         var raw = _encoder.Encode(_batch, _external).Length;
         var compressed = _encoder.EncodeCompressed(_batch, _external).Length;

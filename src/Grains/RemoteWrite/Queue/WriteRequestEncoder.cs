@@ -57,22 +57,29 @@ public sealed class WriteRequestEncoder
             {
                 run++;
             }
-            Ensure(position, 3 + Bound(labels) + externalBound + run * SampleBytes);
-            var buffer = _buffer;
-            buffer[position] = TimeSeriesTag;
+            var samplesBytes = run * SampleBytes;
+            var compact = labels.IsCompact;
+            // A compact set's labels make room for themselves as they are copied (their byte lengths are known).
+            Ensure(position, 3 + externalBound + samplesBytes + (compact ? 0 : Bound(labels)));
+            _buffer[position] = TimeSeriesTag;
             var bodyStart = position + 3; // two bytes reserved for the series length
             position = bodyStart;
-            if (externalLabels.IsEmpty)
+            if (compact)
+            {
+                position = WriteCompactLabels(position, labels, externalLabels, externalBound + samplesBytes);
+            }
+            else if (externalLabels.IsEmpty)
             {
                 foreach (var label in labels)
                 {
-                    WriteLabel(buffer, ref position, label);
+                    WriteLabel(_buffer, ref position, label);
                 }
             }
             else
             {
-                WriteMergedLabels(buffer, ref position, labels, externalLabels);
+                WriteMergedLabels(_buffer, ref position, labels, externalLabels);
             }
+            var buffer = _buffer;
             for (var end = i + run; i < end; i++)
             {
                 WriteSample(buffer, ref position, samples[i].TimestampMs, samples[i].Value);
@@ -131,6 +138,50 @@ public sealed class WriteRequestEncoder
             }
             WriteLabel(buffer, ref position, label);
         }
+    }
+
+    /// <summary>
+    /// A compact set's labels, merged with the external ones as <see cref="WriteMergedLabels"/> does, from the UTF-8
+    /// bytes the shared strings keep: no transcoding and no bound pass, since the lengths are known before writing.
+    /// Keeps room for <paramref name="reserve"/> more bytes after each label. Returns the new position.
+    /// </summary>
+    private int WriteCompactLabels(int position, LabelSet series, ReadOnlySpan<Label> external, int reserve)
+    {
+        int s = 0, e = 0, count = series.Count;
+        while (s < count || e < external.Length)
+        {
+            var cmp = s == count ? 1 : e == external.Length ? -1 : CompareNames(series[s].Name, external[e].Name);
+            if (cmp > 0)
+            {
+                WriteLabel(_buffer, ref position, external[e++]);
+                continue;
+            }
+            if (cmp == 0)
+            {
+                e++; // the series' own label wins
+            }
+            series.GetUtf8(s++, out var name, out var value);
+            if (value.Length == 0 || (name.Length > 2 && name[0] == '_' && name[1] == '_' && !name.SequenceEqual("__name__"u8)))
+            {
+                continue; // internal labels never leave (see WriteLabel)
+            }
+            var body = 2 + VarintSize((uint)name.Length) + name.Length + VarintSize((uint)value.Length) + value.Length;
+            Ensure(position, 6 + body + reserve);
+            var buffer = _buffer;
+            buffer[position++] = LabelTag;
+            WriteVarint(buffer, ref position, (uint)body);
+            position = WriteBytes(buffer, position, LabelNameTag, name);
+            position = WriteBytes(buffer, position, LabelValueTag, value);
+        }
+        return position;
+    }
+
+    private static int WriteBytes(byte[] buffer, int position, byte tag, ReadOnlySpan<byte> bytes)
+    {
+        buffer[position++] = tag;
+        WriteVarint(buffer, ref position, (uint)bytes.Length);
+        bytes.CopyTo(buffer.AsSpan(position));
+        return position + bytes.Length;
     }
 
     /// <summary>Ordinal comparison that settles the usual case, different first characters, without a call.</summary>
