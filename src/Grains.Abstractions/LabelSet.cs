@@ -146,19 +146,11 @@ public sealed class LabelSet : IReadOnlyList<Label>, IEquatable<LabelSet>
         }
     }
 
-    /// <summary>Whether this set holds ids of shared strings (see <see cref="Compact"/>), so <see cref="GetUtf8"/> works.</summary>
-    public bool IsCompact => _storage is ushort[];
-
     /// <summary>
-    /// The UTF-8 bytes of the name and value at <paramref name="index"/> of a compact set (<see cref="IsCompact"/>),
-    /// kept once per shared string: an encoder copies them instead of transcoding the strings per sample.
+    /// For a compact set (see <see cref="Compact"/>), the <see cref="LabelStrings"/> ids of its names and values in
+    /// turn; empty for the array form. Encoders read each string's UTF-8 bytes from there instead of transcoding.
     /// </summary>
-    public void GetUtf8(int index, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
-    {
-        var ids = (ushort[])_storage;
-        name = LabelStrings.Utf8(ids[2 * index]);
-        value = LabelStrings.Utf8(ids[2 * index + 1]);
-    }
+    public ReadOnlySpan<ushort> CompactIds => _storage as ushort[];
 
     /// <summary>The labels as a span: the set's own array, or for a compact set a new one (see the remarks).</summary>
     public ReadOnlySpan<Label> AsSpan() => _storage as Label[] ?? ToArray();

@@ -13,7 +13,7 @@ namespace AlloyOrleans.Grains.Abstractions;
 /// <see cref="Capacity"/> strings have ids, new ones (high-cardinality ids, paths) get none and the series holding
 /// them keep their labels as <see cref="Label"/>s. Never shrinks, like the string pool it replaces.
 /// </summary>
-internal static class LabelStrings
+public static class LabelStrings
 {
     /// <summary>Every 16-bit id is used.</summary>
     internal const int Capacity = ushort.MaxValue + 1;

@@ -79,7 +79,7 @@ public sealed class CompactLabelSetTests
             var fromArray = encoder.Encode(series.Select((s, i) => new Sample(s, 1_000 + i, i)).ToArray(), external).ToArray();
             var fromCompact = encoder.Encode(series.Select((s, i) => new Sample(LabelSet.Compact(s), 1_000 + i, i)).ToArray(), external).ToArray();
 
-            Assert.True(LabelSet.Compact(series[0]).IsCompact);
+            Assert.False(LabelSet.Compact(series[0]).CompactIds.IsEmpty);
             Assert.Equal(fromArray, fromCompact);
         }
     }

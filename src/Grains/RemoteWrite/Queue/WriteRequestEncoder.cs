@@ -38,6 +38,7 @@ public sealed class WriteRequestEncoder
 
     private byte[] _buffer = new byte[64 * 1024];
     private byte[] _compressed = new byte[64 * 1024];
+    private (string? Name, byte[] Utf8)[] _externalNames = [];
 
     /// <summary>
     /// Encodes <paramref name="samples"/> (consecutive samples of one series become one TimeSeries) with
@@ -58,7 +59,8 @@ public sealed class WriteRequestEncoder
                 run++;
             }
             var samplesBytes = run * SampleBytes;
-            var compact = labels.IsCompact;
+            var ids = labels.CompactIds;
+            var compact = !ids.IsEmpty;
             // A compact set's labels make room for themselves as they are copied (their byte lengths are known).
             Ensure(position, 3 + externalBound + samplesBytes + (compact ? 0 : Bound(labels)));
             _buffer[position] = TimeSeriesTag;
@@ -66,7 +68,7 @@ public sealed class WriteRequestEncoder
             position = bodyStart;
             if (compact)
             {
-                position = WriteCompactLabels(position, labels, externalLabels, externalBound + samplesBytes);
+                position = WriteCompactLabels(position, ids, externalLabels, externalBound + samplesBytes);
             }
             else if (externalLabels.IsEmpty)
             {
@@ -141,29 +143,34 @@ public sealed class WriteRequestEncoder
     }
 
     /// <summary>
-    /// A compact set's labels, merged with the external ones as <see cref="WriteMergedLabels"/> does, from the UTF-8
-    /// bytes the shared strings keep: no transcoding and no bound pass, since the lengths are known before writing.
-    /// Keeps room for <paramref name="reserve"/> more bytes after each label. Returns the new position.
+    /// A compact set's labels (<paramref name="ids"/>: name and value in turn), merged with the external ones as
+    /// <see cref="WriteMergedLabels"/> does, from the UTF-8 bytes the shared strings keep: no transcoding and no bound
+    /// pass, since the lengths are known before writing. Keeps room for <paramref name="reserve"/> more bytes after each
+    /// label. Returns the new position.
     /// </summary>
-    private int WriteCompactLabels(int position, LabelSet series, ReadOnlySpan<Label> external, int reserve)
+    private int WriteCompactLabels(int position, ReadOnlySpan<ushort> ids, ReadOnlySpan<Label> external, int reserve)
     {
-        int s = 0, e = 0, count = series.Count;
-        while (s < count || e < external.Length)
+        var e = 0;
+        for (var k = 0; k < ids.Length; k += 2)
         {
-            var cmp = s == count ? 1 : e == external.Length ? -1 : CompareNames(series[s].Name, external[e].Name);
-            if (cmp > 0)
+            var name = LabelStrings.Utf8(ids[k]);
+            var cmp = -1;
+            while (e < external.Length && (cmp = CompareNames(name, ids[k], e, external[e].Name)) > 0)
             {
                 WriteLabel(_buffer, ref position, external[e++]);
-                continue;
             }
             if (cmp == 0)
             {
                 e++; // the series' own label wins
             }
-            series.GetUtf8(s++, out var name, out var value);
-            if (value.Length == 0 || (name.Length > 2 && name[0] == '_' && name[1] == '_' && !name.SequenceEqual("__name__"u8)))
+            if (name.Length > 2 && name[0] == '_' && name[1] == '_' && !name.SequenceEqual("__name__"u8))
             {
                 continue; // internal labels never leave (see WriteLabel)
+            }
+            var value = LabelStrings.Utf8(ids[k + 1]);
+            if (value.Length == 0)
+            {
+                continue;
             }
             var body = 2 + VarintSize((uint)name.Length) + name.Length + VarintSize((uint)value.Length) + value.Length;
             Ensure(position, 6 + body + reserve);
@@ -173,7 +180,43 @@ public sealed class WriteRequestEncoder
             position = WriteBytes(buffer, position, LabelNameTag, name);
             position = WriteBytes(buffer, position, LabelValueTag, value);
         }
+        while (e < external.Length)
+        {
+            WriteLabel(_buffer, ref position, external[e++]);
+        }
         return position;
+    }
+
+    /// <summary>
+    /// Ordinal (UTF-16) order of a shared name, given as UTF-8, and the external label name at <paramref name="e"/>.
+    /// Bytes order ASCII as chars do; where the first difference is not ASCII the strings decide.
+    /// </summary>
+    private int CompareNames(ReadOnlySpan<byte> name, ushort nameId, int e, string externalName)
+    {
+        var other = ExternalName(e, externalName);
+        var common = name.CommonPrefixLength(other);
+        if (common == name.Length || common == other.Length)
+        {
+            return name.Length - other.Length;
+        }
+        return name[common] < 0x80 && other[common] < 0x80
+            ? name[common] - other[common]
+            : string.CompareOrdinal(LabelStrings.Get(nameId), externalName);
+    }
+
+    /// <summary>The UTF-8 bytes of external label name <paramref name="e"/>, encoded once per distinct name string.</summary>
+    private ReadOnlySpan<byte> ExternalName(int e, string name)
+    {
+        if (e >= _externalNames.Length)
+        {
+            Array.Resize(ref _externalNames, e + 1);
+        }
+        ref var cached = ref _externalNames[e];
+        if (!ReferenceEquals(cached.Name, name))
+        {
+            cached = (name, Encoding.UTF8.GetBytes(name));
+        }
+        return cached.Utf8;
     }
 
     private static int WriteBytes(byte[] buffer, int position, byte tag, ReadOnlySpan<byte> bytes)
