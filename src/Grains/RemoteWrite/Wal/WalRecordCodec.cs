@@ -39,34 +39,37 @@ public static class WalRecordCodec
     }
 
     /// <summary>Encodes samples whose series ids are <paramref name="ids"/> (same order) as a sample record.</summary>
-    internal static void EncodeSamples(IReadOnlyList<Sample> samples, ReadOnlySpan<uint> ids, ArrayBufferWriter<byte> output)
+    internal static void EncodeSamples(ReadOnlySpan<Sample> samples, ReadOnlySpan<uint> ids, ArrayBufferWriter<byte> output)
     {
-        WriteVarint(output, (ulong)samples.Count);
+        // One span for the whole record: a count and, per sample, at most three 10-byte varints or two and a double.
+        var span = output.GetSpan(10 + samples.Length * 30);
+        var at = WriteVarint(span, 0, (ulong)samples.Length);
         long previousId = 0, previousTimestamp = 0;
-        for (var i = 0; i < samples.Count; i++)
+        for (var i = 0; i < samples.Length; i++)
         {
             var sample = samples[i];
             var value = sample.Value;
             var integer = value is > -MaxExactInteger and < MaxExactInteger && Math.Floor(value) == value
                 && BitConverter.DoubleToInt64Bits(value) != long.MinValue; // not -0
             var sameTimestamp = i > 0 && sample.TimestampMs == previousTimestamp;
-            WriteVarint(output, (ZigZag(ids[i] - previousId) << 2) | (sameTimestamp ? 2UL : 0) | (integer ? 1UL : 0));
+            at = WriteVarint(span, at, (ZigZag(ids[i] - previousId) << 2) | (sameTimestamp ? 2UL : 0) | (integer ? 1UL : 0));
             if (!sameTimestamp)
             {
-                WriteVarint(output, ZigZag(sample.TimestampMs - previousTimestamp));
+                at = WriteVarint(span, at, ZigZag(sample.TimestampMs - previousTimestamp));
             }
             if (integer)
             {
-                WriteVarint(output, ZigZag((long)value));
+                at = WriteVarint(span, at, ZigZag((long)value));
             }
             else
             {
-                BinaryPrimitives.WriteInt64LittleEndian(output.GetSpan(8), BitConverter.DoubleToInt64Bits(value));
-                output.Advance(8);
+                BinaryPrimitives.WriteInt64LittleEndian(span[at..], BitConverter.DoubleToInt64Bits(value));
+                at += 8;
             }
             previousId = ids[i];
             previousTimestamp = sample.TimestampMs;
         }
+        output.Advance(at);
     }
 
     /// <summary>
@@ -179,6 +182,17 @@ public static class WalRecordCodec
         var value = Encoding.UTF8.GetString(payload.Slice(position, length));
         position += length;
         return value;
+    }
+
+    private static int WriteVarint(Span<byte> span, int at, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            span[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        span[at++] = (byte)value;
+        return at;
     }
 
     private static void WriteVarint(ArrayBufferWriter<byte> output, ulong value)
