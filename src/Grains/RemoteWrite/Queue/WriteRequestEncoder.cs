@@ -194,6 +194,10 @@ public sealed class WriteRequestEncoder
     private int CompareNames(ReadOnlySpan<byte> name, ushort nameId, int e, string externalName)
     {
         var other = ExternalName(e, externalName);
+        if (name.Length > 0 && other.Length > 0 && name[0] != other[0] && (name[0] | other[0]) < 0x80)
+        {
+            return name[0] - other[0]; // the usual case, settled without a call
+        }
         var common = name.CommonPrefixLength(other);
         if (common == name.Length || common == other.Length)
         {
