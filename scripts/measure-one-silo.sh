@@ -16,9 +16,12 @@
 #
 # --only runs just the named contestants (e.g. ours alone at several sizes, to check that no per-series cost grows).
 # --heap: after ours' window (so its figures are unaffected), the GC's own sizes (dotnet-counters, System.Runtime: heap
-# per generation, fragmentation, committed) and a heap dump's largest types (dotnet-gcdump report), to tell live data
-# from GC slack; needs dotnet-counters and dotnet-gcdump (dotnet tool install -g ...; DOTNET_TOOLS, default
-# ~/.dotnet/tools). The dump forces a full collection and takes a while on a large heap.
+# per generation, fragmentation, committed) and a heap dump's largest types by total bytes (scripts/lib/gcdump-types,
+# which reads the dump's object graph: `dotnet-gcdump report` prints one object's size per row, not a total), to tell
+# live data from GC slack; needs dotnet-counters and dotnet-gcdump (dotnet tool install -g ...; DOTNET_TOOLS, default
+# ~/.dotnet/tools). The dump forces a full collection and takes a while on a large heap; KEEP_WORK=1 keeps it, and
+# `dotnet scripts/lib/gcdump-types/bin/Release/net10.0/gcdump-types.dll owners DUMP System.Int32[] 1000` then names
+# who holds a type's objects.
 # About 2 min per contestant per round at the defaults. Loopback only; every process started here is killed on exit;
 # KEEP_WORK=1 keeps the temp directory. Needs nginx (nginx-light), /usr/bin/prometheus (2.42), /usr/bin/vmagent,
 # python3, curl; builds the silo (Release) when it is missing.
@@ -49,6 +52,10 @@ for tool in nginx /usr/bin/prometheus /usr/bin/vmagent python3 curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx-light prometheus victoria-metrics)" >&2; exit 2; }
 done
 SILO_DLL=$(silo_dll)
+if [ -n "$HEAP" ]; then
+  GCDUMP_TYPES=$ROOT/scripts/lib/gcdump-types/bin/Release/net10.0/gcdump-types.dll
+  dotnet build -c Release "$ROOT/scripts/lib/gcdump-types" -p:GcDumpStore="$TOOLS/.store/dotnet-gcdump" >/dev/null || { echo "could not build scripts/lib/gcdump-types (needs dotnet-gcdump installed)" >&2; exit 2; }
+fi
 EXPOSITION=$ROOT/scripts/bench-data/node-exporter.prom
 SERIES_PER_TARGET=$(grep -vc '^#' "$EXPOSITION")
 TIMEOUT=$(( ${INTERVAL%s} < 10 ? ${INTERVAL%s} : 10 ))s
@@ -135,21 +142,7 @@ heap_report() { # pid, round: the GC's sizes and the heap's largest types, into 
     echo "GC (dotnet-counters System.Runtime, last value; bytes):"
     [ -f "$WORK/counters-$r.csv" ] && awk -F, 'NR > 1 && $3 ~ /heap|committed|fragmentation|working_set|gc.pause/ {last[$3] = $NF} END {for (k in last) printf "  %-90s %s\n", k, last[k]}' "$WORK/counters-$r.csv" | sort
     "$TOOLS/dotnet-gcdump" collect -p "$pid" -o "$WORK/heap-$r.gcdump" >/dev/null 2>&1 &&
-      "$TOOLS/dotnet-gcdump" report "$WORK/heap-$r.gcdump" 2>&1 | python3 -c '
-import re, sys
-from collections import defaultdict
-total, per_type = None, defaultdict(lambda: [0, 0])
-for line in sys.stdin:  # "  size  count  Type (Bytes > 1K)  [assembly]": per type and size class, the mean object size
-    m = re.match(r"\s*([\d,]+)\s+([\d,]+)\s+(.+?)(?:\s+\(Bytes [<>].*?\))?\s+\[", line)
-    if m:
-        size, count = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
-        t = per_type[m.group(3)]; t[0] += size * count; t[1] += count
-    elif "GC Heap bytes" in line:
-        total = int(line.split()[0].replace(",", ""))
-print(f"live heap (gcdump): {total:,} bytes; largest types (bytes, objects):")
-for name, (b, n) in sorted(per_type.items(), key=lambda kv: -kv[1][0])[:15]:
-    print(f"  {b:>14,} {n:>10,}  {name[:110]}")
-' 
+      dotnet "$GCDUMP_TYPES" types "$WORK/heap-$r.gcdump" 15
   } >"$WORK/heap-$r.txt"
 }
 

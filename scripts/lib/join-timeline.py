@@ -48,7 +48,8 @@ def stamp(line):
         return None
 
 
-first_line, serving, full_view, settled, prejoin = {}, {}, {}, {}, {}
+first_line, serving, full_view, settled, prejoin, cost = {}, {}, {}, {}, {}, {}
+start_cost = re.compile(r"Start-up took ([\d.]+) CPU-s in ([\d.]+) s; the JIT compiled (\d+) methods, ([\d.]+) s of wall time in it")
 full = re.compile(rf"Cluster view \S+: {n} active silos")
 view = re.compile(r"Cluster view \S+: (\d+) active silos")
 for path in logs:
@@ -65,8 +66,11 @@ for path in logs:
                 serving.setdefault(name, t)
             if full.search(line):
                 full_view.setdefault(name, t)
-            if "Failed to get ping responses" in line:  # Orleans' pre-join check failed: it retries after 5 s
+            if "Failed to get ping responses" in line:  # Orleans' pre-join check failed: it retries after the probe timeout
                 prejoin[name] = prejoin.get(name, 0) + 1
+            m = start_cost.search(line)
+            if m:  # logged once the silo has started (joined): its CPU and JIT until then
+                cost[name] = (float(m.group(1)), float(m.group(4)), int(m.group(3)))
             m = view.search(line)
             if m and t <= agreed:  # the last change before the poll's agreement, if it was to all N
                 settled[name] = t if int(m.group(1)) == n else None
@@ -84,9 +88,13 @@ if settled and all(settled.get(s) for s in names):
     last = max(settled.values())
     print(f"  every silo's own view settled on all {n} at {last - t0:.2f} s (the polled agreement: {agreed - t0:.2f} s)")
 if prejoin:
-    print(f"  Orleans' pre-join connectivity check failed {sum(prejoin.values())} times (each a 5 s wait) on "
+    print(f"  Orleans' pre-join connectivity check failed {sum(prejoin.values())} times (each a probe timeout, then as long again) on "
           f"{len(prejoin)} silos: " + ", ".join(f"{s} {c}" for s, c in sorted(prejoin.items())))
 for (a, da), (b, db) in pairs:
     gaps = [db[s] - da[s] for s in names if s in da and s in db]
     if gaps:
         print(f"  {a} -> {b}: median {statistics.median(gaps):.2f} s, slowest {max(gaps):.2f} s")
+if cost:
+    cpu, jit, methods = zip(*cost.values())
+    print(f"  start-up until joined, per silo (its own log): CPU median {statistics.median(cpu):.2f} s (max {max(cpu):.2f}, "
+          f"sum {sum(cpu):.1f}), JIT {statistics.median(methods):.0f} methods, median {statistics.median(jit):.2f} s of wall time in it")

@@ -79,10 +79,18 @@ public static class RunCommand
         UntrueWarningFilter.Apply(builder.Services);
         // A graceful stop hands the targets over (the silo stops within 30 s) and then drains remote_write for up to its
         // flush deadline (1 min, as Prometheus), so samples of a rolling update are sent, not left on a disk that may go.
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = HandOffBudget + FlushDeadline);
+        // The silo and the HTTP server start side by side, so /-/healthy answers while the silo is still joining (a
+        // join on a busy cluster can take tens of seconds; Orleans allows five minutes): a liveness probe must not
+        // restart a silo that is merely joining. /-/ready stays 503 until this silo owns targets.
+        builder.Services.Configure<HostOptions>(h =>
+        {
+            h.ShutdownTimeout = HandOffBudget + FlushDeadline;
+            h.ServicesStartConcurrently = true;
+        });
 
-        // The components start before the silo and stop after it (hosted services stop in reverse order): the
-        // scheduler hands targets over while their jobs are still registered, and remote_write drains last.
+        // The components start before the silo (in the host's starting phase) and stop after it (hosted services stop
+        // in reverse order): the scheduler hands targets over while their jobs are still registered, and remote_write
+        // drains last.
         builder.Services.AddSingleton(configuration);
         builder.Services.AddSingleton(new StoragePath(options.StoragePath));
         builder.Services.AddSingleton<ComponentGraphService>();
