@@ -18,7 +18,7 @@ namespace AlloyOrleans.Silo.Hosting;
 /// components and the HTTP server. A bad flag or configuration prints its position and exits 1, starting nothing;
 /// Ctrl-C or SIGTERM stops gracefully (targets are handed over) and exits 0.
 /// </summary>
-public static class RunCommand
+public static partial class RunCommand
 {
     /// <summary>Series per exported metric (component × endpoint × state combinations), against OpenTelemetry's 2,000.</summary>
     internal const int MetricStreamCardinalityLimit = 500;
@@ -52,18 +52,53 @@ public static class RunCommand
             return 1;
         }
 
-        try
+        await using (app)
         {
-            await app.RunAsync();
-        }
-        catch (SyntaxException ex)
-        {
-            // A component that failed to start with its real inputs (the graph starts with the host).
-            await error.WriteLineAsync("Error: " + ex.Message);
-            return 1;
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (SyntaxException ex)
+            {
+                // A component that failed to start with its real inputs (the graph starts with the host).
+                await error.WriteLineAsync("Error: " + ex.Message);
+                return 1;
+            }
+            catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await StopBeforeStartedAsync(app);
+                return 0;
+            }
+            await app.WaitForShutdownAsync();
         }
         return 0;
     }
+
+    /// <summary>
+    /// A stop asked for while the host was still starting — SIGTERM to a silo still joining its cluster, as a rollout
+    /// or a scale-down does — cancels the start. That is a graceful stop, not a crash: what had started (the component
+    /// graph, its remote-write queues) is stopped in order, and the process exits 0 as after any other stop.
+    /// </summary>
+    private static async Task StopBeforeStartedAsync(WebApplication app)
+    {
+        LogStoppedWhileStarting(app.Logger);
+        try
+        {
+            await app.StopAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or AggregateException)
+        {
+            // Orleans refuses to stop a silo whose start was cancelled ("not in the Running state"); the host still
+            // stopped every other service before it says so, and disposing releases the silo's ports and threads.
+            LogStopAfterCancelledStart(app.Logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: asked to stop while still starting")]
+    private static partial void LogStoppedWhileStarting(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stopping a start that was cancelled: {Reason}")]
+    private static partial void LogStopAfterCancelledStart(ILogger logger, string reason);
 
     private static readonly TimeSpan HandOffBudget = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FlushDeadline = new QueueOptions().FlushDeadline;

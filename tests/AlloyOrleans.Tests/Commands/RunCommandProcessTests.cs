@@ -56,6 +56,44 @@ public sealed class RunCommandProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sigterm_while_still_joining_the_cluster_is_a_graceful_stop_that_exits_zero()
+    {
+        var config = WriteConfig("logging {\n  level = \"info\"\n}\n");
+        var http = $"127.0.0.1:{SiloProcess.FreePort()}";
+        // The silo it is told to join is not running, so the join is still under way when the stop comes.
+        await using var silo = SiloProcess.Start(["run", "--cluster.enabled", "--cluster.node-name=joiner",
+            $"--cluster.silo-port={SiloProcess.FreePort()}", $"--cluster.join-addresses=127.0.0.1:{SiloProcess.FreePort()}",
+            $"--server.http.listen-addr={http}", $"--storage.path={Path.Combine(_directory, "data")}", config]);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await AnswersAsync(client, $"http://{http}/-/healthy"))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !silo.HasExited, "the joining silo never served /-/healthy:\n" + silo.Output);
+            await Task.Delay(200);
+        }
+        Assert.False(await AnswersAsync(client, $"http://{http}/-/ready"), "the silo cannot have joined");
+
+        silo.Terminate();
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(40));
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{silo.Output}");
+        Assert.DoesNotContain("Unhandled exception", silo.Output);
+        Assert.Contains("asked to stop while still starting", silo.Output);
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient client, string url)
+    {
+        try
+        {
+            using var response = await client.GetAsync(url);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task A_bad_flag_exits_one_naming_the_flag_and_starts_nothing()
     {
         var config = WriteConfig("logging {}\n");
