@@ -57,7 +57,13 @@ internal sealed class Acquisition(long startedMs)
         _outstanding.UnionWith(peers);
     }
 
-    /// <summary>Records one peer's answer (null: the call failed). True when the round is complete.</summary>
+    /// <summary>
+    /// Records one peer's answer (null: the call failed). True when the round can be decided: every answer is in, or
+    /// this one is a release. A release decides at once: waiting for the slowest answer (a starved peer, up to the
+    /// hand-off timeout) spent the lead the holder gave its handed slot, and kept peers that asked meanwhile hearing
+    /// "pending" instead of a release they could act on. (Two holders are a duplicate already; a second release that
+    /// comes later finds the target held.)
+    /// </summary>
     public bool Record(string peer, ReleaseAnswer? answer)
     {
         if (!_outstanding.Remove(peer))
@@ -65,7 +71,7 @@ internal sealed class Acquisition(long startedMs)
             return false;
         }
         _answers[peer] = answer;
-        return _outstanding.Count == 0;
+        return _outstanding.Count == 0 || answer is { Outcome: ReleaseOutcome.Released };
     }
 
     /// <summary>A peer asked for the target while this silo acquires it (and heard "pending").</summary>
@@ -114,7 +120,7 @@ internal sealed class Acquisition(long startedMs)
                     var earlierSelf = to == localName
                         && ((handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local) || handedOn.ReceiverGone);
                     var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
-                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim));
+                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim, handedOn.Requested));
                     break;
                 case { Outcome: ReleaseOutcome.Pending } pending:
                     // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered —
@@ -176,9 +182,15 @@ internal sealed class Acquisition(long startedMs)
             var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
             var onlyClaimed = gifts.Where(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && !g.Claim)
                 .All(g => g.SlotMs + intervalMs + timings.HandOffTimeoutMs <= StartedMs);
+            // A release to that receiver may still be on its way to it (the holder's answer takes up to the hand-off
+            // timeout, and the holder answered less than an interval after its slot): the receiver holds it once the
+            // answer lands, or passes it on to the first contender by name. Starting it here afresh meanwhile, because the receiver still said
+            // "pending", would run beside the receiver's copy — which now scrapes the slots a late pass-on would miss.
+            var onItsWay = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.Requested
+                && g.SlotMs + intervalMs + timings.HandOffTimeoutMs > nowMs);
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
                 ? _answers.TryGetValue(latest.To, out var a)
-                    && (((_confirmedEarlier.Contains((latest.To, latest.SlotMs)) || onlyClaimed) && a is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.Pending })
+                    && (((_confirmedEarlier.Contains((latest.To, latest.SlotMs)) || onlyClaimed) && !onItsWay && a is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.Pending })
                         || (_confirmedEarlier.Contains((latest.To, latest.SlotMs)) && a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
                 : receiverGone && !senderDecides && goneLongEnough;
             if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
@@ -228,8 +240,9 @@ internal sealed class Acquisition(long startedMs)
 }
 
 /// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.
-/// A <paramref name="Claim"/> is a link no push stands behind: the receiver asked <paramref name="From"/> and heard "not here".</summary>
-internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false);
+/// A <paramref name="Claim"/> is a link no push stands behind: the receiver asked <paramref name="From"/> and heard "not here".
+/// A <paramref name="Requested"/> one is a release answering the receiver's own request, which it hears only when that answer lands.</summary>
+internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false, bool Requested = false);
 
 internal enum DecisionKind
 {

@@ -96,17 +96,18 @@ public sealed partial class OwnershipPlanner
                 return;
             case DecisionKind.Start:
                 _acquiring.Remove(target);
+                var firstSlot = FirstSlot(decision.Ms, spec, nowMs);
                 if (acquisition.Contenders.Where(c => string.CompareOrdinal(c.Key, LocalName) < 0 && !View.HasDeparted(c.Key, c.Value))
                         .Select(c => c.Key).Order(StringComparer.Ordinal).FirstOrDefault() is { } first)
                 {
-                    // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it went
-                    // ahead (perhaps afresh, not knowing whom this silo was asking). It gets the target; two copies
-                    // would run until the views agree. The first of them by name, even one this view does not show yet
-                    // (a restart it has not caught up with): only that one went ahead; one later by name waited for it.
-                    Give(target, first, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                    // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it may
+                    // have gone ahead (afresh, when it knew nothing of the release to this silo). It gets the target;
+                    // two copies would run until the views agree. The first of them by name, even one this view does
+                    // not show yet (a restart it has not caught up with): only that one went ahead.
+                    PassOn(target, first, spec, firstSlot, nowMs, actions);
                     return;
                 }
-                Start(target, spec, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                Start(target, spec, firstSlot, nowMs, actions);
                 return;
             default:
                 _acquiring.Remove(target);
@@ -125,6 +126,25 @@ public sealed partial class OwnershipPlanner
                 }
                 return;
         }
+    }
+
+    /// <summary>
+    /// Passes a target released to this silo from <paramref name="slotMs"/> straight on to <paramref name="to"/>: at
+    /// that slot when the push is sure to land in time for it (within the hand-off timeout, less than an interval after
+    /// the slot), else this silo scrapes the slots the push could miss and hands it on from the first slot the receiver
+    /// can still start. The holder's lead was sized for one leg; passing on is a second (seed 10692: a push that landed
+    /// after its slot and an interval). The receiver has not started it meanwhile unless it knew nothing of the release:
+    /// a peer told of a release to this silo waits for it to land (<see cref="Acquisition.Decide"/>).
+    /// </summary>
+    private void PassOn(TargetRef target, string to, TargetSpec spec, long slotMs, long nowMs, PlannerActions actions)
+    {
+        if (slotMs >= HandOverEarliestMs(nowMs, spec.IntervalMs))
+        {
+            Give(target, to, slotMs, nowMs, actions);
+            return;
+        }
+        Start(target, spec, slotMs, nowMs, actions);
+        Give(target, to, HandOver(target, nowMs, actions, StopReason.Moved), nowMs, actions);
     }
 
     /// <summary>A peer hands targets over. Returns, per target, whether this silo took it.</summary>

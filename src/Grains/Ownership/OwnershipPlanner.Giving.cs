@@ -16,7 +16,7 @@ public sealed partial class OwnershipPlanner
             if (Dispatcher.IsHeld(target))
             {
                 var next = HandOver(target, nowMs, actions, StopReason.Moved);
-                Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View);
+                Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View, requested: true);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
             else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && View.IsLocal(target))))
@@ -32,7 +32,7 @@ public sealed partial class OwnershipPlanner
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
                 && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim, Requested: given.Requested);
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
             }
             else if (Dispatcher.HandedOverFrom(target) is { } until && !(Ledger.TryGetGiven(target, out var push) && !push.Claim && !push.Confirmed))
@@ -40,7 +40,7 @@ public sealed partial class OwnershipPlanner
                 // Still scraped here up to the slot it was handed over from, and that receiver is gone (or was an
                 // earlier process of the requester's name): released to the requester from that slot. "Not here" or a
                 // claim would let it start a slot this silo still scrapes. (A push still unanswered is told below.)
-                Ledger.RecordGiven(target, requester, requesterIncarnation, until, nowMs, confirmed: true, View);
+                Ledger.RecordGiven(target, requester, requesterIncarnation, until, nowMs, confirmed: true, View, requested: true);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, until);
             }
             else
