@@ -8,7 +8,7 @@ public sealed partial class OwnershipPlanner
     private void AskPeers(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
         var peers = View.Peers;
-        acquisition.Ask(peers);
+        acquisition.Ask(peers.Select(p => (p, View.IncarnationOf(p))));
         if (peers.Count == 0)
         {
             Conclude(target, acquisition, spec, nowMs, actions);
@@ -104,7 +104,7 @@ public sealed partial class OwnershipPlanner
                     // have gone ahead (afresh, when it knew nothing of the release to this silo). It gets the target;
                     // two copies would run until the views agree. The first of them by name, even one this view does
                     // not show yet (a restart it has not caught up with): only that one went ahead.
-                    PassOn(target, first, spec, firstSlot, nowMs, actions);
+                    PassOn(target, first, spec, firstSlot, acquisition.MayHaveGoneAhead(first), nowMs, actions);
                     return;
                 }
                 Start(target, spec, firstSlot, nowMs, actions);
@@ -129,16 +129,18 @@ public sealed partial class OwnershipPlanner
     }
 
     /// <summary>
-    /// Passes a target released to this silo from <paramref name="slotMs"/> straight on to <paramref name="to"/>: at
-    /// that slot when the push is sure to land in time for it (within the hand-off timeout, less than an interval after
-    /// the slot), else this silo scrapes the slots the push could miss and hands it on from the first slot the receiver
-    /// can still start. The holder's lead was sized for one leg; passing on is a second (seed 10692: a push that landed
-    /// after its slot and an interval). The receiver has not started it meanwhile unless it knew nothing of the release:
-    /// a peer told of a release to this silo waits for it to land (<see cref="Acquisition.Decide"/>).
+    /// Passes a target released to this silo from <paramref name="slotMs"/> on to <paramref name="to"/>, a contender
+    /// first by name: at that slot when the push is sure to land in time for it (within the hand-off timeout, less than
+    /// an interval after the slot), else this silo scrapes the slots the push could miss and hands it on from the first
+    /// slot the receiver can still start. The holder's lead was sized for one leg; passing on is a second (seed 10692:
+    /// a push that landed after its slot and an interval). The contender has not started it meanwhile: it was only ever
+    /// told this silo was still asking, and waits for such a round, and one told of the release waits for it to land
+    /// (<see cref="Acquisition.Decide"/>). One told "not asking" may have gone ahead afresh: it gets the slot itself
+    /// (a copy here would run beside its own).
     /// </summary>
-    private void PassOn(TargetRef target, string to, TargetSpec spec, long slotMs, long nowMs, PlannerActions actions)
+    private void PassOn(TargetRef target, string to, TargetSpec spec, long slotMs, bool mayHaveGoneAhead, long nowMs, PlannerActions actions)
     {
-        if (slotMs >= HandOverEarliestMs(nowMs, spec.IntervalMs))
+        if (mayHaveGoneAhead || slotMs >= HandOverEarliestMs(nowMs, spec.IntervalMs))
         {
             Give(target, to, slotMs, nowMs, actions);
             return;

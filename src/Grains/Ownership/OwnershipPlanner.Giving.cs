@@ -24,9 +24,13 @@ public sealed partial class OwnershipPlanner
                 // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
                 // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced, or
                 // once its view gives the target to another: it asks nothing more, and must not be waited for.)
-                var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
+                var asking = acquisition.RoundStillAsksOthersThan(requester, requesterIncarnation)
                     || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
                 acquisition.Contend(requester, requesterIncarnation);
+                if (!asking)
+                {
+                    acquisition.ToldNotAsking(requester);
+                }
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: asking);
             }
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)

@@ -208,6 +208,29 @@ public sealed partial class HandOffRaceTests
         Assert.Single(Round(slot + Interval + Timings.HandOffTimeoutMs).Started); // by now j has it or its call failed: a tie
     }
 
+    [Fact]
+    public void A_restarted_silo_asking_while_a_round_waits_for_its_earlier_process_is_told_to_wait_and_does()
+    {
+        // Seed 539 (at one slow leg in 50): i's round waited for d#1's release (d#1 was leaving; its answer was slow);
+        // d#2, restarted under the name, asked i and heard "pending, not asking" — the one answer outstanding was
+        // d's — so d#2, first by name, started afresh; d#1's release then reached i, which scraped it beside d#2.
+        var target = TargetOwnedBy("i", ["a", "d", "i"]);
+        var i = Planner("i", ["a", "d", "i"], target);
+        i.SetView(View("i", ["a", "d", "i"], terminating: []));
+        Assert.Equal(["a", "d"], i.Reconcile(10_000).Pulls.Keys.Order());
+        i.OnReleaseAnswers("a", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        var toD2 = i.Release("d", 2, [target], 10_020, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.Pending, true), (toD2.Outcome, toD2.Asking));
+
+        // d#2 waits for such a round however long it has been acquiring itself: the round ends within the timeout.
+        var dTarget = TargetOwnedBy("d", ["a", "d", "i"]);  // the same contest, seen from d#2's view
+        var d = Planner("d", ["a", "d", "i"], dTarget);
+        Assert.Equal(["a", "i"], d.Reconcile(10_000).Pulls.Keys.Order());
+        d.OnReleaseAnswers("a", [dTarget], [new ReleaseAnswer(dTarget, ReleaseOutcome.NotHere)], 10_010);
+        var late = 10_000 + Timings.HandOffTimeoutMs + 500;
+        Assert.Empty(d.OnReleaseAnswers("i", [dTarget], [toD2 with { Target = dTarget }], late).Started);
+    }
+
     /// <summary>Between the two silos every slot of the grid in [from, to) is scraped exactly once.</summary>
     private static void AssertEverySlotOnce(TargetRef target, long fromMs, long toMs, List<long> byA, List<long> byB)
     {
