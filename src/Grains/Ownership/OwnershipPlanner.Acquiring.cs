@@ -129,14 +129,14 @@ public sealed partial class OwnershipPlanner
     }
 
     /// <summary>
-    /// Passes a target released to this silo from <paramref name="slotMs"/> on to <paramref name="to"/>, a contender
-    /// first by name: at that slot when the push is sure to land in time for it (within the hand-off timeout, less than
-    /// an interval after the slot), else this silo scrapes the slots the push could miss and hands it on from the first
-    /// slot the receiver can still start. The holder's lead was sized for one leg; passing on is a second (seed 10692:
-    /// a push that landed after its slot and an interval). The contender has not started it meanwhile: it was only ever
-    /// told this silo was still asking, and waits for such a round, and one told of the release waits for it to land
-    /// (<see cref="Acquisition.Decide"/>). One told "not asking" may have gone ahead afresh: it gets the slot itself
-    /// (a copy here would run beside its own).
+    /// Passes a target released or pushed to this silo from <paramref name="slotMs"/> on to <paramref name="to"/> (a
+    /// contender first by name, or a peer that claimed it): at that slot when the push is sure to land in time for it
+    /// (within the hand-off timeout, less than an interval after the slot), else this silo scrapes the slots the push
+    /// could miss and hands it on from the first slot the receiver can still start. The holder's lead was sized for one
+    /// leg; passing on is a second (seed 10692: a push that landed after its slot and an interval). The receiver has not
+    /// started it meanwhile: a contender only ever told this silo was still asking waits for that round, and one told
+    /// of the release or push waits for it to land (<see cref="Acquisition.Decide"/>). A contender told "not asking" may
+    /// have gone ahead afresh: it gets the slot itself (a copy here would run beside its own).
     /// </summary>
     private void PassOn(TargetRef target, string to, TargetSpec spec, long slotMs, bool mayHaveGoneAhead, long nowMs, PlannerActions actions)
     {
@@ -164,8 +164,11 @@ public sealed partial class OwnershipPlanner
             if (Ledger.TryGetGiven(handOff.Target, out var claim) && claim.Claim && claim.To != sender
                 && View.Shows(claim.To, claim.ToIncarnation) && handOff.NextSlotMs is { } slot)
             {
-                // A peer asked for it a moment ago, heard "not here" and started it afresh: pass it straight on.
-                Give(handOff.Target, claim.To, slot, nowMs, actions);
+                // A peer asked for it a moment ago and heard "not here": pass it on (with a lead, when a second leg could
+                // land too late for the slot). The claimant has not started it afresh meanwhile unless it knew nothing of
+                // this push: its sender, alive until the push is answered, told it "handed on, unconfirmed" (seed 6219:
+                // passed straight on twice, the slot was lost).
+                PassOn(handOff.Target, claim.To, spec, FirstSlot(slot, spec, nowMs), mayHaveGoneAhead: false, nowMs, actions);
                 continue;
             }
             if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs > offered)

@@ -209,6 +209,32 @@ public sealed partial class HandOffRaceTests
     }
 
     [Fact]
+    public void A_push_passed_on_to_a_peer_that_claimed_the_target_too_late_for_its_slot_is_scraped_here_up_to_a_slot_it_can_still_start()
+    {
+        // Seed 6219 (at one slow leg in 50): h, leaving, pushed the target to e; k had asked e a moment before and heard
+        // "not here". The push landed late, e passed the slot straight on to k, and that push was slow too: lost.
+        var (h, target) = Holding("h", ["e", "h", "k"], 10_000, ownerOf: "e");
+        var e = Planner("e", ["e", "h", "k"], target);
+        var k = Planner("k", ["e", "h", "k"], target);
+        Assert.Equal(ReleaseOutcome.NotHere, e.Release("k", 1, [target], 10_050, new PlannerActions()).Single().Outcome);
+        var push = h.Reconcile(10_100).Pushes["e"].Single();
+        h.OnAcceptAnswers("e", [push], [true], 10_100 + 2 * Timings.HandOffTimeoutMs - 2);
+        var lands = 10_100 + Timings.HandOffTimeoutMs - 1;
+        var passedOn = new PlannerActions();
+        Assert.True(e.Accept("h", [push], lands, passedOn).Single());
+        var onward = passedOn.Pushes["k"].Single();
+        var landsAtK = lands + Timings.HandOffTimeoutMs - 1;
+        Assert.True(k.Accept("e", [onward], landsAtK, new PlannerActions()).Single());
+
+        var byH = Scraped(h, target, 10_000, landsAtK + 3 * Interval);
+        var byE = Scraped(e, target, lands, landsAtK + 3 * Interval);
+        var byK = Scraped(k, target, landsAtK, landsAtK + 3 * Interval);
+        var all = byH.Concat(byE).Concat(byK).Order().ToList();
+        Assert.Equal(all.Distinct(), all);
+        Assert.Equal(Slots(target, 10_000, landsAtK + 2 * Interval), all.Where(s => s < landsAtK + 2 * Interval));
+    }
+
+    [Fact]
     public void A_restarted_silo_asking_while_a_round_waits_for_its_earlier_process_is_told_to_wait_and_does()
     {
         // Seed 539 (at one slow leg in 50): i's round waited for d#1's release (d#1 was leaving; its answer was slow);
