@@ -73,7 +73,9 @@ public sealed partial class OwnershipPlanner
     /// <summary>
     /// A receiver's answers to this silo's push: per target whether it took it, or null when the call failed. A call
     /// that certainly did not reach a live receiver (<paramref name="undelivered"/>: no such silo, or it died) is a
-    /// refusal; any other failure (a timeout) is ambiguous, and the receiver is believed to have it.
+    /// refusal — unless the receiver is a contender that may have gone ahead with the target and that membership has not
+    /// declared dead: scraping on here would run beside its copy until the views agree. Any other failure (a timeout)
+    /// is ambiguous, and the receiver is believed to have it.
     /// </summary>
     public PlannerActions OnAcceptAnswers(string peer, IReadOnlyList<TargetHandOff> handOffs, IReadOnlyList<bool>? accepted, long nowMs, bool undelivered = false)
     {
@@ -82,7 +84,9 @@ public sealed partial class OwnershipPlanner
         {
             var handOff = handOffs[i];
             _unconfirmedPushes--;
-            if (accepted is null && !undelivered)
+            var toContenderAhead = _givenToContenderAhead.Remove(handOff.Target, out var contender) && contender.To == peer
+                && !View.HasDeparted(contender.To, contender.Incarnation);
+            if (accepted is null && (!undelivered || toContenderAhead))
             {
                 Ledger.Confirm(handOff.Target); // believed taken: the receiver answers for itself from now on
                 continue;

@@ -235,6 +235,28 @@ public sealed partial class HandOffRaceTests
     }
 
     [Fact]
+    public void A_push_to_a_contender_that_may_have_gone_ahead_which_this_silo_cannot_place_a_call_on_counts_as_taken()
+    {
+        // The risk session 4 noted: a contender this view does not show yet (a restart) went ahead by the tie rule; the
+        // shell cannot place a push on it, and a refusal made this silo scrape on beside the contender's copy.
+        var target = TargetOwnedBy("j", ["i", "j", "x"]);
+        var j = Planner("j", ["i", "j", "x"], target);
+        Assert.Equal(["i", "x"], j.Reconcile(10_000).Pulls.Keys.Order());
+        j.OnReleaseAnswers("x", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        Assert.Empty(j.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_020).Started);
+        var toA = j.Release("a", 2, [target], 10_030, new PlannerActions()).Single(); // between rounds: a may go ahead
+        Assert.Equal((ReleaseOutcome.Pending, false), (toA.Outcome, toA.Asking));
+        Assert.Equal(["i", "x"], j.RetryAcquisitions(10_300).Pulls.Keys.Order());
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_400);
+        var decided = j.OnReleaseAnswers("x", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_310);
+        var push = decided.Pushes["a"].Single();
+        Assert.Equal(slot, push.NextSlotMs);                 // a may have started it: the slot is its own, whatever the lead
+        Assert.Empty(j.OnAcceptAnswers("a", [push], null, 10_320, undelivered: true).Started);
+        var later = j.Release("a", 2, [target], 10_400, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.HandedOn, "a", false), (later.Outcome, later.HandedTo, later.Unconfirmed)); // a takes it from there
+    }
+
+    [Fact]
     public void A_restarted_silo_asking_while_a_round_waits_for_its_earlier_process_is_told_to_wait_and_does()
     {
         // Seed 539 (at one slow leg in 50): i's round waited for d#1's release (d#1 was leaving; its answer was slow);
