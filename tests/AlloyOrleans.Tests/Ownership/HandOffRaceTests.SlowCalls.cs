@@ -54,6 +54,20 @@ public sealed partial class HandOffRaceTests
     }
 
     [Fact]
+    public void A_release_decides_the_round_at_once_without_waiting_for_the_slowest_answer()
+    {
+        // Seed 10692: j's round held k's release for 1.3 s while c's answer was slow; e, asking j meanwhile, heard
+        // "pending", and the lead k gave its handed slot was spent before j passed it on.
+        var (a, target) = Holding("a", ["a", "b", "c"], 10_000, ownerOf: "b");
+        var b = Planner("b", ["a", "b", "c"], target);
+        Assert.Equal(["a", "c"], b.Reconcile(10_900).Pulls.Keys.Order());
+        var released = a.Release("b", 1, [target], 10_910, new PlannerActions());
+        Assert.Equal([(target, released.Single().SlotMs!.Value)], b.OnReleaseAnswers("a", [target], released, 10_920).Started);
+        Assert.Equal(ReleaseOutcome.Released, b.Release("x", 1, [target], 10_930, new PlannerActions()).Single().Outcome);
+        Assert.Empty(b.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 12_800).Started);
+    }
+
+    [Fact]
     public void A_leaving_silo_that_finds_nobody_has_a_target_it_asked_for_takes_it_and_passes_it_on()
     {
         // Seeds 123 and 501 (slow calls): k asked its peers for the target, began leaving before the slow answers came,
