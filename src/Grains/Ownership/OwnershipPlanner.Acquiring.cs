@@ -28,16 +28,13 @@ public sealed partial class OwnershipPlanner
     public PlannerActions RetryAcquisitions(long nowMs)
     {
         var actions = new PlannerActions();
-        if (Fenced || _acquiring.Count == 0)
+        if (Fenced || Leaving || _acquiring.Count == 0)
         {
             return actions;
         }
         foreach (var (target, acquisition) in _acquiring.Where(a => !a.Value.AwaitingAnswers && a.Value.RetryAtMs <= nowMs).ToList())
         {
-            // A leaving silo carries on too: its rounds already know what a successor would have to learn again from
-            // the start (seed 1789: the new owner of a frozen silo's target left while acquiring it, and the next
-            // owners' rounds began anew). What it takes, its leaving reconcile passes on.
-            if ((View.IsLocal(target) || Leaving) && !Dispatcher.IsHeld(target) && _targets.TryGetValue(target, out var spec))
+            if (View.IsLocal(target) && !Dispatcher.IsHeld(target) && _targets.TryGetValue(target, out var spec))
             {
                 AskPeers(target, acquisition, spec, nowMs, actions);
             }
@@ -91,7 +88,7 @@ public sealed partial class OwnershipPlanner
         }
         switch (decision.Kind)
         {
-            case DecisionKind.Retry when !View.IsLocal(target) && !Leaving:
+            case DecisionKind.Retry when !View.IsLocal(target):
                 _acquiring.Remove(target); // another silo owns it now: it asks, and this silo has nothing to wait for
                 return;
             case DecisionKind.Retry:

@@ -19,7 +19,7 @@ public sealed partial class OwnershipPlanner
                 Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View, requested: true);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
-            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && (View.IsLocal(target) || Leaving))))
+            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && View.IsLocal(target))))
             {
                 // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
                 // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced, or

@@ -46,13 +46,12 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
     /// <summary>
     /// Whether a leave is done: no release request waits for its answer (even one for a target that arrived by a
     /// push meanwhile: the peer may still release it, and it must then be passed on, not lost with this process), no
-    /// acquisition is still to decide (it may take the target, and pass it on), no
     /// push waits for its receiver, no target handed over is still to be scraped here up to the slot it was handed
     /// over from, and no clustered target is still held for want of a successor — those are kept a little while, for
     /// a joiner this view has not caught up with to ask for them.
     /// </summary>
     public bool IsQuiescent(long nowMs) =>
-        _unansweredPulls == 0 && _unconfirmedPushes == 0 && !Dispatcher.IsHandingOver && _acquiring.Count == 0
+        _unansweredPulls == 0 && _unconfirmedPushes == 0 && !Dispatcher.IsHandingOver
         && (nowMs - _leavingSinceMs >= timings.HandOffTimeoutMs / 2 || !Dispatcher.HeldTargets.Any(t => _targets.TryGetValue(t, out var spec) && spec.Clustered));
 
     /// <summary>

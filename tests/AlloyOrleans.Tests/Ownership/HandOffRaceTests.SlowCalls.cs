@@ -271,28 +271,6 @@ public sealed partial class HandOffRaceTests
     }
 
     [Fact]
-    public void A_silo_that_begins_leaving_while_it_acquires_a_crashed_silos_target_finishes_the_acquisition_and_passes_the_target_on()
-    {
-        // Seed 1789 (at one slow leg in 50): h, the new owner of a frozen silo's target, learned in its first round
-        // that the chain ended at the dead f, then began leaving and asked no more. The next owners began anew, each
-        // round waiting for a slow answer: the take-over ended a slot after the crash window.
-        var target = TargetOwnedBy("h", ["h", "j"]);
-        var h = Planner("h", ["h", "j"], target);
-        h.SetView(View("h", ["h", "j"], departed: ["f"]));
-        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 9_000);
-        var toDeadF = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "f", ReceiverGone: true, HandedToGeneration: 1);
-        Assert.Equal(["j"], h.Reconcile(10_000).Pulls.Keys);
-        Assert.Empty(h.OnReleaseAnswers("j", [target], [toDeadF], 10_010).Started); // f may have pushed it on as it left
-        h.SetView(View("h", ["j"], terminating: ["h"], departed: ["f"]));
-        h.BeginLeave(10_100);
-        Assert.False(h.LeaveIsOver(10_200));
-        Assert.Equal(["j"], h.RetryAcquisitions(10_300).Pulls.Keys);
-        var taken = h.OnReleaseAnswers("j", [target], [toDeadF], 10_310);
-        Assert.Single(taken.Started);                        // nobody has it: taken, scraped up to its handed slot
-        Assert.Single(taken.Pushes["j"]);                    // and passed on to the successor
-    }
-
-    [Fact]
     public void A_restarted_silo_asking_while_a_round_waits_for_its_earlier_process_is_told_to_wait_and_does()
     {
         // Seed 539 (at one slow leg in 50): i's round waited for d#1's release (d#1 was leaving; its answer was slow);
