@@ -32,6 +32,9 @@ public enum ReleaseOutcome
 /// <param name="Claim">For <see cref="ReleaseOutcome.HandedOn"/>: not a hand-off but a claim — the receiver asked the
 /// answering silo for the target and heard it was not there. No push is on its way to the receiver, so its own answer
 /// about the target is final.</param>
+/// <param name="Requested">For <see cref="ReleaseOutcome.HandedOn"/>: released to the receiver in answer to its own
+/// request, not pushed: the receiver learns it has the target only when that answer lands (within the hand-off
+/// timeout), so until then it may still say "pending" or "not here".</param>
 [GenerateSerializer, Immutable]
 public readonly record struct ReleaseAnswer(
     [property: Id(0)] TargetRef Target,
@@ -42,4 +45,5 @@ public readonly record struct ReleaseAnswer(
     [property: Id(5)] bool Unconfirmed = false,
     [property: Id(6)] int? HandedToGeneration = null,
     [property: Id(7)] bool Asking = false,
-    [property: Id(8)] bool Claim = false);
+    [property: Id(8)] bool Claim = false,
+    [property: Id(9)] bool Requested = false);

@@ -10,7 +10,15 @@ namespace AlloyOrleans.Grains.Ownership;
 internal sealed class Acquisition(long startedMs)
 {
     private readonly Dictionary<string, ReleaseAnswer?> _answers = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _outstanding = new(StringComparer.Ordinal);
+
+    /// <summary>The peers this round still waits for, with the incarnation of each that the view showed when asked.</summary>
+    private readonly Dictionary<string, int?> _outstanding = new(StringComparer.Ordinal);
+
+    /// <summary>Contenders that asked before this round began: this round defers to them, so they are not told to wait for it.</summary>
+    private readonly HashSet<string> _contendedBeforeRound = new(StringComparer.Ordinal);
+
+    /// <summary>Contenders told "pending" without "asking": free to go ahead by the tie rule, perhaps afresh.</summary>
+    private readonly HashSet<string> _toldNotAsking = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Contenders that asked while this round asked their name (or had its answer): that answer may come from an earlier
@@ -34,8 +42,22 @@ internal sealed class Acquisition(long startedMs)
 
     public bool AwaitingAnswers => _outstanding.Count > 0;
 
-    /// <summary>Whether answers are still due from peers other than <paramref name="peer"/>.</summary>
-    public bool AwaitingAnswersFromOthersThan(string peer) => _outstanding.Any(p => p != peer);
+    /// <summary>
+    /// Whether this round, begun before <paramref name="peer"/> contended, still waits for answers from other peers —
+    /// another incarnation of its name counts as another peer (seed 539: a restarted silo asked while this round waited
+    /// for its earlier process's release; told "not asking", it went ahead afresh beside that release). The contender
+    /// then waits for the round (<see cref="Decide"/>), which lasts at most the hand-off timeout; a later round defers
+    /// to it instead.
+    /// </summary>
+    public bool RoundStillAsksOthersThan(string peer, int? incarnation) =>
+        !_contendedBeforeRound.Contains(peer)
+        && _outstanding.Any(p => p.Key != peer || (p.Value is { } asked && incarnation is { } asking && asked != asking));
+
+    /// <summary>Notes that a contender was told "pending" without "asking": it may go ahead by the tie rule.</summary>
+    public void ToldNotAsking(string peer) => _toldNotAsking.Add(peer);
+
+    /// <summary>Whether a contender may have gone ahead by the tie rule: it was once told this silo was not asking.</summary>
+    public bool MayHaveGoneAhead(string peer) => _toldNotAsking.Contains(peer);
 
     /// <summary>The round's answers and the contenders, for logs.</summary>
     public string Describe() =>
@@ -47,32 +69,42 @@ internal sealed class Acquisition(long startedMs)
     /// </summary>
     public Dictionary<string, int?> Contenders { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Starts a round that asks <paramref name="peers"/>.</summary>
-    public void Ask(IEnumerable<string> peers)
+    /// <summary>Starts a round that asks <paramref name="peers"/> (with the incarnation the view shows of each).</summary>
+    public void Ask(IEnumerable<(string Peer, int? Incarnation)> peers)
     {
         RetryAtMs = null;
         _answers.Clear();
         _outstanding.Clear();
         _contendedSinceAnswer.Clear();
-        _outstanding.UnionWith(peers);
+        _contendedBeforeRound.UnionWith(Contenders.Keys);
+        foreach (var (peer, incarnation) in peers)
+        {
+            _outstanding[peer] = incarnation;
+        }
     }
 
-    /// <summary>Records one peer's answer (null: the call failed). True when the round is complete.</summary>
+    /// <summary>
+    /// Records one peer's answer (null: the call failed). True when the round can be decided: every answer is in, or
+    /// this one is a release. A release decides at once: waiting for the slowest answer (a starved peer, up to the
+    /// hand-off timeout) spent the lead the holder gave its handed slot, and kept peers that asked meanwhile hearing
+    /// "pending" instead of a release they could act on. (Two holders are a duplicate already; a second release that
+    /// comes later finds the target held.)
+    /// </summary>
     public bool Record(string peer, ReleaseAnswer? answer)
     {
-        if (!_outstanding.Remove(peer))
+        if (!_outstanding.Remove(peer, out _))
         {
             return false;
         }
         _answers[peer] = answer;
-        return _outstanding.Count == 0;
+        return _outstanding.Count == 0 || answer is { Outcome: ReleaseOutcome.Released };
     }
 
     /// <summary>A peer asked for the target while this silo acquires it (and heard "pending").</summary>
     public void Contend(string peer, int? incarnation)
     {
         Contenders[peer] = incarnation;
-        if (_answers.ContainsKey(peer) || _outstanding.Contains(peer))
+        if (_answers.ContainsKey(peer) || _outstanding.ContainsKey(peer))
         {
             _contendedSinceAnswer.Add(peer);
         }
@@ -95,6 +127,7 @@ internal sealed class Acquisition(long startedMs)
             gifts.Add(new Gift(localName, own.To, own.ToIncarnation, own.SlotMs, own.ReceiverGone, own.Unconfirmed));
         }
         var retry = false;
+        var roundOfAnother = false;
         foreach (var (peer, answer) in _answers)
         {
             switch (answer)
@@ -114,14 +147,16 @@ internal sealed class Acquisition(long startedMs)
                     var earlierSelf = to == localName
                         && ((handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local) || handedOn.ReceiverGone);
                     var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
-                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim));
+                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim, handedOn.Requested));
                     break;
                 case { Outcome: ReleaseOutcome.Pending } pending:
                     // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered —
-                    // but not while the other still waits for answers (one may be a release from a peer this view no
-                    // longer shows, a leaver that has exited since); those come within the hand-off timeout.
-                    retry |= (string.CompareOrdinal(peer, localName) < 0 || (pending.Asking && nowMs - StartedMs < timings.HandOffTimeoutMs))
-                        && view.Peers.Contains(peer);
+                    // but not while the other's round, begun before this silo asked it, still waits for answers: one
+                    // may be a release (from a peer this view no longer shows: a leaver that has exited since, or an
+                    // earlier process of this silo's name), which it then scrapes and passes on to this silo with a
+                    // lead. That round ends within the hand-off timeout; later ones defer to this silo.
+                    retry |= string.CompareOrdinal(peer, localName) < 0 && view.Peers.Contains(peer);
+                    roundOfAnother |= pending.Asking && view.Peers.Contains(peer);
                     break;
             }
         }
@@ -176,12 +211,18 @@ internal sealed class Acquisition(long startedMs)
             var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
             var onlyClaimed = gifts.Where(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && !g.Claim)
                 .All(g => g.SlotMs + intervalMs + timings.HandOffTimeoutMs <= StartedMs);
+            // A release to that receiver may still be on its way to it (the holder's answer takes up to the hand-off
+            // timeout, and the holder answered less than an interval after its slot): the receiver holds it once the
+            // answer lands, or passes it on to the first contender by name. Starting it here afresh meanwhile, because the receiver still said
+            // "pending", would run beside the receiver's copy — which now scrapes the slots a late pass-on would miss.
+            var onItsWay = gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.Requested
+                && g.SlotMs + intervalMs + timings.HandOffTimeoutMs > nowMs);
             var orphaned = view.Peers.Contains(latest.To) && !receiverGone
                 ? _answers.TryGetValue(latest.To, out var a)
-                    && (((_confirmedEarlier.Contains((latest.To, latest.SlotMs)) || onlyClaimed) && a is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.Pending })
+                    && (((_confirmedEarlier.Contains((latest.To, latest.SlotMs)) || onlyClaimed) && !onItsWay && a is { Outcome: ReleaseOutcome.NotHere or ReleaseOutcome.Pending })
                         || (_confirmedEarlier.Contains((latest.To, latest.SlotMs)) && a is { Outcome: ReleaseOutcome.HandedOn, SlotMs: { } before } && before < latest.SlotMs))
                 : receiverGone && !senderDecides && goneLongEnough;
-            if ((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs)
+            if (((!orphaned || retry) && nowMs - StartedMs < timings.UnseenPeerGraceMs) || roundOfAnother)
             {
                 _confirmedEarlier.UnionWith(gifts.Where(g => !g.Unconfirmed).Select(g => (g.To, g.SlotMs)));
                 _goneEarlier.UnionWith(gifts.Where(g => g.ReceiverGone).Select(g => (g.To, g.ToIncarnation)));
@@ -189,7 +230,7 @@ internal sealed class Acquisition(long startedMs)
             }
             return new Decision(DecisionKind.StartAfresh, Math.Max(latest.SlotMs, nowMs));
         }
-        if (retry && nowMs - StartedMs < timings.UnseenPeerGraceMs)
+        if ((retry && nowMs - StartedMs < timings.UnseenPeerGraceMs) || roundOfAnother)
         {
             return new Decision(DecisionKind.Retry, nowMs + timings.RetryMs);
         }
@@ -228,8 +269,9 @@ internal sealed class Acquisition(long startedMs)
 }
 
 /// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.
-/// A <paramref name="Claim"/> is a link no push stands behind: the receiver asked <paramref name="From"/> and heard "not here".</summary>
-internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false);
+/// A <paramref name="Claim"/> is a link no push stands behind: the receiver asked <paramref name="From"/> and heard "not here".
+/// A <paramref name="Requested"/> one is a release answering the receiver's own request, which it hears only when that answer lands.</summary>
+internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false, bool Requested = false);
 
 internal enum DecisionKind
 {

@@ -8,7 +8,7 @@ public sealed partial class OwnershipPlanner
     private void AskPeers(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
         var peers = View.Peers;
-        acquisition.Ask(peers);
+        acquisition.Ask(peers.Select(p => (p, View.IncarnationOf(p))));
         if (peers.Count == 0)
         {
             Conclude(target, acquisition, spec, nowMs, actions);
@@ -96,17 +96,23 @@ public sealed partial class OwnershipPlanner
                 return;
             case DecisionKind.Start:
                 _acquiring.Remove(target);
+                var firstSlot = FirstSlot(decision.Ms, spec, nowMs);
                 if (acquisition.Contenders.Where(c => string.CompareOrdinal(c.Key, LocalName) < 0 && !View.HasDeparted(c.Key, c.Value))
                         .Select(c => c.Key).Order(StringComparer.Ordinal).FirstOrDefault() is { } first)
                 {
-                    // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it went
-                    // ahead (perhaps afresh, not knowing whom this silo was asking). It gets the target; two copies
-                    // would run until the views agree. The first of them by name, even one this view does not show yet
-                    // (a restart it has not caught up with): only that one went ahead; one later by name waited for it.
-                    Give(target, first, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                    // A peer whose name sorts first asked for it meanwhile and heard "pending": by the tie rule it may
+                    // have gone ahead (afresh, when it knew nothing of the release to this silo). It gets the target;
+                    // two copies would run until the views agree. The first of them by name, even one this view does
+                    // not show yet (a restart it has not caught up with): only that one went ahead.
+                    if (acquisition.MayHaveGoneAhead(first))
+                    {
+                        GiveToContenderAhead(target, first, acquisition.Contenders[first], firstSlot, nowMs, actions);
+                        return;
+                    }
+                    PassOn(target, first, spec, firstSlot, nowMs, actions);
                     return;
                 }
-                Start(target, spec, FirstSlot(decision.Ms, spec, nowMs), nowMs, actions);
+                Start(target, spec, firstSlot, nowMs, actions);
                 return;
             default:
                 _acquiring.Remove(target);
@@ -114,7 +120,7 @@ public sealed partial class OwnershipPlanner
                 {
                     // Asked for too long (the grace ran out) while a contender first by name still acquires it: by the
                     // tie rule that one goes ahead; it gets the target rather than a second copy here.
-                    Give(target, ahead, decision.Ms, nowMs, actions);
+                    GiveToContenderAhead(target, ahead, acquisition.Contenders[ahead], decision.Ms, nowMs, actions);
                     return;
                 }
                 // Nobody has it. A leaving silo takes it too, and its leaving reconcile passes it on: every peer it asked
@@ -125,6 +131,40 @@ public sealed partial class OwnershipPlanner
                 }
                 return;
         }
+    }
+
+    /// <summary>
+    /// Passes a target released or pushed to this silo from <paramref name="slotMs"/> on to <paramref name="to"/> (a
+    /// contender first by name, or a peer that claimed it): at that slot when the push is sure to land in time for it
+    /// (within the hand-off timeout, less than an interval after the slot), else this silo scrapes the slots the push
+    /// could miss and hands it on from the first slot the receiver can still start. The holder's lead was sized for one
+    /// leg; passing on is a second (seed 10692: a push that landed after its slot and an interval). The receiver has not
+    /// started it meanwhile: a contender only ever told this silo was still asking waits for that round, and one told
+    /// of the release or push waits for it to land (<see cref="Acquisition.Decide"/>). A contender told "not asking" may
+    /// have gone ahead afresh: it gets the slot itself (<see cref="GiveToContenderAhead"/>).
+    /// </summary>
+    private void PassOn(TargetRef target, string to, TargetSpec spec, long slotMs, long nowMs, PlannerActions actions)
+    {
+        if (slotMs >= HandOverEarliestMs(nowMs, spec.IntervalMs))
+        {
+            Give(target, to, slotMs, nowMs, actions);
+            return;
+        }
+        Start(target, spec, slotMs, nowMs, actions);
+        Give(target, to, HandOver(target, nowMs, actions, StopReason.Moved), nowMs, actions);
+    }
+
+    /// <summary>
+    /// Gives a target to a contender first by name that may have gone ahead by the tie rule (it was told this silo was
+    /// not asking, or this silo's grace ran out): a copy here would run beside its own, so the slot is its to scrape.
+    /// Such a contender may be a restart this view does not show yet, which this silo cannot place a call on: a push
+    /// that does not reach it then counts as taken, not refused (<see cref="OnAcceptAnswers"/>) — it asks again, hears
+    /// where the target went, and takes it from there if it had not started it.
+    /// </summary>
+    private void GiveToContenderAhead(TargetRef target, string to, int? incarnation, long slotMs, long nowMs, PlannerActions actions)
+    {
+        Give(target, to, slotMs, nowMs, actions);
+        _givenToContenderAhead[target] = (to, incarnation);
     }
 
     /// <summary>A peer hands targets over. Returns, per target, whether this silo took it.</summary>
@@ -142,8 +182,11 @@ public sealed partial class OwnershipPlanner
             if (Ledger.TryGetGiven(handOff.Target, out var claim) && claim.Claim && claim.To != sender
                 && View.Shows(claim.To, claim.ToIncarnation) && handOff.NextSlotMs is { } slot)
             {
-                // A peer asked for it a moment ago, heard "not here" and started it afresh: pass it straight on.
-                Give(handOff.Target, claim.To, slot, nowMs, actions);
+                // A peer asked for it a moment ago and heard "not here": pass it on (with a lead, when a second leg could
+                // land too late for the slot). The claimant has not started it afresh meanwhile unless it knew nothing of
+                // this push: its sender, alive until the push is answered, told it "handed on, unconfirmed" (seed 6219:
+                // passed straight on twice, the slot was lost).
+                PassOn(handOff.Target, claim.To, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
                 continue;
             }
             if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs > offered)

@@ -16,7 +16,7 @@ public sealed partial class OwnershipPlanner
             if (Dispatcher.IsHeld(target))
             {
                 var next = HandOver(target, nowMs, actions, StopReason.Moved);
-                Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View);
+                Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View, requested: true);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
             else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && View.IsLocal(target))))
@@ -24,15 +24,19 @@ public sealed partial class OwnershipPlanner
                 // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
                 // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced, or
                 // once its view gives the target to another: it asks nothing more, and must not be waited for.)
-                var asking = acquisition.AwaitingAnswersFromOthersThan(requester)
+                var asking = acquisition.RoundStillAsksOthersThan(requester, requesterIncarnation)
                     || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
                 acquisition.Contend(requester, requesterIncarnation);
+                if (!asking)
+                {
+                    acquisition.ToldNotAsking(requester);
+                }
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Pending, Asking: asking);
             }
             else if (Ledger.TryGetGiven(target, out var given) && !(given.Claim && given.To == requester) && !ReceiverGone(given)
                 && !(given.To == requester && given.ToIncarnation is { } old && requesterIncarnation is { } asking && old != asking))
             {
-                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim);
+                answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim, Requested: given.Requested);
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
             }
             else if (Dispatcher.HandedOverFrom(target) is { } until && !(Ledger.TryGetGiven(target, out var push) && !push.Claim && !push.Confirmed))
@@ -40,7 +44,7 @@ public sealed partial class OwnershipPlanner
                 // Still scraped here up to the slot it was handed over from, and that receiver is gone (or was an
                 // earlier process of the requester's name): released to the requester from that slot. "Not here" or a
                 // claim would let it start a slot this silo still scrapes. (A push still unanswered is told below.)
-                Ledger.RecordGiven(target, requester, requesterIncarnation, until, nowMs, confirmed: true, View);
+                Ledger.RecordGiven(target, requester, requesterIncarnation, until, nowMs, confirmed: true, View, requested: true);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, until);
             }
             else
@@ -69,7 +73,9 @@ public sealed partial class OwnershipPlanner
     /// <summary>
     /// A receiver's answers to this silo's push: per target whether it took it, or null when the call failed. A call
     /// that certainly did not reach a live receiver (<paramref name="undelivered"/>: no such silo, or it died) is a
-    /// refusal; any other failure (a timeout) is ambiguous, and the receiver is believed to have it.
+    /// refusal — unless the receiver is a contender that may have gone ahead with the target and that membership has not
+    /// declared dead: scraping on here would run beside its copy until the views agree. Any other failure (a timeout)
+    /// is ambiguous, and the receiver is believed to have it.
     /// </summary>
     public PlannerActions OnAcceptAnswers(string peer, IReadOnlyList<TargetHandOff> handOffs, IReadOnlyList<bool>? accepted, long nowMs, bool undelivered = false)
     {
@@ -78,7 +84,9 @@ public sealed partial class OwnershipPlanner
         {
             var handOff = handOffs[i];
             _unconfirmedPushes--;
-            if (accepted is null && !undelivered)
+            var toContenderAhead = _givenToContenderAhead.Remove(handOff.Target, out var contender) && contender.To == peer
+                && !View.HasDeparted(contender.To, contender.Incarnation);
+            if (accepted is null && (!undelivered || toContenderAhead))
             {
                 Ledger.Confirm(handOff.Target); // believed taken: the receiver answers for itself from now on
                 continue;

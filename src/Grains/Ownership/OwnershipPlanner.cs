@@ -21,6 +21,7 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
     private readonly Dictionary<TargetRef, HashSet<string>> _refusedBy = [];
     private readonly Dictionary<TargetRef, long> _pushBackoffUntil = [];
     private readonly Dictionary<TargetRef, (string Sender, long AtMs)> _receivedFrom = [];
+    private readonly Dictionary<TargetRef, (string To, int? Incarnation)> _givenToContenderAhead = [];
     private IReadOnlyDictionary<TargetRef, TargetSpec> _targets = new Dictionary<TargetRef, TargetSpec>();
 
     public string LocalName { get; } = localName;

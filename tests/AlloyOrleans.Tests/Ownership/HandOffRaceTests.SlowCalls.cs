@@ -35,22 +35,36 @@ public sealed partial class HandOffRaceTests
     [Fact]
     public void A_release_decided_on_more_than_an_interval_after_the_holder_answered_loses_no_slot()
     {
-        // b asks a and c; a releases at once, c's answer is slow. The round decides only when both are in, more than
-        // an interval after a released the target.
+        // b asks a and c; c answers at once, a releases at once but its answer is slow: it lands more than an interval
+        // after a released the target.
         var (a, target) = Holding("a", ["a", "b", "c"], 10_000, ownerOf: "b");
         var b = Planner("b", ["a", "b", "c"], target);
         Assert.Equal(["a", "c"], b.Reconcile(10_900).Pulls.Keys.Order());
         var scrapedByA = Scraped(a, target, 10_000, 10_900);
+        Assert.Empty(b.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_920).Started);
         var released = a.Release("b", 1, [target], 10_910, new PlannerActions());
-        Assert.Empty(b.OnReleaseAnswers("a", [target], released, 10_920).Started);
-        var decided = 10_900 + Timings.HandOffTimeoutMs - 1; // c answers just inside the timeout
+        var decided = 10_910 + Timings.HandOffTimeoutMs - 1; // a's answer lands just inside the timeout
         scrapedByA.AddRange(Scraped(a, target, 10_950, decided));
-        var started = b.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], decided).Started;
+        var started = b.OnReleaseAnswers("a", [target], released, decided).Started;
         Assert.Equal([(target, released.Single().SlotMs!.Value)], started); // the released slot, within an interval
         scrapedByA.AddRange(Scraped(a, target, decided, decided + 3 * Interval));
         var scrapedByB = Scraped(b, target, decided, decided + 3 * Interval);
 
         AssertEverySlotOnce(target, 10_000, decided + 3 * Interval, scrapedByA, scrapedByB);
+    }
+
+    [Fact]
+    public void A_release_decides_the_round_at_once_without_waiting_for_the_slowest_answer()
+    {
+        // Seed 10692: j's round held k's release for 1.3 s while c's answer was slow; e, asking j meanwhile, heard
+        // "pending", and the lead k gave its handed slot was spent before j passed it on.
+        var (a, target) = Holding("a", ["a", "b", "c"], 10_000, ownerOf: "b");
+        var b = Planner("b", ["a", "b", "c"], target);
+        Assert.Equal(["a", "c"], b.Reconcile(10_900).Pulls.Keys.Order());
+        var released = a.Release("b", 1, [target], 10_910, new PlannerActions());
+        Assert.Equal([(target, released.Single().SlotMs!.Value)], b.OnReleaseAnswers("a", [target], released, 10_920).Started);
+        Assert.Equal(ReleaseOutcome.Released, b.Release("x", 1, [target], 10_930, new PlannerActions()).Single().Outcome);
+        Assert.Empty(b.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 12_800).Started);
     }
 
     [Fact]
@@ -100,9 +114,8 @@ public sealed partial class HandOffRaceTests
         Assert.Equal(["i", "x"], j.Reconcile(10_000).Pulls.Keys.Order());
         Assert.Equal(ReleaseOutcome.Pending, j.Release("a", 2, [target], 10_010, new PlannerActions()).Single().Outcome);
         Assert.Equal(ReleaseOutcome.Pending, j.Release("i", 1, [target], 10_020, new PlannerActions()).Single().Outcome);
-        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_000);
-        j.OnReleaseAnswers("x", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_030);
-        var decided = j.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_040);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_100); // a push lands in time for it
+        var decided = j.OnReleaseAnswers("x", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_030);
         Assert.Empty(decided.Started);
         Assert.Equal(["a"], decided.Pushes.Keys);
     }
@@ -157,6 +170,127 @@ public sealed partial class HandOffRaceTests
         h.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
         var gone = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, old, "h", ReceiverGone: true);
         Assert.Empty(h.OnReleaseAnswers("l", [target], [gone], 10_020).Started); // not from s: ask once more
+    }
+
+    [Fact]
+    public void A_release_passed_on_to_a_contender_too_late_for_its_slot_is_scraped_here_up_to_a_slot_the_contender_can_still_start()
+    {
+        // Seed 10692 (and the 16-silo storm on merged main): j acquired the target while e, first by name, asked and
+        // heard "pending"; k's release reached j late, and j passed the released slot straight on to e. That push took
+        // its own leg and landed after the slot and an interval: nobody scraped the slot.
+        var (k, target) = Holding("k", ["c", "j", "k"], 10_000, ownerOf: "j");
+        var j = Planner("j", ["c", "j", "k"], target);
+        var e = Planner("e", ["c", "e", "j", "k"], target);
+        Assert.Equal(["c", "k"], j.Reconcile(10_900).Pulls.Keys.Order());
+        Assert.Equal(ReleaseOutcome.Pending, j.Release("e", 1, [target], 10_905, new PlannerActions()).Single().Outcome);
+        Assert.Empty(j.OnReleaseAnswers("c", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_906).Pushes);
+        var released = k.Release("j", 1, [target], 10_910, new PlannerActions());
+        var decided = 10_910 + Timings.HandOffTimeoutMs - 1; // k's answer lands just inside the timeout
+        var passedOn = j.OnReleaseAnswers("k", [target], released, decided);
+        var push = passedOn.Pushes["e"].Single();
+        var lands = decided + Timings.HandOffTimeoutMs - 1;  // and so does the push to e
+        Assert.True(e.Accept("j", [push], lands, new PlannerActions()).Single());
+
+        var byK = Scraped(k, target, 10_000, lands + 3 * Interval);
+        var byJ = Scraped(j, target, decided, lands + 3 * Interval);
+        var byE = Scraped(e, target, lands, lands + 3 * Interval);
+        var all = byK.Concat(byJ).Concat(byE).Order().ToList();
+        Assert.Equal(all.Distinct(), all);
+        Assert.Equal(Slots(target, 10_000, lands + 2 * Interval), all.Where(s => s < lands + 2 * Interval));
+        Assert.Equal(push.NextSlotMs, byE[0]);               // e starts at the slot it was passed, within an interval
+    }
+
+    [Fact]
+    public void A_peer_told_of_a_release_to_a_contender_behind_it_waits_for_that_release_to_land_instead_of_starting_afresh()
+    {
+        // The other half of seed 10692's fix: j, behind e by name, now scrapes a release it passes on late. e heard
+        // from k "released to j" and from j "pending" (k's answer had not reached j yet): starting afresh by the tie
+        // rule would run beside j's copy. It waits while that answer may still be on its way.
+        var target = TargetOwnedBy("e", ["e", "j", "k"]);
+        var e = Planner("e", ["e", "j", "k"], target);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_500);
+        var releasedToJ = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "j", HandedToGeneration: 1, Requested: true);
+        var pending = new ReleaseAnswer(target, ReleaseOutcome.Pending);
+        PlannerActions Round(long atMs, bool first = false)
+        {
+            Assert.Equal(["j", "k"], (first ? e.Reconcile(atMs) : e.RetryAcquisitions(atMs)).Pulls.Keys.Order());
+            e.OnReleaseAnswers("k", [target], [releasedToJ], atMs + 10);
+            return e.OnReleaseAnswers("j", [target], [pending], atMs + 20);
+        }
+        Assert.Empty(Round(10_000, first: true).Started);
+        Assert.Empty(Round(10_300).Started);                 // j may still be waiting for k's answer
+        Assert.Single(Round(slot + Interval + Timings.HandOffTimeoutMs).Started); // by now j has it or its call failed: a tie
+    }
+
+    [Fact]
+    public void A_push_passed_on_to_a_peer_that_claimed_the_target_too_late_for_its_slot_is_scraped_here_up_to_a_slot_it_can_still_start()
+    {
+        // Seed 6219 (at one slow leg in 50): h, leaving, pushed the target to e; k had asked e a moment before and heard
+        // "not here". The push landed late, e passed the slot straight on to k, and that push was slow too: lost.
+        var (h, target) = Holding("h", ["e", "h", "k"], 10_000, ownerOf: "e");
+        var e = Planner("e", ["e", "h", "k"], target);
+        var k = Planner("k", ["e", "h", "k"], target);
+        Assert.Equal(ReleaseOutcome.NotHere, e.Release("k", 1, [target], 10_050, new PlannerActions()).Single().Outcome);
+        var push = h.Reconcile(10_100).Pushes["e"].Single();
+        h.OnAcceptAnswers("e", [push], [true], 10_100 + 2 * Timings.HandOffTimeoutMs - 2);
+        var lands = 10_100 + Timings.HandOffTimeoutMs - 1;
+        var passedOn = new PlannerActions();
+        Assert.True(e.Accept("h", [push], lands, passedOn).Single());
+        var onward = passedOn.Pushes["k"].Single();
+        var landsAtK = lands + Timings.HandOffTimeoutMs - 1;
+        Assert.True(k.Accept("e", [onward], landsAtK, new PlannerActions()).Single());
+
+        var byH = Scraped(h, target, 10_000, landsAtK + 3 * Interval);
+        var byE = Scraped(e, target, lands, landsAtK + 3 * Interval);
+        var byK = Scraped(k, target, landsAtK, landsAtK + 3 * Interval);
+        var all = byH.Concat(byE).Concat(byK).Order().ToList();
+        Assert.Equal(all.Distinct(), all);
+        Assert.Equal(Slots(target, 10_000, landsAtK + 2 * Interval), all.Where(s => s < landsAtK + 2 * Interval));
+    }
+
+    [Fact]
+    public void A_push_to_a_contender_that_may_have_gone_ahead_which_this_silo_cannot_place_a_call_on_counts_as_taken()
+    {
+        // The risk session 4 noted: a contender this view does not show yet (a restart) went ahead by the tie rule; the
+        // shell cannot place a push on it, and a refusal made this silo scrape on beside the contender's copy.
+        var target = TargetOwnedBy("j", ["i", "j", "x"]);
+        var j = Planner("j", ["i", "j", "x"], target);
+        Assert.Equal(["i", "x"], j.Reconcile(10_000).Pulls.Keys.Order());
+        j.OnReleaseAnswers("x", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        Assert.Empty(j.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.Pending)], 10_020).Started);
+        var toA = j.Release("a", 2, [target], 10_030, new PlannerActions()).Single(); // between rounds: a may go ahead
+        Assert.Equal((ReleaseOutcome.Pending, false), (toA.Outcome, toA.Asking));
+        Assert.Equal(["i", "x"], j.RetryAcquisitions(10_300).Pulls.Keys.Order());
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_400);
+        var decided = j.OnReleaseAnswers("x", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_310);
+        var push = decided.Pushes["a"].Single();
+        Assert.Equal(slot, push.NextSlotMs);                 // a may have started it: the slot is its own, whatever the lead
+        Assert.Empty(j.OnAcceptAnswers("a", [push], null, 10_320, undelivered: true).Started);
+        var later = j.Release("a", 2, [target], 10_400, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.HandedOn, "a", false), (later.Outcome, later.HandedTo, later.Unconfirmed)); // a takes it from there
+    }
+
+    [Fact]
+    public void A_restarted_silo_asking_while_a_round_waits_for_its_earlier_process_is_told_to_wait_and_does()
+    {
+        // Seed 539 (at one slow leg in 50): i's round waited for d#1's release (d#1 was leaving; its answer was slow);
+        // d#2, restarted under the name, asked i and heard "pending, not asking" — the one answer outstanding was
+        // d's — so d#2, first by name, started afresh; d#1's release then reached i, which scraped it beside d#2.
+        var target = TargetOwnedBy("i", ["a", "d", "i"]);
+        var i = Planner("i", ["a", "d", "i"], target);
+        i.SetView(View("i", ["a", "d", "i"], terminating: []));
+        Assert.Equal(["a", "d"], i.Reconcile(10_000).Pulls.Keys.Order());
+        i.OnReleaseAnswers("a", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
+        var toD2 = i.Release("d", 2, [target], 10_020, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.Pending, true), (toD2.Outcome, toD2.Asking));
+
+        // d#2 waits for such a round however long it has been acquiring itself: the round ends within the timeout.
+        var dTarget = TargetOwnedBy("d", ["a", "d", "i"]);  // the same contest, seen from d#2's view
+        var d = Planner("d", ["a", "d", "i"], dTarget);
+        Assert.Equal(["a", "i"], d.Reconcile(10_000).Pulls.Keys.Order());
+        d.OnReleaseAnswers("a", [dTarget], [new ReleaseAnswer(dTarget, ReleaseOutcome.NotHere)], 10_010);
+        var late = 10_000 + Timings.HandOffTimeoutMs + 500;
+        Assert.Empty(d.OnReleaseAnswers("i", [dTarget], [toD2 with { Target = dTarget }], late).Started);
     }
 
     /// <summary>Between the two silos every slot of the grid in [from, to) is scraped exactly once.</summary>

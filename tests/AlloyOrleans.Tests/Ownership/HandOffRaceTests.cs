@@ -195,7 +195,7 @@ public sealed partial class HandOffRaceTests
         i.Reconcile(10_000);
         i.OnReleaseAnswers("a", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_010);
         Assert.Equal(ReleaseOutcome.Pending, i.Release("a", 1, [target], 10_020, new PlannerActions()).Single().Outcome);
-        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
+        var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 11_100); // a push lands in time for it
         var actions = i.OnReleaseAnswers("e", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_030);
         Assert.Empty(actions.Started);
         Assert.Equal(slot, actions.Pushes["a"].Single().NextSlotMs);

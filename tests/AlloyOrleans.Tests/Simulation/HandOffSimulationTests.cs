@@ -11,6 +11,8 @@ namespace AlloyOrleans.Tests.Simulation;
 /// (the trace of that run is printed too, with every acquisition decision, and written to
 /// <c>alloy-simulation-seed-N.txt</c> in the temporary directory), and widen the search with
 /// <c>ALLOY_ORLEANS_SIMULATION_SEEDS=N</c> (seeds from <c>ALLOY_ORLEANS_SIMULATION_FIRST_SEED</c>, default 1).
+/// <c>ALLOY_ORLEANS_SIMULATION_SLOW_LEG_ONE_IN=N</c> makes one call leg in N slow (default 100; 50 is the harder model
+/// some seeds of which still fail, see the issue-14 note).
 /// </summary>
 public sealed class HandOffSimulationTests(ITestOutputHelper output)
 {
@@ -58,7 +60,8 @@ public sealed class HandOffSimulationTests(ITestOutputHelper output)
 
     private static (List<string> Problems, SimulatedCluster Cluster, List<ClusterChange> History) Run(int seed, bool traced)
     {
-        var cluster = new SimulatedCluster(seed, traced: traced);
+        var slowLegOneIn = int.TryParse(Environment.GetEnvironmentVariable("ALLOY_ORLEANS_SIMULATION_SLOW_LEG_ONE_IN"), out var oneIn) ? oneIn : 100;
+        var cluster = new SimulatedCluster(seed, traced: traced, slowLegOneIn: slowLegOneIn);
         var history = MembershipHistory.Generate(new Random(seed ^ 0x5eed), DurationMs);
         return (cluster.Run(history, DurationMs), cluster, history);
     }

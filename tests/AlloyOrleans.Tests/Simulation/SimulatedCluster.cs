@@ -36,11 +36,14 @@ public sealed class SimulatedCluster
     private readonly StringBuilder _trace = new();
     private long _sequence;
     private readonly bool _traced;
+    private readonly int _slowLegOneIn;
 
     /// <param name="traced">Whether the trace also records every acquisition decision (for a replayed seed).</param>
-    public SimulatedCluster(int seed, int targetCount = 40, bool traced = false)
+    /// <param name="slowLegOneIn">One leg of a call in this many is slow (see <see cref="Delay"/>).</param>
+    public SimulatedCluster(int seed, int targetCount = 40, bool traced = false, int slowLegOneIn = 100)
     {
         _traced = traced;
+        _slowLegOneIn = slowLegOneIn;
         _random = new Random(seed);
         for (var i = 0; i < targetCount; i++)
         {
@@ -397,10 +400,10 @@ public sealed class SimulatedCluster
     /// interval, so a hand-off can land after the slot it names has passed; both legs together stay inside the
     /// hand-off timeout (a call that takes longer has failed, and the caller acts on that).
     /// </summary>
-    private long Delay(bool mayBeSlow = true) => _random.Next(100) switch
+    private long Delay(bool mayBeSlow = true) => _random.Next(_slowLegOneIn) switch
     {
         0 when mayBeSlow => _random.NextInt64(SlowLegMinMs, SlowLegMaxMs),
-        < 5 => _random.NextInt64(50, 400),
+        var roll when roll <= _slowLegOneIn / 25 => _random.NextInt64(50, 400), // one in 25 (one in 20 when not slow)
         _ => _random.NextInt64(1, 50),
     };
 
