@@ -119,6 +119,9 @@ public sealed class PyroscopeComponentProcessTests(PrometheusReceiver prometheus
             Assert.Equal([("inuse_space", "bytes")], ProfileScrapeHarness.SampleTypes(
                 ProfileDecoder.Decode(byName["heap"].Request.Series[0].Samples[0].RawProfile.Memory, 0)).Skip(3));
             var writer = Assert.IsType<PyroscopeWriteComponent>(receiver).Writer!;
+            // The writer counts a profile sent once the receiver's answer is back, a moment after the receiver has
+            // recorded the request: wait for the count, then require exactly the three the receiver accepted.
+            await TestConfigurations.WaitUntilAsync(() => writer.Queues[0].SentProfiles >= 3, "the writer to count three profiles sent");
             Assert.Equal(3, writer.Queues[0].SentProfiles);
         }
         finally
