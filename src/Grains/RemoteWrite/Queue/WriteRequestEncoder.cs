@@ -163,9 +163,9 @@ public sealed class WriteRequestEncoder
             {
                 e++; // the series' own label wins
             }
-            if (name.Length > 2 && name[0] == '_' && name[1] == '_' && !name.SequenceEqual("__name__"u8))
+            if (IsInternal(name))
             {
-                continue; // internal labels never leave (see WriteLabel)
+                continue;
             }
             var value = LabelStrings.Utf8(ids[k + 1]);
             if (value.Length == 0)
@@ -236,10 +236,17 @@ public sealed class WriteRequestEncoder
         a.Length > 0 && b.Length > 0 && a[0] != b[0] ? a[0] - b[0] : string.CompareOrdinal(a, b);
 
     /// <summary>Writes one label; internal labels (__address__, __meta_*, …) never leave, but __name__ does.</summary>
+    /// <summary>Internal labels (<c>__</c>-prefixed, other than <c>__name__</c>) never leave: in either form of a name.</summary>
+    private static bool IsInternal(string name) => name.Length > 2 && name[0] == '_' && name[1] == '_' && name != "__name__";
+
+    /// <inheritdoc cref="IsInternal(string)"/>
+    private static bool IsInternal(ReadOnlySpan<byte> name) =>
+        name.Length > 2 && name[0] == '_' && name[1] == '_' && !name.SequenceEqual("__name__"u8);
+
     private static void WriteLabel(byte[] buffer, ref int position, Label label)
     {
         var name = label.Name;
-        if (label.Value.Length == 0 || (name.Length > 2 && name[0] == '_' && name[1] == '_' && name != "__name__"))
+        if (label.Value.Length == 0 || IsInternal(name))
         {
             return;
         }
