@@ -35,6 +35,9 @@ internal sealed class Acquisition(long startedMs)
     /// <summary>Receivers already gone at an earlier round: every later round asks their successors after they left.</summary>
     private readonly HashSet<(string To, int? Incarnation)> _goneEarlier = [];
 
+    /// <summary>The view this round asked under: which receivers membership had declared dead before it asked anyone.</summary>
+    private OwnershipView? _askedUnder;
+
     public long StartedMs { get; } = startedMs;
 
     /// <summary>When to ask again, after a round that could not decide.</summary>
@@ -69,19 +72,30 @@ internal sealed class Acquisition(long startedMs)
     /// </summary>
     public Dictionary<string, int?> Contenders { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Starts a round that asks <paramref name="peers"/> (with the incarnation the view shows of each).</summary>
-    public void Ask(IEnumerable<(string Peer, int? Incarnation)> peers)
+    /// <summary>Starts a round that asks every peer of <paramref name="view"/> (with the incarnation it shows of each).</summary>
+    public void Ask(OwnershipView view)
     {
         RetryAtMs = null;
         _answers.Clear();
         _outstanding.Clear();
         _contendedSinceAnswer.Clear();
         _contendedBeforeRound.UnionWith(Contenders.Keys);
-        foreach (var (peer, incarnation) in peers)
+        _askedUnder = view;
+        foreach (var peer in view.Peers)
         {
-            _outstanding[peer] = incarnation;
+            _outstanding[peer] = view.IncarnationOf(peer);
         }
     }
+
+    /// <summary>
+    /// Whether membership had declared that process dead before this round asked anyone. Every push it made has
+    /// landed by then: a leaver is declared dead only once it exits, after its pushes are answered; a crashed or
+    /// frozen one only after failure detection, longer than any call takes. So this round's answers already show
+    /// where such a receiver passed a target on, and a chain ending at it is a dead end in this very round — waiting for
+    /// a second round to ask again cost every take-over after a crash a round, one more for each change of owner
+    /// during it (the simulation's class (a)).
+    /// </summary>
+    private bool DeclaredDeadBeforeRound(string name, int? incarnation) => _askedUnder?.HasDeparted(name, incarnation) == true;
 
     /// <summary>
     /// Records one peer's answer (null: the call failed). True when the round can be decided: every answer is in, or
@@ -124,7 +138,7 @@ internal sealed class Acquisition(long startedMs)
         var gifts = new List<Gift>();
         if (ownGift is { } own)
         {
-            gifts.Add(new Gift(localName, own.To, own.ToIncarnation, own.SlotMs, own.ReceiverGone, own.Unconfirmed));
+            gifts.Add(new Gift(localName, own.To, own.ToIncarnation, own.SlotMs, own.ReceiverGone, own.Unconfirmed, DeadBeforeRound: DeclaredDeadBeforeRound(own.To, own.ToIncarnation)));
         }
         var retry = false;
         var roundOfAnother = false;
@@ -147,7 +161,7 @@ internal sealed class Acquisition(long startedMs)
                     var earlierSelf = to == localName
                         && ((handedOn.HandedToGeneration is { } generation && localIncarnation is { } local && generation != local) || handedOn.ReceiverGone);
                     var gone = handedOn.ReceiverGone || earlierSelf || view.HasDeparted(to, handedOn.HandedToGeneration);
-                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim, handedOn.Requested));
+                    gifts.Add(new Gift(peer, earlierSelf ? $"{to}#{handedOn.HandedToGeneration}" : to, handedOn.HandedToGeneration, slot, gone, handedOn.Unconfirmed, handedOn.Claim, handedOn.Requested, DeclaredDeadBeforeRound(to, handedOn.HandedToGeneration)));
                     break;
                 case { Outcome: ReleaseOutcome.Pending } pending:
                     // Acquiring it too: the name that sorts first goes ahead, unless it has left since it answered —
@@ -207,8 +221,9 @@ internal sealed class Acquisition(long startedMs)
                 && (g.From == localName || view.Peers.Contains(g.From)));
             // A receiver gone since this round was asked may have left gracefully, pushing the target on to a peer
             // this round asked too early: a dead end only once a round has asked after it was gone (or nobody is left
-            // to ask).
-            var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation));
+            // to ask), or when membership had declared it dead before this round asked.
+            var goneLongEnough = _answers.Count == 0 || _goneEarlier.Contains((latest.To, latest.ToIncarnation))
+                || gifts.Any(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && g.DeadBeforeRound);
             var onlyClaimed = gifts.Where(g => g.To == latest.To && g.ToIncarnation == latest.ToIncarnation && !g.Claim)
                 .All(g => g.SlotMs + intervalMs + timings.HandOffTimeoutMs <= StartedMs);
             // A release to that receiver may still be on its way to it (the holder's answer takes up to the hand-off
@@ -270,8 +285,9 @@ internal sealed class Acquisition(long startedMs)
 
 /// <summary>One link of the hand-off chain: <paramref name="From"/> gave the target to a process of <paramref name="To"/>.
 /// A <paramref name="Claim"/> is a link no push stands behind: the receiver asked <paramref name="From"/> and heard "not here".
-/// A <paramref name="Requested"/> one is a release answering the receiver's own request, which it hears only when that answer lands.</summary>
-internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false, bool Requested = false);
+/// A <paramref name="Requested"/> one is a release answering the receiver's own request, which it hears only when that answer lands.
+/// <paramref name="DeadBeforeRound"/>: membership had declared the receiver dead before this round asked anyone.</summary>
+internal sealed record Gift(string From, string To, int? ToIncarnation, long SlotMs, bool ReceiverGone, bool Unconfirmed, bool Claim = false, bool Requested = false, bool DeadBeforeRound = false);
 
 internal enum DecisionKind
 {

@@ -8,7 +8,7 @@ public sealed partial class OwnershipPlanner
     private void AskPeers(TargetRef target, Acquisition acquisition, TargetSpec spec, long nowMs, PlannerActions actions)
     {
         var peers = View.Peers;
-        acquisition.Ask(peers.Select(p => (p, View.IncarnationOf(p))));
+        acquisition.Ask(View);
         if (peers.Count == 0)
         {
             Conclude(target, acquisition, spec, nowMs, actions);
@@ -128,6 +128,20 @@ public sealed partial class OwnershipPlanner
                 if (Leaving || View.IsLocal(target))
                 {
                     Start(target, spec, decision.Ms, nowMs, actions);
+                    return;
+                }
+                // Another silo owns it now (a restart or a join during a take-over) and asked for it while this round
+                // ran: what the round found is passed on with the target, not dropped — the new owner would begin its
+                // own rounds from nothing, and each change of owner during a take-over cost a whole acquisition (seed
+                // 5085: three owners in turn, the target started a slot after the crash's window). Such a contender has
+                // not started it: it heard "pending" here, and waits (one sorting first that may have gone ahead is a
+                // contender ahead, above). An owner that asked only before this acquisition began heard "not here" or
+                // "handed on" and may have started it afresh (seed 948): it is left to its own round.
+                if (View.Owner(target) is { } owner && View.Peers.Contains(owner)
+                    && acquisition.Contenders.TryGetValue(owner, out var incarnation) && View.Shows(owner, incarnation)
+                    && !acquisition.MayHaveGoneAhead(owner))
+                {
+                    PassOn(target, owner, spec, decision.Ms, nowMs, actions);
                 }
                 return;
         }

@@ -312,25 +312,20 @@ public sealed partial class HandOffRaceTests
     {
         // Seed 48933: a asked k ("not here": k noted a's claim), started the target, then left and pushed it to k. d,
         // asking both, heard k: "handed on to a" and a: "handed on to k, unconfirmed", at one slot. Ending the chain
-        // at a's claim (a is gone) started a second copy next to k's: a round asked after a left finds it at k.
+        // at a's claim (a is gone) started a second copy next to k's: a round asked after a left finds it at k. (a is
+        // declared dead only once it exits, after k answered its push: that round hears it from k.)
         var target = TargetOwnedBy("d", ["d", "k"]);
         var d = Planner("d", ["d", "k"], target);
         d.SetView(View("d", ["d", "k"], terminating: ["a"]));
         var slot = Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_500);
         var claim = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "a", HandedToGeneration: 1);
         var push = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, slot, "k", Unconfirmed: true, HandedToGeneration: 1);
-        PlannerActions Round(long atMs)
-        {
-            d.Reconcile(atMs);
-            d.OnReleaseAnswers("k", [target], [claim], atMs + 10);
-            var actions = d.OnReleaseAnswers("a", [target], [push], atMs + 20);
-            d.SetView(View("d", ["d", "k"], departed: ["a"]));
-            return actions;
-        }
-        Assert.Empty(Round(10_000).Started);
-        Assert.Empty(Round(10_300).Started);                // the first round that knows a is gone asks k again
-        d.Reconcile(10_600);
-        Assert.Equal([(target, slot)], d.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_610).Started);
+        Assert.Equal(["a", "k"], d.Reconcile(10_000).Pulls.Keys.Order());
+        d.OnReleaseAnswers("k", [target], [claim], 10_010);
+        d.SetView(View("d", ["d", "k"], departed: ["a"]));
+        Assert.Empty(d.OnReleaseAnswers("a", [target], [push], 10_020).Started);
+        Assert.Equal(["k"], d.Reconcile(10_300).Pulls.Keys);   // the first round that knows a is gone asks k again
+        Assert.Equal([(target, slot)], d.OnReleaseAnswers("k", [target], [new ReleaseAnswer(target, ReleaseOutcome.Released, slot)], 10_310).Started);
     }
 
     [Fact]

@@ -66,13 +66,16 @@ internal static class OwnershipScenario
             nodes.Concat(terminating ?? []).ToDictionary(n => n, _ => 1), (departed ?? []).Select(n => (n, 1)));
 
     /// <summary>A target key the ring of <paramref name="nodes"/> gives to <paramref name="owner"/>.</summary>
-    public static TargetRef TargetOwnedBy(string owner, string[] nodes)
+    public static TargetRef TargetOwnedBy(string owner, string[] nodes) => TargetOwnedIn((owner, nodes));
+
+    /// <summary>A target key each of the rings gives to the owner named with it (a view before and after a change).</summary>
+    public static TargetRef TargetOwnedIn(params (string Owner, string[] Nodes)[] rings)
     {
-        var ring = HashRing.Build(nodes);
+        var built = rings.Select(r => (r.Owner, Ring: HashRing.Build(r.Nodes))).ToList();
         for (ulong i = 1; ; i++)
         {
             var key = i * 0x9E3779B97F4A7C15UL; // spread over the whole ring
-            if (ring.Owner(key) == owner)
+            if (built.All(r => r.Ring.Owner(key) == r.Owner))
             {
                 return new TargetRef("job", key);
             }

@@ -1,0 +1,99 @@
+using AlloyOrleans.Grains.Abstractions;
+using AlloyOrleans.Grains.Ownership;
+using Xunit;
+using static AlloyOrleans.Tests.Ownership.OwnershipScenario;
+
+namespace AlloyOrleans.Tests.Ownership;
+
+/// <summary>
+/// The races of a take-over under churn: a silo crashed, and while its orphaned targets find their new owner the
+/// membership changes again (a restart, a join). The simulation's residue of class (a): each change of owner during
+/// the take-over began the whole acquisition anew, and the target started after the crash's window.
+/// </summary>
+public sealed partial class HandOffRaceTests
+{
+    [Fact]
+    public void A_take_over_that_finds_nobody_has_the_target_after_its_owner_changed_passes_the_target_on_instead_of_dropping_it()
+    {
+        // Seed 5085: k#1 crashed; g, the new owner, found in its round that nobody had the target — but k had restarted
+        // meanwhile and owned it again in g's view, so g dropped it, and k#2 began asking from nothing.
+        var target = TargetOwnedIn(("g", ["g", "i"]), ("k", ["g", "i", "k"]));
+        var g = Planner("g", ["g", "i"], target);
+        Assert.Equal(["i"], g.Reconcile(10_000).Pulls.Keys);
+        g.SetView(View("g", ["g", "i", "k"]));                // k#2 is active: it owns the target again
+        var k = Planner("k", ["g", "i", "k"], target);
+        Assert.Equal(["g", "i"], k.Reconcile(10_100).Pulls.Keys.Order());
+        var toK = g.Release("k", 1, [target], 10_110, new PlannerActions()).Single();
+        Assert.Equal(ReleaseOutcome.Pending, toK.Outcome);   // k sorts after g: it waits for g's round
+        Assert.Empty(k.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_120).Started);
+        Assert.Empty(k.OnReleaseAnswers("g", [target], [toK], 10_130).Started);
+
+        var decided = g.OnReleaseAnswers("i", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_200);
+        Assert.Single(decided.Started);                      // g scrapes it until k can start it
+        var push = decided.Pushes["k"].Single();
+        var handed = push.NextSlotMs!.Value;
+        var scrapedByG = Scraped(g, target, 10_200, 10_250);
+        var lands = 10_200 + Timings.HandOffTimeoutMs - 1;   // as late as a push may land
+        scrapedByG.AddRange(Scraped(g, target, 10_250, lands));
+        Assert.True(k.Accept("g", [push], lands, new PlannerActions()).Single());
+        g.OnAcceptAnswers("k", [push], [true], lands + 10);
+        scrapedByG.AddRange(Scraped(g, target, lands, lands + 3 * Interval));
+        var scrapedByK = Scraped(k, target, lands, lands + 3 * Interval);
+
+        AssertEverySlotOnce(target, 10_200, lands + 3 * Interval, scrapedByG, scrapedByK);
+        Assert.Equal(handed, scrapedByK[0]);
+    }
+
+    [Fact]
+    public void A_take_over_asked_after_membership_declared_the_holder_dead_starts_the_target_in_that_round()
+    {
+        // Every take-over after a crash spent a second round asking again where the chain ended at the dead holder,
+        // although it had been declared dead before the first round asked: all its pushes had landed by then.
+        var target = TargetOwnedBy("d", ["d", "i"]);
+        var d = Planner("d", ["d", "i"], target);
+        d.SetView(View("d", ["d", "i"], departed: ["k"]));
+        Assert.Equal(["i"], d.Reconcile(10_000).Pulls.Keys);
+        var toK = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, 9_000, "k", HandedToGeneration: 1);
+        var started = d.OnReleaseAnswers("i", [target], [toK], 10_010).Started;
+        Assert.Equal([(target, Grains.Scrape.ScrapeSlots.AtOrAfter(target.Key, Interval, 10_010))], started);
+    }
+
+    [Fact]
+    public void A_take_over_asked_before_the_holder_was_declared_dead_asks_again_before_starting_afresh()
+    {
+        // The holder k may have been leaving, and pushed the target on to a peer this round asked too early.
+        var target = TargetOwnedBy("d", ["d", "i"]);
+        var d = Planner("d", ["d", "i"], target);
+        d.SetView(View("d", ["d", "i"], terminating: ["k"]));
+        Assert.Equal(["i", "k"], d.Reconcile(10_000).Pulls.Keys.Order());
+        d.SetView(View("d", ["d", "i"], departed: ["k"]));
+        var toK = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, 9_000, "k", HandedToGeneration: 1);
+        Assert.Empty(d.OnReleaseAnswers("i", [target], [toK], 10_010).Started);
+        Assert.Empty(d.OnReleaseAnswers("k", [target], null, 10_020).Started);
+        Assert.Equal(["i"], d.Reconcile(10_300).Pulls.Keys);
+        Assert.Single(d.OnReleaseAnswers("i", [target], [toK], 10_310).Started);
+    }
+
+    [Fact]
+    public void A_take_over_whose_new_owner_asked_before_it_began_leaves_the_target_to_that_owner()
+    {
+        // Seed 948: i had pushed the target to b; b crashed. a joined and asked i, heard "handed on to b" (i did not know
+        // yet that b was gone), and started it afresh. i then began its own take-over, found nobody had it, and — a
+        // owning it by then — scraped it beside a's copy.
+        var target = TargetOwnedIn(("b", ["b", "f", "i"]), ("i", ["f", "i"]), ("a", ["a", "f", "i"]));
+        var i = Planner("i", ["b", "f", "i"], target);
+        i.SetView(View("i", ["i"]));
+        i.Reconcile(9_000);                                   // alone: started afresh
+        i.SetView(View("i", ["b", "f", "i"], terminating: []));  // with incarnations: b#1
+        var push = i.Reconcile(9_100).Pushes["b"].Single();
+        i.OnAcceptAnswers("b", [push], [true], 9_150);
+        var toA = i.Release("a", 1, [target], 12_000, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.HandedOn, "b"), (toA.Outcome, toA.HandedTo));
+        i.SetView(View("i", ["f", "i"], departed: ["b"]));
+        Assert.Equal(["f"], i.Reconcile(12_500).Pulls.Keys);
+        i.SetView(View("i", ["a", "f", "i"], departed: ["b"]));
+        var decided = i.OnReleaseAnswers("f", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 12_550);
+        Assert.Empty(decided.Started);
+        Assert.Empty(decided.Pushes);
+    }
+}
