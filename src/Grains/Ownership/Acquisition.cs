@@ -97,6 +97,10 @@ internal sealed class Acquisition(long startedMs)
     /// </summary>
     private bool DeclaredDeadBeforeRound(string name, int? incarnation) => _askedUnder?.HasDeparted(name, incarnation) == true;
 
+    /// <summary>Whether this round asked that process of a peer (any, when the incarnation is unknown on either side).</summary>
+    private bool AskedThisRound(string name, int? incarnation) =>
+        _answers.ContainsKey(name) && (incarnation is null || _askedUnder?.IncarnationOf(name) is not { } asked || asked == incarnation);
+
     /// <summary>
     /// Records one peer's answer (null: the call failed). True when the round can be decided: every answer is in, or
     /// this one is a release. A release decides at once: waiting for the slowest answer (a starved peer, up to the
@@ -180,9 +184,11 @@ internal sealed class Acquisition(long startedMs)
         }
         retry |= FirstContenderAhead(localName, view) is not null;
         // A peer asked this silo for it and heard there was nothing to release: it owns the target in its own view,
-        // so it may have started it. One this view does not show yet (and membership has not declared dead) is a join
-        // this view has not caught up with: wait for the view, which then says who owns it (or that the peer is gone).
-        retry |= asker is { } asked && asked.Name != localName && !view.Shows(asked.Name, asked.Incarnation) && !view.HasDeparted(asked.Name, asked.Incarnation);
+        // so it may have started it. One this round did not ask (and membership has not declared dead) is a join this
+        // view had not caught up with when the round began: ask it too, in a round under a view that shows it — which
+        // then says who owns it, or that the peer is gone. (Seed 5477: the view showed the asker by the time the round
+        // was decided, and the round started the target beside the asker's copy without having asked it.)
+        retry |= asker is { } asked && asked.Name != localName && !AskedThisRound(asked.Name, asked.Incarnation) && !view.HasDeparted(asked.Name, asked.Incarnation);
         // A push to this silo still unanswered is on its way (it starts the target) or was refused (its sender kept
         // it), whichever link the chain ends on: at equal slots a claim can outrank it.
         retry |= gifts.Any(g => g.To == localName && g.Unconfirmed && g.From != localName && view.Peers.Contains(g.From));

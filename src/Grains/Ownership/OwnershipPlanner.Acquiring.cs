@@ -109,7 +109,7 @@ public sealed partial class OwnershipPlanner
                         GiveToContenderAhead(target, first, acquisition.Contenders[first], firstSlot, nowMs, actions);
                         return;
                     }
-                    PassOn(target, first, spec, firstSlot, nowMs, actions);
+                    PassOn(target, first, acquisition.Contenders[first], spec, firstSlot, nowMs, actions);
                     return;
                 }
                 Start(target, spec, firstSlot, nowMs, actions);
@@ -141,7 +141,7 @@ public sealed partial class OwnershipPlanner
                     && acquisition.Contenders.TryGetValue(owner, out var incarnation) && View.Shows(owner, incarnation)
                     && !acquisition.MayHaveGoneAhead(owner))
                 {
-                    PassOn(target, owner, spec, decision.Ms, nowMs, actions);
+                    PassOn(target, owner, incarnation, spec, decision.Ms, nowMs, actions);
                 }
                 return;
         }
@@ -157,15 +157,15 @@ public sealed partial class OwnershipPlanner
     /// of the release or push waits for it to land (<see cref="Acquisition.Decide"/>). A contender told "not asking" may
     /// have gone ahead afresh: it gets the slot itself (<see cref="GiveToContenderAhead"/>).
     /// </summary>
-    private void PassOn(TargetRef target, string to, TargetSpec spec, long slotMs, long nowMs, PlannerActions actions)
+    private void PassOn(TargetRef target, string to, int? incarnation, TargetSpec spec, long slotMs, long nowMs, PlannerActions actions)
     {
         if (slotMs >= HandOverEarliestMs(nowMs, spec.IntervalMs))
         {
-            Give(target, to, slotMs, nowMs, actions);
+            Give(target, to, slotMs, nowMs, actions, incarnation);
             return;
         }
         Start(target, spec, slotMs, nowMs, actions);
-        Give(target, to, HandOver(target, nowMs, actions, StopReason.Moved), nowMs, actions);
+        Give(target, to, HandOver(target, nowMs, actions, StopReason.Moved), nowMs, actions, incarnation);
     }
 
     /// <summary>
@@ -177,18 +177,24 @@ public sealed partial class OwnershipPlanner
     /// </summary>
     private void GiveToContenderAhead(TargetRef target, string to, int? incarnation, long slotMs, long nowMs, PlannerActions actions)
     {
-        Give(target, to, slotMs, nowMs, actions);
+        Give(target, to, slotMs, nowMs, actions, incarnation);
         _givenToContenderAhead[target] = (to, incarnation);
     }
 
-    /// <summary>A peer hands targets over. Returns, per target, whether this silo took it.</summary>
+    /// <summary>
+    /// A peer hands targets over. Returns, per target, whether this silo took it: not while leaving, fenced or not
+    /// ready, and not one meant for another process of this name (seed 12699: a push meant for a crashed process,
+    /// taken by its restart, was recorded under the crashed one; once that was declared dead the sender released the
+    /// slot again to a third silo, beside the restart's copy). Refused, the sender scrapes on and offers it anew.
+    /// </summary>
     public bool[] Accept(string sender, IReadOnlyList<TargetHandOff> handOffs, long nowMs, PlannerActions actions)
     {
         var accepted = new bool[handOffs.Count];
         for (var i = 0; i < handOffs.Count; i++)
         {
             var handOff = handOffs[i];
-            if (Leaving || Fenced || !View.IsReady || !_targets.TryGetValue(handOff.Target, out var spec))
+            if (Leaving || Fenced || !View.IsReady || !_targets.TryGetValue(handOff.Target, out var spec)
+                || (handOff.ReceiverIncarnation is { } meant && LocalIncarnation is { } local && meant != local))
             {
                 continue;
             }
@@ -200,7 +206,7 @@ public sealed partial class OwnershipPlanner
                 // land too late for the slot). The claimant has not started it afresh meanwhile unless it knew nothing of
                 // this push: its sender, alive until the push is answered, told it "handed on, unconfirmed" (seed 6219:
                 // passed straight on twice, the slot was lost).
-                PassOn(handOff.Target, claim.To, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
+                PassOn(handOff.Target, claim.To, claim.ToIncarnation, spec, FirstSlot(slot, spec, nowMs), nowMs, actions);
                 continue;
             }
             if (Ledger.TryGetGiven(handOff.Target, out var given) && !given.Claim && given.To != sender && handOff.NextSlotMs is { } offered && given.FromSlotMs > offered)

@@ -75,7 +75,8 @@ public sealed partial class OwnershipPlanner
     /// that certainly did not reach a live receiver (<paramref name="undelivered"/>: no such silo, or it died) is a
     /// refusal — unless the receiver is a contender that may have gone ahead with the target and that membership has not
     /// declared dead: scraping on here would run beside its copy until the views agree. Any other failure (a timeout)
-    /// is ambiguous, and the receiver is believed to have it.
+    /// is ambiguous, and the receiver is believed to have it. (Even when membership has declared it dead
+    /// meanwhile: it may have taken the target and passed it on as it left — seed 1198.)
     /// </summary>
     public PlannerActions OnAcceptAnswers(string peer, IReadOnlyList<TargetHandOff> handOffs, IReadOnlyList<bool>? accepted, long nowMs, bool undelivered = false)
     {
@@ -147,10 +148,12 @@ public sealed partial class OwnershipPlanner
         }
     }
 
-    private void Give(TargetRef target, string to, long slot, long nowMs, PlannerActions actions)
+    /// <summary>Pushes a target to a process of <paramref name="to"/>: the one this view shows, unless <paramref name="incarnation"/> names it.</summary>
+    private void Give(TargetRef target, string to, long slot, long nowMs, PlannerActions actions, int? incarnation = null)
     {
-        Ledger.RecordGiven(target, to, View.IncarnationOf(to), slot, nowMs, confirmed: false, View);
+        incarnation ??= View.IncarnationOf(to);
+        Ledger.RecordGiven(target, to, incarnation, slot, nowMs, confirmed: false, View);
         _unconfirmedPushes++;
-        actions.Push(to, new TargetHandOff(target, slot));
+        actions.Push(to, new TargetHandOff(target, slot) { ReceiverIncarnation = incarnation });
     }
 }

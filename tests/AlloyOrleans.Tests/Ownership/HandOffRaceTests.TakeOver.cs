@@ -96,4 +96,42 @@ public sealed partial class HandOffRaceTests
         Assert.Empty(decided.Started);
         Assert.Empty(decided.Pushes);
     }
+
+    [Fact]
+    public void A_push_meant_for_a_crashed_process_is_refused_by_its_restart_and_scraped_on_by_the_sender()
+    {
+        // Seed 12699: i (leaving) pushed the target to l while its view still showed l#1, which had crashed; l#2 took
+        // it. i's ledger said "given to l#1"; once l#1 was declared dead, i released the slot again to d, beside l#2.
+        var (i, target) = Holding("i", ["i", "l"], 10_000, ownerOf: "l");
+        i.SetView(View("i", ["i", "l"], terminating: []));     // l#1
+        var push = i.Reconcile(10_100).Pushes["l"].Single();
+        Assert.Equal(1, push.ReceiverIncarnation);
+        var l2 = new OwnershipPlanner("l", Timings) { LocalIncarnation = 2 };
+        l2.SetTargets(new Dictionary<TargetRef, TargetSpec> { [target] = new(Interval, Clustered: true) });
+        l2.SetView(View("l", ["i", "l"], terminating: []));
+        Assert.False(l2.Accept("i", [push], 10_150, new PlannerActions()).Single());
+        Assert.False(l2.Dispatcher.IsHeld(target));
+        i.OnAcceptAnswers("l", [push], [false], 10_160);
+        Assert.True(i.Dispatcher.IsHeld(target));             // refused: i scrapes on
+        Assert.Equal(Slots(target, 10_000, 13_000), Scraped(i, target, 10_000, 13_000));
+    }
+
+    [Fact]
+    public void A_take_over_does_not_start_a_target_beside_a_peer_that_asked_for_it_which_the_round_never_asked()
+    {
+        // Seed 5477: j joined, asked l, heard "handed on to d" (d frozen, declared dead) and started the target. l's
+        // round, begun before its view showed j, was decided after the view did, and started it as well.
+        var target = TargetOwnedIn(("d", ["d", "h", "l"]), ("l", ["h", "l"]));
+        var l = Planner("l", ["l"], target);
+        l.Reconcile(9_000);                                   // alone: started afresh
+        l.SetView(View("l", ["d", "h", "l"], terminating: []));
+        var push = l.Reconcile(9_100).Pushes["d"].Single();
+        l.OnAcceptAnswers("d", [push], [true], 9_150);
+        Assert.Equal(ReleaseOutcome.HandedOn, l.Release("j", 1, [target], 10_000, new PlannerActions()).Single().Outcome);
+        l.SetView(View("l", ["h", "l"], departed: ["d"]));
+        Assert.Equal(["h"], l.Reconcile(10_050).Pulls.Keys);
+        l.SetView(View("l", ["h", "l"], terminating: ["j"], departed: ["d"]));   // j, leaving by now
+        Assert.Empty(l.OnReleaseAnswers("h", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_100).Started);
+        Assert.Equal(["h", "j"], l.Reconcile(10_400).Pulls.Keys.Order());       // the next round asks j too
+    }
 }

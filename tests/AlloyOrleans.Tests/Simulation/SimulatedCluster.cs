@@ -237,7 +237,24 @@ public sealed class SimulatedCluster
         }
         silo.Planner.SetView(snapshot.ViewOf(silo.Name, silo.Generation));
         RefreshFence(silo); // as the scheduler does: a view update after a stall may run before the loop
+        BreakCallsToTheDead(silo, snapshot);
         Apply(silo, silo.Planner.Reconcile(Now));
+    }
+
+    /// <summary>
+    /// As Orleans does when a silo's status turns Dead (<c>BreakOutstandingMessagesToSilo</c>): every call still
+    /// waiting for that process fails at once with <c>SiloUnavailableException</c>, ambiguous to the caller. Modelled for
+    /// a frozen callee, whose calls would otherwise wait for the caller's timeout: one that handled a call sent its
+    /// answer before it could be declared dead, and one that crashed or left closed its connections, which fails its
+    /// calls already (see <see cref="Call{T}"/>).
+    /// </summary>
+    private void BreakCallsToTheDead(SimulatedSilo silo, Snapshot snapshot)
+    {
+        foreach (var (callee, calls) in silo.Outstanding.Where(o => o.Key.FrozenUntilMs > Now && snapshot.Rows.GetValueOrDefault((o.Key.Name, o.Key.Generation)) == Status.Dead).ToList())
+        {
+            silo.Outstanding.Remove(callee);
+            calls.ForEach(fail => AtSilo(silo, Now, fail));
+        }
     }
 
     private void ObserveOwnStatus(SimulatedSilo silo, Status status, long evidenceMs)
@@ -357,16 +374,23 @@ public sealed class SimulatedCluster
     /// <summary>
     /// A grain call by node name: routed to the live incarnation of that name, delayed both ways, failed as
     /// undelivered when there is none (Orleans: no silo of that name, or it is dead), waiting while the callee is
-    /// frozen, and given up by the caller after the hand-off timeout (ambiguous: it may have been processed).
+    /// frozen, failed once the caller learns the callee was declared dead (<see cref="BreakCallsToTheDead"/>), and given
+    /// up by the caller after the hand-off timeout (both ambiguous: it may have been processed).
     /// </summary>
     private void Call<T>(SimulatedSilo caller, string peer, Func<SimulatedSilo, T> handle, Action<T?, bool> complete) where T : class
     {
         var done = false;
+        SimulatedSilo? waitingFor = null;
+        void Fail() => Finish(null);
         void Finish(T? result, bool undelivered = false)
         {
             if (!done)
             {
                 done = true;
+                if (waitingFor is not null && caller.Outstanding.TryGetValue(waitingFor, out var calls))
+                {
+                    calls.Remove(Fail);
+                }
                 complete(result, undelivered);
             }
         }
@@ -380,8 +404,12 @@ public sealed class SimulatedCluster
             AtSilo(caller, there + Back(), () => Finish(null, undelivered: true));
             return;
         }
+        waitingFor = callee;
+        (caller.Outstanding.TryGetValue(callee, out var outstanding) ? outstanding : caller.Outstanding[callee] = []).Add(Fail);
         AtSilo(callee, there, () =>
         {
+            // Handled now: its answer is on the wire before the callee could be declared dead, and arrives.
+            caller.Outstanding.GetValueOrDefault(callee)?.Remove(Fail);
             if (callee.View?.Rows.GetValueOrDefault((caller.Name, caller.Generation)) == Status.Dead)
             {
                 AtSilo(caller, Now + Back(), () => Finish(null, undelivered: true)); // Orleans rejects a dead silo's calls

@@ -39,5 +39,8 @@ public sealed class SimulatedSilo(string name, int generation, OwnershipTimings 
 
     public long LastReconcileMs { get; set; }
 
+    /// <summary>Its calls still waiting for an answer, by callee: Orleans fails them once it learns the callee is dead.</summary>
+    public Dictionary<SimulatedSilo, List<Action>> Outstanding { get; } = [];
+
     public override string ToString() => Id;
 }
