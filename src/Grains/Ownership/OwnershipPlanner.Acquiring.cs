@@ -88,8 +88,8 @@ public sealed partial class OwnershipPlanner
         }
         switch (decision.Kind)
         {
-            case DecisionKind.Retry when !View.IsLocal(target):
-                _acquiring.Remove(target); // another silo owns it now: it asks, and this silo has nothing to wait for
+            case DecisionKind.Retry when !View.IsLocal(target) || Leaving:
+                _acquiring.Remove(target); // another silo owns it now (or this one is leaving): it asks, not this one
                 return;
             case DecisionKind.Retry:
                 acquisition.RetryAtMs = decision.Ms;

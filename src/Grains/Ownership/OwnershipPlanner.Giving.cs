@@ -19,11 +19,13 @@ public sealed partial class OwnershipPlanner
                 Ledger.RecordGiven(target, requester, requesterIncarnation, next, nowMs, confirmed: true, View, requested: true);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, next);
             }
-            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && View.IsLocal(target))))
+            else if (_acquiring.TryGetValue(target, out var acquisition) && (acquisition.AwaitingAnswers || (acquisition.RetryAtMs is not null && !Fenced && !Leaving && View.IsLocal(target))))
             {
                 // Still asking others, or a push of it unanswered (a refusal gives it back here): the requester must
-                // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced, or
-                // once its view gives the target to another: it asks nothing more, and must not be waited for.)
+                // wait even if its name sorts first. (One only waiting to ask again is not acquiring while fenced or
+                // leaving, or once its view gives the target to another: it asks nothing more, and must not be waited
+                // for — seed 41714: a silo that joined and left again during a take-over answered "pending" until it
+                // exited, and the take-over, deferring to it by name, started a slot after the crash's window.)
                 var asking = acquisition.RoundStillAsksOthersThan(requester, requesterIncarnation)
                     || (Ledger.TryGetGiven(target, out var pushed) && !pushed.Confirmed && !pushed.Claim);
                 acquisition.Contend(requester, requesterIncarnation);

@@ -134,4 +134,18 @@ public sealed partial class HandOffRaceTests
         Assert.Empty(l.OnReleaseAnswers("h", [target], [new ReleaseAnswer(target, ReleaseOutcome.NotHere)], 10_100).Started);
         Assert.Equal(["h", "j"], l.Reconcile(10_400).Pulls.Keys.Order());       // the next round asks j too
     }
+
+    [Fact]
+    public void A_leaving_silo_that_only_waits_to_ask_again_is_not_waited_for_by_a_contender_behind_it()
+    {
+        // Seed 41714 (one slow call in 50): a joined during a take-over and left again; while it waited to ask again it
+        // answered f "pending" until it exited, and f, deferring to it by name, started a slot after the crash's window.
+        var target = TargetOwnedBy("a", ["a", "f"]);
+        var a = Planner("a", ["a", "f"], target);
+        Assert.Equal(["f"], a.Reconcile(10_000).Pulls.Keys);
+        Assert.Empty(a.OnReleaseAnswers("f", [target], null, 10_100).Started);   // no answer: it asks again later
+        a.BeginLeave(10_200);
+        Assert.NotEqual(ReleaseOutcome.Pending, a.Release("f", 1, [target], 10_300, new PlannerActions()).Single().Outcome);
+        Assert.Empty(a.RetryAcquisitions(10_400).Pulls);
+    }
 }
