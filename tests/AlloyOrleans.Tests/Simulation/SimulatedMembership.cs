@@ -40,13 +40,16 @@ public sealed class SimulatedMembership
                 .ToDictionary(g => g.Key, g => g.Min(r => r.Key.Generation), StringComparer.Ordinal);
             var holdsName = !byName.TryGetValue(name, out var holder) || holder == generation;
             var terminating = Rows.Where(r => r.Value == Status.ShuttingDown).Select(r => r.Key).ToList();
-            var incarnations = terminating.ToDictionary(t => t.Name, t => t.Generation, StringComparer.Ordinal);
+            // Two processes of one name may be shutting down at once (a restart that leaves again before the first has
+            // finished leaving): the view shows the earliest, as for active ones.
+            var incarnations = terminating.GroupBy(t => t.Name, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Min(t => t.Generation), StringComparer.Ordinal);
             foreach (var (active, activeGeneration) in byName)
             {
                 incarnations[active] = activeGeneration;
             }
             return new OwnershipView(name, Version, isReady: true, holdsName, RingOf(byName.Keys), RingAssignment.Instance,
-                [.. terminating.Select(t => t.Name)], incarnations, Rows.Where(r => r.Value == Status.Dead).Select(r => r.Key));
+                [.. terminating.Select(t => t.Name).Distinct(StringComparer.Ordinal)], incarnations, Rows.Where(r => r.Value == Status.Dead).Select(r => r.Key));
         }
     }
 
