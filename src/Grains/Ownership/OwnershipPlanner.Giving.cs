@@ -41,11 +41,13 @@ public sealed partial class OwnershipPlanner
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.HandedOn, given.FromSlotMs, given.To, false, !given.Confirmed, given.ToIncarnation, Claim: given.Claim, Requested: given.Requested);
                 Ledger.RecordAsked(target, requester, requesterIncarnation, nowMs);
             }
-            else if (Dispatcher.HandedOverFrom(target) is { } until && !(Ledger.TryGetGiven(target, out var push) && !push.Claim && !push.Confirmed))
+            else if (Dispatcher.HandedOverFrom(target) is { } until && !(Ledger.TryGetGiven(target, out var push) && !push.Claim))
             {
-                // Still scraped here up to the slot it was handed over from, and that receiver is gone (or was an
-                // earlier process of the requester's name): released to the requester from that slot. "Not here" or a
-                // claim would let it start a slot this silo still scrapes. (A push still unanswered is told below.)
+                // Still scraped here up to the slot it was handed over from, with no record of where it went: released
+                // to the requester from that slot. "Not here" or a claim would let it start a slot this silo still
+                // scrapes. A push on record is told below, even one to a receiver gone since: that receiver may have
+                // passed the target on as it left (seeds 74013, 137513: a release from the handed slot ran beside the
+                // copy of the receiver's successor, which the requester's round heard a moment too late).
                 Ledger.RecordGiven(target, requester, requesterIncarnation, until, nowMs, confirmed: true, View, requested: true);
                 answers[i] = new ReleaseAnswer(target, ReleaseOutcome.Released, until);
             }
@@ -64,7 +66,8 @@ public sealed partial class OwnershipPlanner
                 // (to scrape on or push on), and every later asker must hear it is on its way, not "not here".
                 if (!(handedToGone && !gone.Confirmed) && _targets.TryGetValue(target, out var spec))
                 {
-                    var slot = Scrape.ScrapeSlots.AtOrAfter(target.Key, spec.IntervalMs, nowMs);
+                    // Never from a slot this silo still scrapes (up to the one it handed over from).
+                    var slot = Math.Max(Scrape.ScrapeSlots.AtOrAfter(target.Key, spec.IntervalMs, nowMs), Dispatcher.HandedOverFrom(target) ?? long.MinValue);
                     Ledger.RecordGiven(target, requester, requesterIncarnation, slot, nowMs, confirmed: true, View, claim: true);
                 }
             }

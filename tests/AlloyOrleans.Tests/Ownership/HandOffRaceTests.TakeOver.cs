@@ -148,4 +148,22 @@ public sealed partial class HandOffRaceTests
         Assert.NotEqual(ReleaseOutcome.Pending, a.Release("f", 1, [target], 10_300, new PlannerActions()).Single().Outcome);
         Assert.Empty(a.RetryAcquisitions(10_400).Pulls);
     }
+
+    [Fact]
+    public void A_silo_asked_for_a_target_it_handed_to_a_receiver_gone_since_says_where_it_went_instead_of_releasing_it()
+    {
+        // Seeds 74013 and 137513: e (leaving) pushed the target to a, which took it and, leaving too, passed it on to
+        // j; once a had gone, e still scraped up to its handed slot and released that slot to l, beside j's copy.
+        var target = TargetOwnedIn(("a", ["a", "e", "l"]));
+        var e = Planner("e", ["e"], target);
+        e.Reconcile(9_000);                                   // alone: started afresh
+        e.SetView(View("e", ["a", "e", "l"], terminating: []));
+        var push = e.Reconcile(9_900).Pushes["a"].Single();
+        e.OnAcceptAnswers("a", [push], [true], 9_950);
+        e.SetView(View("e", ["e", "l"], departed: ["a"]));    // a left
+        var answer = e.Release("l", 1, [target], 10_000, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.HandedOn, push.NextSlotMs, "a", true), (answer.Outcome, answer.SlotMs, answer.HandedTo, answer.ReceiverGone));
+        var later = e.Release("k", 1, [target], 10_100, new PlannerActions()).Single();
+        Assert.True(later.SlotMs >= push.NextSlotMs, $"{later.Outcome} from {later.SlotMs}, while e scrapes up to {push.NextSlotMs}");
+    }
 }
