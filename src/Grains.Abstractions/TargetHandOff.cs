@@ -14,4 +14,11 @@ public readonly record struct TargetHandOff([property: Id(0)] TargetRef Target, 
     /// </summary>
     [Id(2)]
     public int? ReceiverIncarnation { get; init; }
+
+    /// <summary>
+    /// The sender's own number for this push, never sent (it has no <c>[Id]</c>): the answer that comes back names the
+    /// push it answers, which a later push of the same target, receiver and slot cannot.
+    /// </summary>
+    [field: NonSerialized]
+    public long PushId { get; init; }
 }

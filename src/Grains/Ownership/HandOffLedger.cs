@@ -15,8 +15,8 @@ public sealed class HandOffLedger
     public int Count => _given.Count;
 
     /// <summary>Records that <paramref name="target"/> went to <paramref name="to"/>, scraped there from <paramref name="fromSlotMs"/>.</summary>
-    public void RecordGiven(TargetRef target, string to, int? toIncarnation, long fromSlotMs, long atMs, bool confirmed, OwnershipView view, bool claim = false, bool requested = false) =>
-        _given[target] = new HandOff(to, toIncarnation, fromSlotMs, atMs, confirmed, view.Shows(to, toIncarnation), claim, requested);
+    public void RecordGiven(TargetRef target, string to, int? toIncarnation, long fromSlotMs, long atMs, bool confirmed, OwnershipView view, bool claim = false, bool requested = false, long pushId = 0) =>
+        _given[target] = new HandOff(to, toIncarnation, fromSlotMs, atMs, confirmed, view.Shows(to, toIncarnation), claim, requested, pushId);
 
     /// <summary>A push was answered: the receiver took the target.</summary>
     public void Confirm(TargetRef target)
@@ -85,8 +85,9 @@ public sealed class HandOffLedger
     /// <param name="Claim">Not a hand-off but a claim: the receiver asked, this silo had nothing to give, and the
     /// receiver probably started it afresh.</param>
     /// <param name="Requested">Released in answer to the receiver's own request (not pushed).</param>
+    /// <param name="PushId">The push that gave it (<see cref="TargetHandOff.PushId"/>; 0 when not pushed).</param>
+    public readonly record struct HandOff(string To, int? ToIncarnation, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen, bool Claim = false, bool Requested = false, long PushId = 0);
+
     /// <summary>A peer that asked for a target this silo did not hold, and when.</summary>
     public readonly record struct Asker(string Name, int? Incarnation, long AtMs);
-
-    public readonly record struct HandOff(string To, int? ToIncarnation, long FromSlotMs, long AtMs, bool Confirmed, bool ReceiverSeen, bool Claim = false, bool Requested = false);
 }

@@ -90,6 +90,14 @@ public sealed partial class OwnershipPlanner
         {
             var handOff = handOffs[i];
             _unconfirmedPushes--;
+            if (!(Ledger.TryGetGiven(handOff.Target, out var pushed) && !pushed.Claim && pushed.PushId == handOff.PushId))
+            {
+                // The answer to a push since overtaken: the target came back here and went out again (seed 63312: the
+                // "taken" of an earlier push to d confirmed a later one to d at the same slot, still on its way; d left
+                // without taking it, and a take-over that heard "handed on to d, confirmed" started it beside the
+                // copy this silo then scraped on). Whatever that push did, the later one decides.
+                continue;
+            }
             var toContenderAhead = _givenToContenderAhead.Remove(handOff.Target, out var contender) && contender.To == peer
                 && !View.HasDeparted(contender.To, contender.Incarnation);
             if (accepted is null && (!undelivered || toContenderAhead))
@@ -157,8 +165,9 @@ public sealed partial class OwnershipPlanner
     private void Give(TargetRef target, string to, long slot, long nowMs, PlannerActions actions, int? incarnation = null)
     {
         incarnation ??= View.IncarnationOf(to);
-        Ledger.RecordGiven(target, to, incarnation, slot, nowMs, confirmed: false, View);
+        var pushId = ++_lastPushId;
+        Ledger.RecordGiven(target, to, incarnation, slot, nowMs, confirmed: false, View, pushId: pushId);
         _unconfirmedPushes++;
-        actions.Push(to, new TargetHandOff(target, slot) { ReceiverIncarnation = incarnation });
+        actions.Push(to, new TargetHandOff(target, slot) { ReceiverIncarnation = incarnation, PushId = pushId });
     }
 }

@@ -69,6 +69,8 @@ public sealed partial class OwnershipPlanner(string localName, OwnershipTimings 
 
     private int _unconfirmedPushes;
 
+    private long _lastPushId;
+
     private int _unansweredPulls;
 
     public void SetTargets(IReadOnlyDictionary<TargetRef, TargetSpec> targets) => _targets = targets;

@@ -166,4 +166,21 @@ public sealed partial class HandOffRaceTests
         var later = e.Release("k", 1, [target], 10_100, new PlannerActions()).Single();
         Assert.True(later.SlotMs >= push.NextSlotMs, $"{later.Outcome} from {later.SlotMs}, while e scrapes up to {push.NextSlotMs}");
     }
+
+    [Fact]
+    public void The_answer_to_an_earlier_push_does_not_confirm_a_later_push_of_the_target_still_on_its_way()
+    {
+        // Seed 63312: a pushed the target to d; d took it and, leaving, pushed it back; a, leaving too, pushed it to d
+        // again. The "taken" of the first push confirmed the second, which d never took (it had left): a take-over
+        // heard "handed on to d, confirmed", found d gone and started the target beside a, which scraped on.
+        var (a, target) = Holding("a", ["a", "d"], 10_000, ownerOf: "d");
+        var first = a.Reconcile(10_000).Pushes["d"].Single();
+        Assert.True(a.Accept("d", [new TargetHandOff(target, first.NextSlotMs)], 10_040, new PlannerActions()).Single());
+        var second = a.BeginLeave(10_050).Pushes["d"].Single();
+        a.OnAcceptAnswers("d", [first], [true], 10_060);                 // the first push's answer, late
+        var told = a.Release("b", 1, [target], 10_070, new PlannerActions()).Single();
+        Assert.Equal((ReleaseOutcome.HandedOn, "d", true), (told.Outcome, told.HandedTo, told.Unconfirmed));
+        var back = a.OnAcceptAnswers("d", [second], null, 10_080, undelivered: true);
+        Assert.True(a.Dispatcher.IsScraping(target) || back.Pushes.Count > 0);  // a scrapes on, or offers it on
+    }
 }

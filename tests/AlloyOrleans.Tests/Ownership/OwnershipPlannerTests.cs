@@ -72,11 +72,11 @@ public sealed class OwnershipPlannerTests
         Assert.False(fenced.Accept("a", [new TargetHandOff(target, 10_500)], 10_001, new PlannerActions()).Single());
 
         // The sender, told no, scrapes it on from where it stopped.
-        var (a, held) = Holding("a", ["a"], 10_000);
-        var next = a.Dispatcher.Stop(held)!.Value;
-        a.SetView(View("a", ["a", "b"]));
-        var back = a.OnAcceptAnswers("b", [new TargetHandOff(held, next)], [false], 10_050);
-        Assert.Equal(next, back.Started.Single().FirstSlotMs);
+        var (a, held) = Holding("a", ["a", "b"], 10_000, ownerOf: "b");
+        var push = a.Reconcile(10_000).Pushes["b"].Single();
+        a.TakeDue(push.NextSlotMs!.Value, new PlannerActions());   // its slots here are over
+        var back = a.OnAcceptAnswers("b", [push], [false], push.NextSlotMs!.Value + 50);
+        Assert.Equal(push.NextSlotMs, back.Started.Single().FirstSlotMs);
     }
 
     [Fact]
