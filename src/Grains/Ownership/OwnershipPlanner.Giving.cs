@@ -165,6 +165,7 @@ public sealed partial class OwnershipPlanner
     private void Give(TargetRef target, string to, long slot, long nowMs, PlannerActions actions, int? incarnation = null)
     {
         incarnation ??= View.IncarnationOf(to);
+        _givenToContenderAhead.Remove(target); // an earlier push's: its answer no longer counts (OnAcceptAnswers)
         var pushId = ++_lastPushId;
         Ledger.RecordGiven(target, to, incarnation, slot, nowMs, confirmed: false, View, pushId: pushId);
         _unconfirmedPushes++;
