@@ -12,7 +12,7 @@ namespace AlloyOrleans.Tests.Simulation;
 /// <c>alloy-simulation-seed-N.txt</c> in the temporary directory), and widen the search with
 /// <c>ALLOY_ORLEANS_SIMULATION_SEEDS=N</c> (seeds from <c>ALLOY_ORLEANS_SIMULATION_FIRST_SEED</c>, default 1).
 /// <c>ALLOY_ORLEANS_SIMULATION_SLOW_LEG_ONE_IN=N</c> makes one call leg in N slow (default 100; 50 is the harder model
-/// some seeds of which still fail, see the issue-14 note).
+/// with its seeds 1–50,000 passing too).
 /// </summary>
 public sealed class HandOffSimulationTests(ITestOutputHelper output)
 {
