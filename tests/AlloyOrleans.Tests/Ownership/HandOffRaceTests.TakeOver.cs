@@ -7,8 +7,10 @@ namespace AlloyOrleans.Tests.Ownership;
 
 /// <summary>
 /// The races of a take-over under churn: a silo crashed, and while its orphaned targets find their new owner the
-/// membership changes again (a restart, a join). The simulation's residue of class (a): each change of owner during
-/// the take-over began the whole acquisition anew, and the target started after the crash's window.
+/// membership changes again (a restart, a join, a leave right after a join). The simulation's residue of class (a) —
+/// each change of owner during the take-over began the whole acquisition anew, and the target started after the
+/// crash's window — and the duplicates the shorter take-overs then exposed, where a sender's ledger misread what a
+/// push to a restarted or departing receiver had done.
 /// </summary>
 public sealed partial class HandOffRaceTests
 {
