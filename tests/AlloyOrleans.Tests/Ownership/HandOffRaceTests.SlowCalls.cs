@@ -195,9 +195,7 @@ public sealed partial class HandOffRaceTests
         var byK = Scraped(k, target, 10_000, lands + 3 * Interval);
         var byJ = Scraped(j, target, decided, lands + 3 * Interval);
         var byE = Scraped(e, target, lands, lands + 3 * Interval);
-        var all = byK.Concat(byJ).Concat(byE).Order().ToList();
-        Assert.Equal(all.Distinct(), all);
-        Assert.Equal(Slots(target, 10_000, lands + 2 * Interval), all.Where(s => s < lands + 2 * Interval));
+        AssertEverySlotOnce(target, 10_000, lands + 3 * Interval, byK, byJ, byE);
         Assert.Equal(push.NextSlotMs, byE[0]);               // e starts at the slot it was passed, within an interval
     }
 
@@ -244,9 +242,7 @@ public sealed partial class HandOffRaceTests
         var byH = Scraped(h, target, 10_000, landsAtK + 3 * Interval);
         var byE = Scraped(e, target, lands, landsAtK + 3 * Interval);
         var byK = Scraped(k, target, landsAtK, landsAtK + 3 * Interval);
-        var all = byH.Concat(byE).Concat(byK).Order().ToList();
-        Assert.Equal(all.Distinct(), all);
-        Assert.Equal(Slots(target, 10_000, landsAtK + 2 * Interval), all.Where(s => s < landsAtK + 2 * Interval));
+        AssertEverySlotOnce(target, 10_000, landsAtK + 3 * Interval, byH, byE, byK);
     }
 
     [Fact]
@@ -294,10 +290,11 @@ public sealed partial class HandOffRaceTests
         Assert.Empty(d.OnReleaseAnswers("i", [dTarget], [toD2 with { Target = dTarget }], late).Started);
     }
 
-    /// <summary>Between the two silos every slot of the grid in [from, to) is scraped exactly once.</summary>
-    private static void AssertEverySlotOnce(TargetRef target, long fromMs, long toMs, List<long> byA, List<long> byB)
+    /// <summary>Between the silos, no slot is scraped twice and every slot of the grid in [from, to − interval) once.</summary>
+    private static void AssertEverySlotOnce(TargetRef target, long fromMs, long toMs, params List<long>[] bySilo)
     {
-        Assert.Empty(byA.Intersect(byB));
-        Assert.Equal(Slots(target, fromMs, toMs - Interval), byA.Concat(byB).Where(s => s < toMs - Interval).Order());
+        var all = bySilo.SelectMany(s => s).Order().ToList();
+        Assert.Equal(all.Distinct(), all);
+        Assert.Equal(Slots(target, fromMs, toMs - Interval), all.Where(s => s < toMs - Interval));
     }
 }
